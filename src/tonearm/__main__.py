@@ -1,0 +1,3 @@
+from tonearm.cli import main
+
+main()

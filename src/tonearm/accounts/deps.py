@@ -1,0 +1,71 @@
+"""Auth dependencies: the caller (Principal), role checks and the accounts service."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from tonearm.accounts import errors
+from tonearm.accounts.service import AccountsService, ClientInfo, Principal
+from tonearm.kit.deps import DbSession, State, client_ip
+from tonearm.models.accounts import Role
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization")
+    if not header:
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+def accounts_service(session: DbSession, state: State) -> AccountsService:
+    return AccountsService(session, state.settings, state.signer, state.outbox)
+
+
+Accounts = Annotated[AccountsService, Depends(accounts_service)]
+
+
+def client_info(request: Request) -> ClientInfo:
+    return ClientInfo(ip=client_ip(request), user_agent=request.headers.get("user-agent"))
+
+
+Client = Annotated[ClientInfo, Depends(client_info)]
+
+
+async def optional_principal(request: Request, svc: Accounts) -> Principal | None:
+    token = bearer_token(request)
+    if token is None:
+        return None
+    principal = await svc.authenticate(token)
+    request.state.principal = principal
+    return principal
+
+
+async def require_principal(
+    principal: Annotated[Principal | None, Depends(optional_principal)],
+) -> Principal:
+    if principal is None:
+        raise errors.NotAuthenticated()
+    return principal
+
+
+CurrentUser = Annotated[Principal, Depends(require_principal)]
+OptionalUser = Annotated[Principal | None, Depends(optional_principal)]
+
+
+def require_role(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
+    async def check(principal: CurrentUser) -> Principal:
+        if principal.role not in roles:
+            raise errors.InsufficientRole()
+        return principal
+
+    return check
+
+
+AdminUser = Annotated[Principal, Depends(require_role(Role.admin))]
+ArtistUser = Annotated[Principal, Depends(require_role(Role.artist, Role.admin))]

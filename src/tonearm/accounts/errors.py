@@ -1,0 +1,96 @@
+"""Accounts' domain errors, each with its status and stable code."""
+
+from __future__ import annotations
+
+from tonearm.kit.errors import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    NotFound,
+    RateLimited,
+    TonearmError,
+    Unauthorized,
+)
+
+
+class CommitThenRaise:
+    """Mixin: the unit of work commits before this error propagates (e.g. a revoked token
+    family or a counted OTP attempt must stick even though the request fails)."""
+
+    commit_transaction = True
+
+
+class InvalidCredentials(Unauthorized):
+    code, title = "invalid_credentials", "Wrong login or password"
+
+
+class AccountDisabled(Forbidden):
+    code, title = "account_disabled", "This account is disabled"
+
+
+class NotAuthenticated(Unauthorized):
+    code, title = "not_authenticated", "Sign in to do this"
+
+
+class InvalidAccessToken(Unauthorized):
+    code, title = "invalid_access_token", "Access token is invalid or expired"
+
+
+class SessionRevoked(Unauthorized):
+    code, title = "session_revoked", "This session has ended"
+
+
+class InvalidRefreshToken(Unauthorized):
+    code, title = "invalid_refresh_token", "Refresh token is invalid or expired"
+
+
+class RefreshTokenReused(CommitThenRaise, Unauthorized):
+    code, title = "refresh_token_reused", "Refresh token was already used; session revoked"
+
+
+class EmailTaken(Conflict):
+    code, title = "email_taken", "That email is already registered"
+
+
+class UsernameTaken(Conflict):
+    code, title = "username_taken", "That username is taken"
+
+
+class SessionNotFound(NotFound):
+    code, title = "session_not_found", "Session not found"
+
+
+class UserNotFound(NotFound):
+    code, title = "user_not_found", "User not found"
+
+
+class WrongPassword(BadRequest):
+    code, title = "wrong_password", "Current password is wrong"
+
+
+class InsufficientRole(Forbidden):
+    code, title = "insufficient_role", "Your role does not allow this"
+
+
+class InvalidEmailToken(BadRequest):
+    code, title = "invalid_token", "This link is invalid or was already used"
+
+
+class EmailTokenExpired(BadRequest):
+    code, title = "token_expired", "This link has expired"
+
+
+class OtpInvalid(CommitThenRaise, Unauthorized):
+    code, title = "otp_invalid", "Wrong or unknown code"
+
+
+class OtpExpired(Unauthorized):
+    code, title = "otp_expired", "This code has expired; request a new one"
+
+
+class OtpAttemptsExceeded(CommitThenRaise, TonearmError):
+    status, code, title = 429, "otp_attempts_exceeded", "Too many wrong codes; request a new one"
+
+
+class OtpRequestLimited(RateLimited):
+    code, title = "otp_rate_limited", "Too many codes requested for this phone"

@@ -1,0 +1,147 @@
+"""Request and response bodies for accounts and auth."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+
+USERNAME_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_.-]{1,38}[A-Za-z0-9_])?$")
+PHONE_RE = re.compile(r"^\+[1-9][0-9]{6,14}$")
+
+
+def _username(v: str) -> str:
+    if not USERNAME_RE.match(v):
+        raise ValueError(
+            "3-40 characters: letters, digits, '_', '.', '-'; starting with a letter or digit"
+        )
+    return v
+
+
+def _phone(v: str) -> str:
+    cleaned = re.sub(r"[\s().-]", "", v)
+    if not PHONE_RE.match(cleaned):
+        raise ValueError("phone must be in international format, e.g. +15551234567")
+    return cleaned
+
+
+Username = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_username)]
+Password = Annotated[str, StringConstraints(min_length=8, max_length=256)]
+Phone = Annotated[str, StringConstraints(max_length=32), AfterValidator(_phone)]
+OtpCodeStr = Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
+
+
+class UserOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    email: str | None
+    username: str
+    display_name: str | None
+    bio: str | None
+    role: Literal["listener", "artist", "admin"]
+    email_verified: bool
+    created_at: datetime
+
+
+class TokenPair(BaseModel):
+    user: UserOut
+    access_token: str
+    refresh_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_in: int = Field(description="Access token lifetime in seconds")
+
+
+class RegisterIn(BaseModel):
+    email: EmailStr
+    username: Username
+    password: Password
+
+
+class LoginIn(BaseModel):
+    login: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=320)]
+    password: Annotated[str, StringConstraints(min_length=1, max_length=256)]
+
+
+class RefreshIn(BaseModel):
+    refresh_token: str | None = Field(
+        default=None, max_length=256, description="Omit to use the HttpOnly cookie"
+    )
+
+
+class SessionOut(BaseModel):
+    id: uuid.UUID
+    device: str
+    ip: str | None
+    user_agent: str | None
+    method: str
+    created_at: datetime
+    last_seen_at: datetime
+    current: bool
+
+
+class SessionPage(BaseModel):
+    items: list[SessionOut]
+    next_cursor: str | None
+
+
+class RevokedCount(BaseModel):
+    revoked: int
+
+
+class ProfilePatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    display_name: (
+        Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None
+    ) = None
+    bio: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    username: Username | None = None
+    email: EmailStr | None = None
+
+
+class PasswordChangeIn(BaseModel):
+    current_password: Annotated[str, StringConstraints(min_length=1, max_length=256)]
+    new_password: Password
+
+
+class EmailIn(BaseModel):
+    email: EmailStr
+
+
+class TokenIn(BaseModel):
+    token: Annotated[str, StringConstraints(min_length=10, max_length=256)]
+
+
+class PasswordResetIn(BaseModel):
+    token: Annotated[str, StringConstraints(min_length=10, max_length=256)]
+    password: Password
+
+
+class OtpRequestIn(BaseModel):
+    phone: Phone
+
+
+class OtpRequested(BaseModel):
+    expires_in: int
+
+
+class OtpVerifyIn(BaseModel):
+    phone: Phone
+    code: OtpCodeStr
+
+
+class Accepted(BaseModel):
+    accepted: bool = True
+
+
+class UserPage(BaseModel):
+    items: list[UserOut]
+    next_cursor: str | None
+
+
+class RoleChange(BaseModel):
+    role: Literal["listener", "artist", "admin"]

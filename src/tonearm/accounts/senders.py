@@ -1,0 +1,254 @@
+"""Pluggable email and SMS senders.
+
+Default ("console"): the message goes to `<data_dir>/outbox/` as a file readable by the owner
+only, and a log line records who it went to and where the file is. The log line never carries
+the body, because the body holds a secret (a sign-in link or code).
+Alternatives: SMTP or Resend for email; MSG91 or Twilio for SMS (httpx, documented APIs).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import smtplib
+import ssl
+import uuid
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from email.message import EmailMessage as MimeMessage
+from email.utils import make_msgid
+from pathlib import Path
+from typing import Protocol
+
+import httpx
+import structlog
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tonearm.config import Settings
+from tonearm.kit.db import after_commit
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class EmailMessage:
+    to: str
+    subject: str
+    text: str
+    html: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SmsMessage:
+    to: str
+    text: str
+    code: str | None = None  # for providers with OTP templates (MSG91)
+
+
+class EmailSender(Protocol):
+    async def send(self, msg: EmailMessage) -> None: ...
+
+
+class SmsSender(Protocol):
+    async def send(self, msg: SmsMessage) -> None: ...
+
+
+def _mask_phone(phone: str) -> str:
+    return phone[:3] + "*" * max(0, len(phone) - 5) + phone[-2:]
+
+
+def _write_private(path: Path, content: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(content)
+
+
+def _stamp() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+
+
+class ConsoleEmailSender:
+    def __init__(self, outbox: Path, sender: str) -> None:
+        self.outbox = outbox
+        self.sender = sender
+
+    async def send(self, msg: EmailMessage) -> None:
+        mime = _mime(msg, self.sender)
+        path = self.outbox / f"{_stamp()}-{uuid.uuid4().hex[:8]}.eml"
+        await asyncio.to_thread(_write_private, path, mime.as_string())
+        log.info("email_outbox", to=msg.to, subject=msg.subject, file=str(path))
+
+
+class ConsoleSmsSender:
+    def __init__(self, outbox: Path) -> None:
+        self.outbox = outbox
+
+    async def send(self, msg: SmsMessage) -> None:
+        path = self.outbox / f"{_stamp()}-{uuid.uuid4().hex[:8]}.sms.json"
+        await asyncio.to_thread(_write_private, path, json.dumps(asdict(msg), indent=2))
+        log.info("sms_outbox", to=_mask_phone(msg.to), file=str(path))
+
+
+def _mime(msg: EmailMessage, sender: str) -> MimeMessage:
+    mime = MimeMessage()
+    mime["From"] = sender
+    mime["To"] = msg.to
+    mime["Subject"] = msg.subject
+    mime["Message-ID"] = make_msgid(domain="tonearm.local")
+    mime.set_content(msg.text)
+    if msg.html:
+        mime.add_alternative(msg.html, subtype="html")
+    return mime
+
+
+class SmtpEmailSender:
+    def __init__(self, settings: Settings) -> None:
+        if not settings.smtp_host:
+            raise ValueError("TONEARM_SMTP_HOST is required for the smtp email backend")
+        self.s = settings
+
+    def _send_sync(self, mime: MimeMessage) -> None:
+        s = self.s
+        assert s.smtp_host
+        with smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=20) as smtp:
+            if s.smtp_starttls:
+                smtp.starttls(context=ssl.create_default_context())
+            if s.smtp_username and s.smtp_password:
+                smtp.login(s.smtp_username, s.smtp_password.get_secret_value())
+            smtp.send_message(mime)
+
+    async def send(self, msg: EmailMessage) -> None:
+        await asyncio.to_thread(self._send_sync, _mime(msg, self.s.email_from))
+        log.info("email_sent", backend="smtp", to=msg.to, subject=msg.subject)
+
+
+class ResendEmailSender:
+    """https://resend.com/docs/api-reference/emails/send-email"""
+
+    URL = "https://api.resend.com/emails"
+
+    def __init__(self, settings: Settings, client: httpx.AsyncClient | None = None) -> None:
+        if settings.resend_api_key is None:
+            raise ValueError("TONEARM_RESEND_API_KEY is required for the resend email backend")
+        self.key = settings.resend_api_key
+        self.sender = settings.email_from
+        self.client = client or httpx.AsyncClient(timeout=15)
+
+    async def send(self, msg: EmailMessage) -> None:
+        body: dict[str, object] = {
+            "from": self.sender,
+            "to": [msg.to],
+            "subject": msg.subject,
+            "text": msg.text,
+        }
+        if msg.html:
+            body["html"] = msg.html
+        resp = await self.client.post(
+            self.URL,
+            json=body,
+            headers={"Authorization": f"Bearer {self.key.get_secret_value()}"},
+        )
+        resp.raise_for_status()
+        log.info("email_sent", backend="resend", to=msg.to, id=resp.json().get("id"))
+
+
+class Msg91SmsSender:
+    """MSG91 Flow API: POST https://control.msg91.com/api/v5/flow with an `authkey` header and a
+    DLT template whose variable `otp` (or `text`) carries the message."""
+
+    URL = "https://control.msg91.com/api/v5/flow"
+
+    def __init__(self, settings: Settings, client: httpx.AsyncClient | None = None) -> None:
+        if settings.msg91_auth_key is None or not settings.msg91_template_id:
+            raise ValueError("TONEARM_MSG91_AUTH_KEY and TONEARM_MSG91_TEMPLATE_ID are required")
+        self.key = settings.msg91_auth_key
+        self.template = settings.msg91_template_id
+        self.client = client or httpx.AsyncClient(timeout=15)
+
+    async def send(self, msg: SmsMessage) -> None:
+        recipient: dict[str, str] = {"mobiles": msg.to.lstrip("+")}
+        if msg.code:
+            recipient["otp"] = msg.code
+        else:
+            recipient["text"] = msg.text
+        resp = await self.client.post(
+            self.URL,
+            json={"template_id": self.template, "short_url": "0", "recipients": [recipient]},
+            headers={"authkey": self.key.get_secret_value(), "accept": "application/json"},
+        )
+        resp.raise_for_status()
+        data = resp.json()
+        if data.get("type") == "error":
+            raise RuntimeError(f"msg91 refused the message: {data.get('message')}")
+        log.info("sms_sent", backend="msg91", to=_mask_phone(msg.to))
+
+
+class TwilioSmsSender:
+    """Twilio Messages API: POST /2010-04-01/Accounts/{sid}/Messages.json, form-encoded."""
+
+    def __init__(self, settings: Settings, client: httpx.AsyncClient | None = None) -> None:
+        if not (
+            settings.twilio_account_sid and settings.twilio_auth_token and settings.twilio_from
+        ):
+            raise ValueError(
+                "TONEARM_TWILIO_ACCOUNT_SID, TONEARM_TWILIO_AUTH_TOKEN and TONEARM_TWILIO_FROM "
+                "are required for the twilio sms backend"
+            )
+        self.sid = settings.twilio_account_sid
+        self.token = settings.twilio_auth_token
+        self.sender = settings.twilio_from
+        self.client = client or httpx.AsyncClient(timeout=15)
+
+    async def send(self, msg: SmsMessage) -> None:
+        url = f"https://api.twilio.com/2010-04-01/Accounts/{self.sid}/Messages.json"
+        resp = await self.client.post(
+            url,
+            data={"To": msg.to, "From": self.sender, "Body": msg.text},
+            auth=(self.sid, self.token.get_secret_value()),
+        )
+        resp.raise_for_status()
+        log.info("sms_sent", backend="twilio", to=_mask_phone(msg.to), sid=resp.json().get("sid"))
+
+
+def make_email_sender(settings: Settings) -> EmailSender:
+    if settings.email_backend == "smtp":
+        return SmtpEmailSender(settings)
+    if settings.email_backend == "resend":
+        return ResendEmailSender(settings)
+    return ConsoleEmailSender(settings.data_dir / "outbox", settings.email_from)
+
+
+def make_sms_sender(settings: Settings) -> SmsSender:
+    if settings.sms_backend == "msg91":
+        return Msg91SmsSender(settings)
+    if settings.sms_backend == "twilio":
+        return TwilioSmsSender(settings)
+    return ConsoleSmsSender(settings.data_dir / "outbox")
+
+
+class Outbox:
+    """Sends messages once the transaction that produced them has committed."""
+
+    def __init__(self, email: EmailSender, sms: SmsSender) -> None:
+        self.email = email
+        self.sms = sms
+
+    def email_after_commit(self, session: AsyncSession, msg: EmailMessage) -> None:
+        async def _send() -> None:
+            try:
+                await self.email.send(msg)
+            except Exception as exc:
+                log.error("email_send_failed", to=msg.to, error=type(exc).__name__)
+
+        after_commit(session, _send)
+
+    def sms_after_commit(self, session: AsyncSession, msg: SmsMessage) -> None:
+        async def _send() -> None:
+            try:
+                await self.sms.send(msg)
+            except Exception as exc:
+                log.error("sms_send_failed", to=_mask_phone(msg.to), error=type(exc).__name__)
+
+        after_commit(session, _send)

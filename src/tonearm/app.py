@@ -1,0 +1,80 @@
+"""create_app(): routers, middleware, lifespan. Nothing else."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import structlog
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from tonearm import ops, web
+from tonearm.accounts.endpoints import routers as accounts_routers
+from tonearm.config import Settings, get_settings
+from tonearm.jobs import runtime as jobs_runtime
+from tonearm.jobs.endpoints import router as jobs_router
+from tonearm.kit.errors import install_error_handlers
+from tonearm.kit.guards import IdempotencyMiddleware, RateLimitMiddleware
+from tonearm.kit.logging import configure_logging
+from tonearm.kit.middleware import (
+    BodySizeLimitMiddleware,
+    RequestContextMiddleware,
+    SecurityHeadersMiddleware,
+)
+from tonearm.kit.migrate import upgrade_async
+from tonearm.state import build_state
+
+log = structlog.get_logger(__name__)
+
+
+def create_app(settings: Settings | None = None, *, migrate: bool = False) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level, settings.json_logs)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        state = build_state(settings)
+        if migrate:
+            await upgrade_async(settings.effective_database_url)
+        app.state.tonearm = state
+        jobs_runtime.install(state)
+        await ops.start(state)
+        log.info("started", database=state.db.dialect, env=settings.env)
+        try:
+            yield
+        finally:
+            await ops.stop(state)
+            await state.close()
+
+    app = FastAPI(
+        title="Tonearm",
+        version="0.1.0",
+        summary="Self-hosted music platform API",
+        openapi_url="/api/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+
+    for router in (*accounts_routers, jobs_router, *ops.routers()):
+        app.include_router(router)
+    app.include_router(web.spa_router(web.resolve_dist(settings.web_dist)))
+
+    # Outermost last.
+    app.add_middleware(IdempotencyMiddleware)
+    app.add_middleware(RateLimitMiddleware)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_credentials=True,
+            allow_methods=["*"],
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID"],
+            expose_headers=["X-Request-ID", "Retry-After", "Content-Range"],
+        )
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.is_production)
+    app.add_middleware(RequestContextMiddleware, skip_log_paths=("/health", "/metrics"))
+    return app

@@ -1,0 +1,1 @@
+"""Background jobs: model, registry, runners (local, Celery), scheduler, progress events."""

@@ -1,0 +1,43 @@
+"""Domain-free FastAPI dependencies: the app state and the request's unit of work."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tonearm.kit.db import session_scope
+
+if TYPE_CHECKING:
+    from tonearm.state import AppState
+
+
+def get_state(request: Request) -> AppState:
+    return request.app.state.tonearm  # type: ignore[no-any-return,unused-ignore]
+
+
+State = Annotated["AppState", Depends(get_state)]
+
+
+async def get_db_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """The request owns the transaction: commit when the endpoint returns (before the response
+    is sent, thanks to scope="function"), roll back on error, then run after-commit hooks."""
+    state = get_state(request)
+    async with state.db.sessionmaker() as session, session_scope(session):
+        yield session
+
+
+DbSession = Annotated[AsyncSession, Depends(get_db_session, scope="function")]
+
+
+def client_ip(request: Request) -> str:
+    """The caller's IP; X-Forwarded-For is believed only from a configured trusted proxy."""
+    peer = request.client.host if request.client else "unknown"
+    state = get_state(request)
+    if peer in state.settings.trusted_proxies:
+        fwd = request.headers.get("x-forwarded-for")
+        if fwd:
+            return fwd.split(",")[0].strip()[:64]
+    return peer

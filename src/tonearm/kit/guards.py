@@ -1,0 +1,253 @@
+"""Request guards as pure ASGI middleware: the general rate limit (signed-in vs guest) and
+Idempotency-Key handling for mutating POSTs."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+import jwt
+import structlog
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from tonearm.kit.db import utcnow
+from tonearm.kit.errors import RateLimited
+from tonearm.kit.middleware import send_problem
+from tonearm.models.platform import IdempotencyRecord
+
+if TYPE_CHECKING:
+    from tonearm.state import AppState
+
+log = structlog.get_logger(__name__)
+
+IDEMPOTENCY_TTL = timedelta(hours=24)
+_BUFFER_LIMIT = 1024 * 1024  # bodies hashed in full up to this size
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for k, v in scope["headers"]:
+        if k == name:
+            return v.decode("latin-1")
+    return None
+
+
+def _peer_ip(scope: Scope, state: AppState) -> str:
+    client = scope.get("client")
+    peer = client[0] if client else "unknown"
+    if peer in state.settings.trusted_proxies:
+        fwd = _header(scope, b"x-forwarded-for")
+        if fwd:
+            return fwd.split(",")[0].strip()[:64]
+    return str(peer)
+
+
+def caller_key(scope: Scope, state: AppState) -> tuple[str, bool]:
+    """('user:<id>', True) for a valid bearer token, else ('ip:<addr>', False)."""
+    auth = _header(scope, b"authorization")
+    if auth and auth[:7].lower() == "bearer ":
+        try:
+            claims = state.signer.read_access_token(auth[7:].strip())
+            return f"user:{claims.user_id}", True
+        except (jwt.InvalidTokenError, ValueError, KeyError):
+            pass
+    return f"ip:{_peer_ip(scope, state)}", False
+
+
+class RateLimitMiddleware:
+    """100/min signed in, 20/min for guests on the API (configurable). Auth routes carry their
+    own stricter per-IP limits, and health, metrics and the SPA are not limited."""
+
+    EXEMPT = ("/api/v1/auth/", "/api/docs", "/api/openapi.json")
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith("/api/"):
+            await self.app(scope, receive, send)
+            return
+        state: AppState = scope["app"].state.tonearm
+        path: str = scope["path"]
+        if state.limiter.enabled and not path.startswith(self.EXEMPT):
+            key, signed_in = caller_key(scope, state)
+            limit = state.settings.rate_limit_user if signed_in else state.settings.rate_limit_guest
+            try:
+                await state.limiter.hit(limit, "api", key)
+            except RateLimited as exc:
+                await send_problem(
+                    send,
+                    429,
+                    exc.code,
+                    exc.title,
+                    path,
+                    headers=[(b"retry-after", exc.headers["Retry-After"].encode())],
+                    detail=exc.detail,
+                )
+                return
+        await self.app(scope, receive, send)
+
+
+class IdempotencyMiddleware:
+    """A POST with `Idempotency-Key` runs once per caller and key: a replay gets the first
+    response (with `Idempotency-Replayed: true`); the same key with another body is 422; a
+    replay while the first is still running is 409. 5xx responses are not kept."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
+        idem_key = _header(scope, b"idempotency-key")
+        if idem_key is None or not scope["path"].startswith("/api/"):
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        if not (1 <= len(idem_key) <= 255):
+            await send_problem(
+                send, 400, "invalid_idempotency_key", "Idempotency-Key must be 1-255 chars", path
+            )
+            return
+        state: AppState = scope["app"].state.tonearm
+
+        # Read the body (bounded) so it can be hashed, then replay it to the app.
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        pending: Message | None = None
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                pending = message  # client went away; hand it on
+                break
+            body = message.get("body", b"")
+            size += len(body)
+            more = message.get("more_body", False)
+            chunks.append(body)
+            if size > _BUFFER_LIMIT:
+                # Large (upload) bodies stream on; they are fingerprinted by length and type.
+                break
+        digest = hashlib.sha256()
+        digest.update(
+            f"{scope['method']} {path}?{scope.get('query_string', b'').decode()}".encode()
+        )
+        if size > _BUFFER_LIMIT:
+            digest.update(f"len={_header(scope, b'content-length')}".encode())
+            digest.update(f"type={_header(scope, b'content-type')}".encode())
+        else:
+            digest.update(b"".join(chunks))
+        request_hash = digest.hexdigest()
+        who, _ = caller_key(scope, state)
+        key_hash = hashlib.sha256(f"{who}\x00{idem_key}".encode()).hexdigest()
+
+        async with state.db.sessionmaker() as s:
+            rec = await s.get(IdempotencyRecord, key_hash)
+            if rec is not None and rec.created_at < utcnow() - IDEMPOTENCY_TTL:
+                await s.delete(rec)
+                await s.commit()
+                rec = None
+            if rec is not None:
+                if rec.request_hash != request_hash:
+                    await send_problem(
+                        send,
+                        422,
+                        "idempotency_key_reused",
+                        "This Idempotency-Key was used with a different request",
+                        path,
+                    )
+                    return
+                if rec.status is None:
+                    await send_problem(
+                        send,
+                        409,
+                        "idempotency_in_progress",
+                        "A request with this Idempotency-Key is still in progress",
+                        path,
+                        headers=[(b"retry-after", b"1")],
+                    )
+                    return
+                headers = [
+                    (k.encode("latin-1"), v.encode("latin-1"))
+                    for k, v in json.loads(rec.headers or "[]")
+                ]
+                headers.append((b"idempotency-replayed", b"true"))
+                await send(
+                    {"type": "http.response.start", "status": rec.status, "headers": headers}
+                )
+                await send({"type": "http.response.body", "body": rec.body or b""})
+                return
+            s.add(
+                IdempotencyRecord(
+                    key_hash=key_hash,
+                    method=scope["method"],
+                    path=path[:512],
+                    request_hash=request_hash,
+                )
+            )
+            try:
+                await s.commit()
+            except IntegrityError:
+                await send_problem(
+                    send,
+                    409,
+                    "idempotency_in_progress",
+                    "A request with this Idempotency-Key is still in progress",
+                    path,
+                    headers=[(b"retry-after", b"1")],
+                )
+                return
+
+        replay: list[Message] = [
+            {"type": "http.request", "body": b"".join(chunks), "more_body": more}
+        ]
+        if pending is not None:
+            replay.append(pending)
+        replay_iter = iter(replay)
+
+        async def receive_again() -> Message:
+            nxt = next(replay_iter, None)
+            if nxt is not None:
+                return nxt
+            return await receive()
+
+        status = 500
+        resp_headers: list[tuple[bytes, bytes]] = []
+        body_parts: list[bytes] = []
+
+        async def send_capture(message: Message) -> None:
+            nonlocal status, resp_headers
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                resp_headers = list(message.get("headers", []))
+            elif message["type"] == "http.response.body":
+                body_parts.append(message.get("body", b""))
+            await send(message)
+
+        try:
+            await self.app(scope, receive_again, send_capture)
+        finally:
+            async with state.db.sessionmaker() as s:
+                if status >= 500:
+                    await s.execute(
+                        delete(IdempotencyRecord).where(IdempotencyRecord.key_hash == key_hash)
+                    )
+                else:
+                    rec = await s.scalar(
+                        select(IdempotencyRecord).where(IdempotencyRecord.key_hash == key_hash)
+                    )
+                    if rec is not None:
+                        keep = [
+                            (k.decode("latin-1"), v.decode("latin-1"))
+                            for k, v in resp_headers
+                            if k.lower() not in (b"x-request-id", b"date", b"server")
+                        ]
+                        rec.status = status
+                        rec.headers = json.dumps(keep)
+                        rec.body = b"".join(body_parts)
+                        rec.completed_at = utcnow()
+                await s.commit()

@@ -1,0 +1,83 @@
+"""structlog set-up: JSON in production, key=value in development, request id on every line,
+and a processor that scrubs anything that looks like a secret before it is written."""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from typing import Any
+
+import structlog
+
+_SECRET_KEYS = re.compile(
+    r"pass(word)?|secret|token|authorization|cookie|api[_-]?key|code|otp|credential",
+    re.IGNORECASE,
+)
+_BEARER = re.compile(r"(Bearer\s+)[A-Za-z0-9._~+/=-]+")
+_JWT = re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")
+_SAFE_KEYS = {"status_code", "code_hash", "error_code", "event", "request_id", "token_type"}
+
+
+def _scrub_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return _JWT.sub("[redacted-jwt]", _BEARER.sub(r"\1[redacted]", value))
+    if isinstance(value, dict):
+        return {k: _scrub(k, v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_scrub_value(v) for v in value)
+    return value
+
+
+def _scrub(key: str, value: Any) -> Any:
+    if key not in _SAFE_KEYS and _SECRET_KEYS.search(key) and value not in (None, ""):
+        return "[redacted]"
+    return _scrub_value(value)
+
+
+def redact_secrets(_logger: Any, _method: str, event_dict: dict[str, Any]) -> dict[str, Any]:
+    return {k: _scrub(k, v) for k, v in event_dict.items()}
+
+
+def configure_logging(level: str = "INFO", json: bool = False) -> None:
+    shared: list[Any] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.add_log_level,
+        structlog.stdlib.add_logger_name,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        redact_secrets,
+    ]
+    renderer: Any = (
+        structlog.processors.JSONRenderer()
+        if json
+        else structlog.dev.ConsoleRenderer(colors=False, sort_keys=False)
+    )
+    structlog.configure(
+        processors=[
+            *shared,
+            structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+        ],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=True,
+    )
+    formatter = structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=shared,
+        processors=[
+            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+            structlog.processors.format_exc_info,
+            renderer,
+        ],
+    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(formatter)
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    for name in ("uvicorn", "uvicorn.error"):
+        logging.getLogger(name).handlers[:] = []
+        logging.getLogger(name).propagate = True
+    # Our own middleware writes the access log (with the request id).
+    logging.getLogger("uvicorn.access").disabled = True
+    for noisy in ("sqlalchemy.engine", "aiosqlite", "botocore", "boto3", "urllib3", "httpx"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))

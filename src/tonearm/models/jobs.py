@@ -1,0 +1,1 @@
+"""Job rows (placeholder until the jobs package lands)."""

@@ -1,0 +1,83 @@
+"""Operational surface: /health, /ready, /metrics, and start/stop of background services."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import structlog
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy import text
+
+from tonearm.kit import metrics
+from tonearm.state import AppState
+
+log = structlog.get_logger(__name__)
+
+router = APIRouter(tags=["ops"])
+
+
+@router.get("/health", operation_id="ops-health")
+async def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+async def _check(name: str, coro: Any, timeout: float = 3.0) -> tuple[str, str]:
+    try:
+        ok = await asyncio.wait_for(coro, timeout)
+        return name, "ok" if ok is not False else "failed"
+    except Exception as exc:
+        return name, f"failed: {type(exc).__name__}"
+
+
+async def _db_ok(state: AppState) -> bool:
+    async with state.db.engine.connect() as conn:
+        await conn.execute(text("SELECT 1"))
+    return True
+
+
+@router.get("/ready", operation_id="ops-ready")
+async def ready(request: Request) -> JSONResponse:
+    state: AppState = request.app.state.tonearm
+    checks = [_check("database", _db_ok(state))]
+    if state.settings.redis_url:
+        checks.append(_check("redis", state.limiter.check_health()))
+    for name, probe in state.extras.get("readiness", {}).items():
+        checks.append(_check(name, probe()))
+    results = dict(await asyncio.gather(*checks))
+    ok = all(v == "ok" for v in results.values())
+    return JSONResponse(
+        {"status": "ok" if ok else "unavailable", "checks": results},
+        status_code=200 if ok else 503,
+    )
+
+
+@router.get("/metrics", operation_id="ops-metrics", response_class=Response)
+async def prometheus(request: Request) -> Response:
+    state: AppState = request.app.state.tonearm
+    for sampler in state.extras.get("metric_samplers", []):
+        try:
+            await sampler()
+        except Exception:
+            log.exception("metric_sampler_failed")
+    body, content_type = metrics.render()
+    return Response(body, media_type=content_type)
+
+
+def routers() -> list[APIRouter]:
+    return [router]
+
+
+async def start(state: AppState) -> None:
+    """Start background services (job runner, scheduler) for this process."""
+    for starter in state.extras.get("starters", []):
+        await starter()
+
+
+async def stop(state: AppState) -> None:
+    for stopper in reversed(state.extras.get("stoppers", [])):
+        try:
+            await stopper()
+        except Exception:
+            log.exception("stop_failed")

@@ -1,0 +1,48 @@
+"""Serves the built SPA (web/dist) at `/`, falling back to index.html for client routes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, HTMLResponse, Response
+from starlette.exceptions import HTTPException
+
+_REPO_DIST = Path(__file__).resolve().parent.parent.parent / "web" / "dist"
+
+NOT_BUILT = """<!doctype html><meta charset="utf-8"><title>Tonearm</title>
+<body style="font-family:system-ui;background:#111;color:#eee;padding:3rem">
+<h1>Tonearm is running</h1><p>The web app has not been built. Run <code>make run</code>
+(or <code>cd web &amp;&amp; npm ci &amp;&amp; npm run build</code>). The API is at
+<a style="color:#9cf" href="/api/docs">/api/docs</a>.</p></body>"""
+
+
+def resolve_dist(configured: Path | None) -> Path | None:
+    dist = configured or _REPO_DIST
+    return dist if (dist / "index.html").is_file() else None
+
+
+def spa_router(dist: Path | None) -> APIRouter:
+    router = APIRouter(include_in_schema=False)
+    root = dist.resolve() if dist else None
+
+    @router.get("/{path:path}")
+    async def spa(path: str, request: Request) -> Response:
+        if path.startswith("api/") or path in ("api", "health", "ready", "metrics"):
+            raise HTTPException(status_code=404)
+        if root is None:
+            return HTMLResponse(NOT_BUILT)
+        if path:
+            candidate = (root / path).resolve()
+            if candidate.is_relative_to(root) and candidate.is_file():
+                headers = {}
+                if path.startswith("assets/"):
+                    headers["Cache-Control"] = "public, max-age=31536000, immutable"
+                elif path in ("sw.js", "manifest.webmanifest"):
+                    headers["Cache-Control"] = "no-cache"
+                return FileResponse(candidate, headers=headers)
+            if path.startswith("assets/") or "." in path.rsplit("/", 1)[-1]:
+                raise HTTPException(status_code=404)
+        return FileResponse(root / "index.html", headers={"Cache-Control": "no-cache"})
+
+    return router

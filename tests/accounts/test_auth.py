@@ -1,0 +1,236 @@
+from __future__ import annotations
+
+import statistics
+import time
+
+import httpx
+import pytest
+
+from tests.conftest import client_for
+from tests.factories import PASSWORD, bearer, register
+
+
+async def test_register_returns_tokens_and_first_user_is_admin(client: httpx.AsyncClient) -> None:
+    first = await register(client, username="Alice")
+    assert first["token_type"] == "bearer"
+    assert first["expires_in"] == 900
+    assert first["user"]["role"] == "admin"
+    assert first["user"]["email_verified"] is False
+    second = await register(client, username="bob")
+    assert second["user"]["role"] == "listener"
+    me = await client.get("/api/v1/me", headers=bearer(first))
+    assert me.status_code == 200
+    assert me.json()["username"] == "Alice"
+
+
+async def test_register_sets_httponly_refresh_cookie(client: httpx.AsyncClient) -> None:
+    resp = await client.post(
+        "/api/v1/auth/register",
+        json={"email": "c@example.com", "username": "cookie", "password": PASSWORD},
+    )
+    cookie = resp.headers["set-cookie"]
+    assert "tonearm_refresh=" in cookie
+    assert "HttpOnly" in cookie
+    assert "Path=/api/v1/auth" in cookie
+    assert "SameSite=strict" in cookie or "samesite=strict" in cookie.lower()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "code"),
+    [("email", "dupe@example.com", "email_taken"), ("username", "DUPE", "username_taken")],
+)
+async def test_duplicate_email_or_username_is_409(
+    client: httpx.AsyncClient, field: str, value: str, code: str
+) -> None:
+    await register(client, username="dupe", email="dupe@example.com")
+    body = {"email": "other@example.com", "username": "other", "password": PASSWORD, field: value}
+    resp = await client.post("/api/v1/auth/register", json=body)
+    assert resp.status_code == 409
+    assert resp.headers["content-type"] == "application/problem+json"
+    assert resp.json()["code"] == code
+
+
+async def test_login_by_email_or_username_case_insensitive(client: httpx.AsyncClient) -> None:
+    await register(client, username="Carol", email="carol@example.com")
+    for login in ("carol", "CAROL", "Carol@Example.com"):
+        resp = await client.post("/api/v1/auth/login", json={"login": login, "password": PASSWORD})
+        assert resp.status_code == 200, (login, resp.text)
+        assert resp.json()["user"]["username"] == "Carol"
+
+
+async def test_wrong_password_and_unknown_user_are_same_401(client: httpx.AsyncClient) -> None:
+    await register(client, username="dave")
+    wrong = await client.post("/api/v1/auth/login", json={"login": "dave", "password": "nope-nope"})
+    unknown = await client.post(
+        "/api/v1/auth/login", json={"login": "nobody", "password": "nope-nope"}
+    )
+    assert wrong.status_code == unknown.status_code == 401
+    assert wrong.json()["code"] == unknown.json()["code"] == "invalid_credentials"
+
+
+async def test_unknown_user_login_costs_a_password_check(app: object) -> None:
+    # Timing equality is a property of the code path: both run exactly one argon2 verification.
+    # We check that by counting verifications rather than asserting on wall-clock time.
+    from tonearm.kit import security
+
+    calls: list[str] = []
+    real_verify = security._hasher.verify
+    real_update = security._hasher.verify_and_update
+
+    def count_verify(*a: object, **k: object) -> object:
+        calls.append("verify")
+        return real_verify(*a, **k)  # type: ignore[arg-type]
+
+    def count_update(*a: object, **k: object) -> object:
+        calls.append("verify")
+        return real_update(*a, **k)  # type: ignore[arg-type]
+
+    security._hasher.verify = count_verify  # type: ignore[method-assign]
+    security._hasher.verify_and_update = count_update  # type: ignore[method-assign]
+    try:
+        async with client_for(app, "10.1.1.1") as c:
+            await register(c, username="erin")
+            calls.clear()
+            await c.post("/api/v1/auth/login", json={"login": "erin", "password": "x" * 10})
+            known = len(calls)
+            calls.clear()
+            await c.post("/api/v1/auth/login", json={"login": "zed", "password": "x" * 10})
+            unknown = len(calls)
+    finally:
+        security._hasher.verify = real_verify  # type: ignore[method-assign]
+        security._hasher.verify_and_update = real_update  # type: ignore[method-assign]
+    assert known == unknown == 1
+    _ = statistics, time
+
+
+async def test_refresh_rotates_and_reuse_revokes_family(client: httpx.AsyncClient) -> None:
+    tokens = await register(client, username="frank")
+    first_refresh = tokens["refresh_token"]
+    r1 = await client.post("/api/v1/auth/refresh", json={"refresh_token": first_refresh})
+    assert r1.status_code == 200
+    second = r1.json()
+    assert second["refresh_token"] != first_refresh
+    # The new access token works.
+    assert (await client.get("/api/v1/me", headers=bearer(second))).status_code == 200
+    # Presenting the spent token again: 401 and the whole family dies.
+    reuse = await client.post("/api/v1/auth/refresh", json={"refresh_token": first_refresh})
+    assert reuse.status_code == 401
+    assert reuse.json()["code"] == "refresh_token_reused"
+    after = await client.post(
+        "/api/v1/auth/refresh", json={"refresh_token": second["refresh_token"]}
+    )
+    assert after.status_code == 401
+    me = await client.get("/api/v1/me", headers=bearer(second))
+    assert me.status_code == 401
+    assert me.json()["code"] == "session_revoked"
+
+
+async def test_refresh_from_cookie(app: object) -> None:
+    async with client_for(app, "10.2.2.2") as c:
+        await register(c, username="gina")
+        c.cookies.set("tonearm_refresh", c.cookies.get("tonearm_refresh") or "", path="/")
+        resp = await c.post("/api/v1/auth/refresh", json={})
+        assert resp.status_code == 200, resp.text
+        missing = await client_for(app, "10.2.2.3").post("/api/v1/auth/refresh", json={})
+        assert missing.status_code == 401
+        assert missing.json()["code"] == "invalid_refresh_token"
+
+
+async def test_garbage_refresh_token_is_401(client: httpx.AsyncClient) -> None:
+    resp = await client.post("/api/v1/auth/refresh", json={"refresh_token": "nope"})
+    assert resp.status_code == 401
+    assert resp.json()["code"] == "invalid_refresh_token"
+
+
+async def test_logout_ends_session(client: httpx.AsyncClient) -> None:
+    tokens = await register(client, username="hank")
+    resp = await client.post("/api/v1/auth/logout", headers=bearer(tokens))
+    assert resp.status_code == 204
+    assert (await client.get("/api/v1/me", headers=bearer(tokens))).status_code == 401
+    r = await client.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+    assert r.status_code == 401
+
+
+async def test_sessions_list_revoke_one_and_others(client: httpx.AsyncClient) -> None:
+    a = await register(client, username="ivy")
+    b = (
+        await client.post("/api/v1/auth/login", json={"login": "ivy", "password": PASSWORD})
+    ).json()
+    c = (
+        await client.post("/api/v1/auth/login", json={"login": "ivy", "password": PASSWORD})
+    ).json()
+    listed = await client.get("/api/v1/auth/sessions", headers=bearer(a))
+    assert listed.status_code == 200
+    items = listed.json()["items"]
+    assert len(items) == 3
+    current = [s for s in items if s["current"]]
+    assert len(current) == 1
+    assert current[0]["device"] == "Firefox on Linux"
+    assert current[0]["ip"].startswith("10.9.")
+    # Revoke b from a.
+    b_id = next(
+        s["id"] for s in items if not s["current"] and s["created_at"] == items[1]["created_at"]
+    )
+    assert (
+        await client.delete(f"/api/v1/auth/sessions/{b_id}", headers=bearer(a))
+    ).status_code == 204
+    remaining = (await client.get("/api/v1/auth/sessions", headers=bearer(a))).json()["items"]
+    assert b_id not in {s["id"] for s in remaining}
+    assert len(remaining) == 2
+    # Revoking again is 404; someone else's session is 404 too.
+    again = await client.delete(f"/api/v1/auth/sessions/{b_id}", headers=bearer(a))
+    assert again.status_code == 404
+    assert again.json()["code"] == "session_not_found"
+    other = await register(client, username="jack")
+    other_sessions = (await client.get("/api/v1/auth/sessions", headers=bearer(other))).json()
+    foreign = other_sessions["items"][0]["id"]
+    assert (
+        await client.delete(f"/api/v1/auth/sessions/{foreign}", headers=bearer(a))
+    ).status_code == 404
+    # Revoke all the others.
+    resp = await client.delete("/api/v1/auth/sessions", headers=bearer(a))
+    assert resp.status_code == 200
+    assert resp.json()["revoked"] == 1
+    assert (await client.get("/api/v1/me", headers=bearer(a))).status_code == 200
+    for t in (b, c):
+        assert (await client.get("/api/v1/me", headers=bearer(t))).status_code == 401
+
+
+async def test_sessions_pagination(client: httpx.AsyncClient) -> None:
+    a = await register(client, username="kate")
+    for _ in range(4):
+        await client.post("/api/v1/auth/login", json={"login": "kate", "password": PASSWORD})
+    seen: list[str] = []
+    cursor = None
+    while True:
+        params = {"limit": 2, **({"cursor": cursor} if cursor else {})}
+        page = (await client.get("/api/v1/auth/sessions", headers=bearer(a), params=params)).json()
+        seen += [s["id"] for s in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert len(seen) == len(set(seen)) == 5
+    bad = await client.get("/api/v1/auth/sessions", headers=bearer(a), params={"cursor": "zz!"})
+    assert bad.status_code == 400
+    assert bad.json()["code"] == "invalid_cursor"
+
+
+async def test_access_token_tampering_and_expiry(client: httpx.AsyncClient, state: object) -> None:
+    from datetime import timedelta
+
+    tokens = await register(client, username="liam")
+    head, payload, sig = tokens["access_token"].split(".")
+    tampered = f"{head}.{payload}.{sig[:-2]}{'AA' if sig[-2:] != 'AA' else 'BB'}"
+    r = await client.get("/api/v1/me", headers={"Authorization": f"Bearer {tampered}"})
+    assert r.status_code == 401
+    assert r.json()["code"] == "invalid_access_token"
+    assert r.headers["www-authenticate"] == "Bearer"
+    import uuid
+
+    me = (await client.get("/api/v1/me", headers=bearer(tokens))).json()
+    expired, _ = state.signer.access_token(  # type: ignore[attr-defined]
+        uuid.UUID(me["id"]), uuid.uuid4(), "admin", timedelta(seconds=-5)
+    )
+    r = await client.get("/api/v1/me", headers={"Authorization": f"Bearer {expired}"})
+    assert r.status_code == 401
+    assert (await client.get("/api/v1/me")).json()["code"] == "not_authenticated"

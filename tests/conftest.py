@@ -1,0 +1,116 @@
+"""Shared fixtures: one migrated database per test run (SQLite, or PostgreSQL when
+TONEARM_TEST_DATABASE_URL is set), the real app over ASGI, tables emptied after each test."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from tonearm.app import create_app
+from tonearm.config import Settings, normalise_db_url
+from tonearm.kit.db import Base
+from tonearm.kit.migrate import upgrade
+from tonearm.state import AppState
+
+TEST_DB_URL = os.environ.get("TONEARM_TEST_DATABASE_URL")
+TEST_REDIS_URL = os.environ.get("TONEARM_TEST_REDIS_URL")
+
+
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("tonearm-data")
+
+
+@pytest.fixture(scope="session")
+def database_url(data_dir: Path) -> Iterator[str]:
+    if TEST_DB_URL:
+        from tests.pgutil import create_database, drop_database
+
+        url, name = create_database(normalise_db_url(TEST_DB_URL))
+        try:
+            upgrade(url)
+            yield url
+        finally:
+            drop_database(normalise_db_url(TEST_DB_URL), name)
+    else:
+        url = f"sqlite+aiosqlite:///{data_dir / 'test.db'}"
+        upgrade(url)
+        yield url
+
+
+def make_settings(data_dir: Path, database_url: str, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "env": "test",
+        "data_dir": data_dir,
+        "database_url": database_url,
+        "redis_url": TEST_REDIS_URL,
+        "secret_key": "test-secret-" + "x" * 40,
+        "base_url": "http://testserver",
+        "log_level": "WARNING",
+        "web_dist": data_dir / "no-web",
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+@pytest.fixture(scope="session")
+def settings(data_dir: Path, database_url: str) -> Settings:
+    return make_settings(data_dir, database_url)
+
+
+@pytest.fixture(scope="session")
+async def app(settings: Settings) -> AsyncIterator[Any]:
+    application = create_app(settings)
+    async with LifespanManager(application, startup_timeout=60, shutdown_timeout=60):
+        yield application
+
+
+@pytest.fixture(scope="session")
+def state(app: Any) -> AppState:
+    return app.state.tonearm  # type: ignore[no-any-return]
+
+
+def client_for(app: Any, ip: str = "127.0.0.1") -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app, client=(ip, 40000)),
+        base_url="http://testserver",
+        headers={"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0"},
+    )
+
+
+@pytest.fixture
+async def client(app: Any) -> AsyncIterator[httpx.AsyncClient]:
+    async with client_for(app, f"10.9.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}") as c:
+        yield c
+
+
+@pytest.fixture(autouse=True)
+async def _isolate(request: pytest.FixtureRequest) -> AsyncIterator[None]:
+    """Empty every table and the rate-limit counters after each test that used the app."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    state: AppState = request.getfixturevalue("state")
+    yield
+    await state.limiter.reset()
+    async with state.db.engine.begin() as conn:
+        tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+        if conn.dialect.name == "postgresql":
+            await conn.execute(text(f"TRUNCATE {', '.join(tables)} CASCADE"))
+        else:
+            for name in tables:
+                await conn.execute(text(f"DELETE FROM {name}"))
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    db = make_url(normalise_db_url(TEST_DB_URL)).drivername if TEST_DB_URL else "sqlite"
+    return f"tonearm: database={db} redis={'yes' if TEST_REDIS_URL else 'no'}"

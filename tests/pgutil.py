@@ -1,0 +1,42 @@
+"""A throwaway PostgreSQL database per test run, so parallel runs never collide."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import asyncpg
+from sqlalchemy.engine import make_url
+
+
+def _dsn(url: str, database: str | None = None) -> str:
+    u = make_url(url).set(drivername="postgresql")
+    if database:
+        u = u.set(database=database)
+    return u.render_as_string(hide_password=False)
+
+
+def create_database(base_url: str) -> tuple[str, str]:
+    name = f"tonearm_test_{uuid.uuid4().hex[:10]}"
+
+    async def run() -> None:
+        conn = await asyncpg.connect(_dsn(base_url))
+        try:
+            await conn.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await conn.close()
+
+    asyncio.run(run())
+    url = make_url(base_url).set(database=name).render_as_string(hide_password=False)
+    return url, name
+
+
+def drop_database(base_url: str, name: str) -> None:
+    async def run() -> None:
+        conn = await asyncpg.connect(_dsn(base_url))
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await conn.close()
+
+    asyncio.run(run())
