@@ -102,6 +102,7 @@ async def _isolate(request: pytest.FixtureRequest) -> AsyncIterator[None]:
     state: AppState = request.getfixturevalue("state")
     yield
     await state.limiter.reset()
+    state.auth_cache.clear()
     async with state.db.engine.begin() as conn:
         tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
         if conn.dialect.name == "postgresql":

@@ -23,6 +23,7 @@ from tonearm.kit.middleware import (
     SecurityHeadersMiddleware,
 )
 from tonearm.kit.migrate import upgrade_async
+from tonearm.kit.storage.endpoints import router as files_router
 from tonearm.state import build_state
 
 log = structlog.get_logger(__name__)
@@ -38,6 +39,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = False) -> Fa
         if migrate:
             await upgrade_async(settings.effective_database_url)
         app.state.tonearm = state
+        app.state.storage = state.storage
         jobs_runtime.install(state)
         await ops.start(state)
         log.info("started", database=state.db.dialect, env=settings.env)
@@ -58,7 +60,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = False) -> Fa
     )
     install_error_handlers(app)
 
-    for router in (*accounts_routers, jobs_router, *ops.routers()):
+    for router in (*accounts_routers, jobs_router, files_router, *ops.routers()):
         app.include_router(router)
     app.include_router(web.spa_router(web.resolve_dist(settings.web_dist)))
 

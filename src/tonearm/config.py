@@ -56,6 +56,7 @@ class Settings(BaseSettings):
     password_reset_ttl_minutes: int = 60
     otp_ttl_seconds: int = 300
     otp_max_attempts: int = 5
+    auth_cache_seconds: float = 5.0
     refresh_cookie_name: str = "tonearm_refresh"
     cookie_secure: bool | None = None  # default: True in production
 

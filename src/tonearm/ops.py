@@ -40,7 +40,7 @@ async def _db_ok(state: AppState) -> bool:
 @router.get("/ready", operation_id="ops-ready")
 async def ready(request: Request) -> JSONResponse:
     state: AppState = request.app.state.tonearm
-    checks = [_check("database", _db_ok(state))]
+    checks = [_check("database", _db_ok(state)), _check("storage", state.storage.check())]
     if state.settings.redis_url:
         checks.append(_check("redis", state.limiter.check_health()))
     for name, probe in state.extras.get("readiness", {}).items():

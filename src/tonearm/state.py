@@ -7,12 +7,14 @@ from typing import Any
 
 import structlog
 
+from tonearm.accounts.authcache import AuthCache
 from tonearm.accounts.senders import Outbox, make_email_sender, make_sms_sender
 from tonearm.config import Settings
 from tonearm.kit import crypto
 from tonearm.kit.db import Database
 from tonearm.kit.ratelimit import RateLimiter
 from tonearm.kit.security import TokenSigner
+from tonearm.kit.storage import Storage, create_storage
 
 log = structlog.get_logger(__name__)
 
@@ -25,6 +27,8 @@ class AppState:
     signer: TokenSigner
     limiter: RateLimiter
     outbox: Outbox
+    auth_cache: AuthCache
+    storage: Storage
     extras: dict[str, Any] = field(default_factory=dict)
 
     async def close(self) -> None:
@@ -47,4 +51,6 @@ def build_state(settings: Settings) -> AppState:
         signer=TokenSigner(secret),
         limiter=RateLimiter(settings.redis_url, enabled=settings.rate_limit_enabled),
         outbox=Outbox(make_email_sender(settings), make_sms_sender(settings)),
+        auth_cache=AuthCache(settings.auth_cache_seconds),
+        storage=create_storage(settings),
     )

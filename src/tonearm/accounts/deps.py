@@ -24,7 +24,7 @@ def bearer_token(request: Request) -> str | None:
 
 
 def accounts_service(session: DbSession, state: State) -> AccountsService:
-    return AccountsService(session, state.settings, state.signer, state.outbox)
+    return AccountsService(session, state.settings, state.signer, state.outbox, state.auth_cache)
 
 
 Accounts = Annotated[AccountsService, Depends(accounts_service)]

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response, status
 
 from tonearm.accounts import errors, otp, verification
+from tonearm.accounts.authcache import UserView
 from tonearm.accounts.deps import Accounts, AdminUser, Client, CurrentUser
 from tonearm.accounts.schemas import (
     Accepted,
@@ -44,7 +45,7 @@ Pages = Annotated[PageParams, Depends(page_params)]
 AUTH_ERRORS = responses(errors.NotAuthenticated, errors.InvalidAccessToken, errors.SessionRevoked)
 
 
-def user_out(user: User) -> UserOut:
+def user_out(user: User | UserView) -> UserOut:
     return UserOut(
         id=user.id,
         email=user.email,
@@ -192,7 +193,7 @@ async def revoke_other_sessions(principal: CurrentUser, svc: Accounts) -> Revoke
     responses=AUTH_ERRORS,
 )
 async def request_email_verification(principal: CurrentUser, svc: Accounts) -> Accepted:
-    await svc.send_verification(principal.user)
+    await svc.send_verification(await svc.load_user(principal))
     return Accepted()
 
 

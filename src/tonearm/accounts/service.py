@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tonearm.accounts import errors
+from tonearm.accounts.authcache import AuthCache, UserView
 from tonearm.accounts.devices import device_name
 from tonearm.accounts.repository import AccountsRepository
 from tonearm.accounts.senders import Outbox
@@ -43,9 +44,9 @@ class IssuedTokens:
 
 @dataclass(frozen=True, slots=True)
 class Principal:
-    """The authenticated caller of a request."""
+    """The authenticated caller of a request (a detached view of the user)."""
 
-    user: User
+    user: UserView
     session_id: uuid.UUID
 
     @property
@@ -73,8 +74,10 @@ class AccountsService:
         settings: Settings,
         signer: TokenSigner,
         outbox: Outbox,
+        cache: AuthCache | None = None,
     ) -> None:
         self.s = session
+        self.cache = cache or AuthCache(0)
         self.repo = AccountsRepository(session)
         self.settings = settings
         self.signer = signer
@@ -122,18 +125,30 @@ class AccountsService:
             claims = self.signer.read_access_token(access_token)
         except (jwt.InvalidTokenError, ValueError, KeyError) as exc:
             raise errors.InvalidAccessToken() from exc
+        now = utcnow()
+        cached = self.cache.get(claims.session_id)
+        if cached is not None and cached[1].id == claims.user_id and cached[0] > now:
+            return Principal(user=cached[1], session_id=claims.session_id)
         found = await self.repo.session_with_user(claims.session_id, claims.user_id)
         if found is None:
             raise errors.InvalidAccessToken()
         auth, user = found
-        now = utcnow()
         if auth.revoked_at is not None or auth.expires_at <= now:
             raise errors.SessionRevoked()
         if not user.is_active:
             raise errors.AccountDisabled()
         if (now - auth.last_seen_at).total_seconds() > 60:
             auth.last_seen_at = now
-        return Principal(user=user, session_id=auth.id)
+        view = UserView.of(user)
+        self.cache.put(auth.id, auth.expires_at, view)
+        return Principal(user=view, session_id=auth.id)
+
+    async def load_user(self, principal: Principal) -> User:
+        """The caller's user row, attached to this unit of work (for changes)."""
+        user = await self.repo.user(principal.id)
+        if user is None:
+            raise errors.InvalidAccessToken()
+        return user
 
     # --- register and log in -------------------------------------------------------------
     async def register(
@@ -218,6 +233,7 @@ class AccountsService:
             # Reuse of a spent token: someone holds a copy. Kill the whole family.
             auth.revoked_at = now
             auth.revoked_reason = "refresh_token_reuse"
+            self.cache.drop_session(auth.id)
             raise errors.RefreshTokenReused()
         user = await self.repo.user(auth.user_id)
         if user is None or not user.is_active:
@@ -228,6 +244,7 @@ class AccountsService:
         return await self._issue(user, auth)
 
     async def logout(self, principal: Principal) -> None:
+        self.cache.drop_session(principal.session_id)
         auth = await self.repo.owned_session(principal.id, principal.session_id)
         if auth is not None and auth.revoked_at is None:
             auth.revoked_at = utcnow()
@@ -244,17 +261,20 @@ class AccountsService:
         auth = await self.repo.owned_session(principal.id, session_id)
         if auth is None or auth.revoked_at is not None:
             raise errors.SessionNotFound()
+        self.cache.drop_session(session_id)
         auth.revoked_at = utcnow()
         auth.revoked_reason = "revoked"
 
     async def revoke_other_sessions(self, principal: Principal) -> int:
+        self.cache.drop_user(principal.id)
         return await self.repo.revoke_sessions(
             principal.id, "revoked", except_id=principal.session_id
         )
 
     # --- profile and password ------------------------------------------------------------
     async def update_profile(self, principal: Principal, changes: dict[str, object]) -> User:
-        user = principal.user
+        self.cache.drop_user(principal.id)
+        user = await self.load_user(principal)
         if "username" in changes and changes["username"] is not None:
             username = str(changes["username"])
             other = await self.repo.user_by_username(username)
@@ -280,7 +300,8 @@ class AccountsService:
         return user
 
     async def change_password(self, principal: Principal, current: str, new: str) -> int:
-        user = principal.user
+        self.cache.drop_user(principal.id)
+        user = await self.load_user(principal)
         ok, _ = await verify_password(current, user.password_hash)
         if not ok:
             raise errors.WrongPassword()
@@ -300,6 +321,7 @@ class AccountsService:
             raise errors.UserNotFound()
         user.role = Role(role)
         user.updated_at = utcnow()
+        self.cache.drop_user(user.id)
         return user
 
     async def send_verification(self, user: User) -> None:

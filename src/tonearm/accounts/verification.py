@@ -82,6 +82,7 @@ async def verify_email(svc: AccountsService, raw: str) -> User:
         # The address changed since the link was sent.
         raise errors.InvalidEmailToken()
     user.email_verified_at = utcnow()
+    svc.cache.drop_user(user.id)
     return user
 
 
@@ -101,6 +102,7 @@ async def reset_password(svc: AccountsService, raw: str, new_password: str) -> U
     if user is None or not user.is_active:
         raise errors.InvalidEmailToken()
     user.password_hash = await hash_password(new_password)
+    svc.cache.drop_user(user.id)
     # Whoever might have had the old password loses every session; the address is proven.
     await svc.repo.revoke_sessions(user.id, "password_reset")
     await svc.repo.spend_email_tokens(user.id, EmailTokenPurpose.reset_password)
