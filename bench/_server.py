@@ -8,8 +8,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -37,8 +37,16 @@ def serve(workers: int = 2, **env: str) -> Iterator[tuple[str, subprocess.Popen[
             **env,
         }
         proc = subprocess.Popen(
-            [sys.executable, "-m", "tonearm", "serve", "--port", str(port),
-             "--workers", str(workers)],
+            [
+                sys.executable,
+                "-m",
+                "tonearm",
+                "serve",
+                "--port",
+                str(port),
+                "--workers",
+                str(workers),
+            ],
             env=full_env,
             cwd=ROOT,
             stdout=subprocess.DEVNULL,

@@ -23,11 +23,12 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _server import rss_mb, serve  # noqa: E402
+from _server import rss_mb, serve
 
 DURATION = int(os.environ.get("BENCH_DURATION", "10"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "64"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+WRK_THREADS = int(os.environ.get("BENCH_WRK_THREADS", "1"))
 
 LUA = """
 wrk.headers["Authorization"] = "Bearer %s"
@@ -39,7 +40,16 @@ def _wrk(url: str, token: str | None) -> dict[str, float]:
         fh.write(LUA % token if token else "")
         script = fh.name
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--latency", "-s", script, url],
+        [
+            "wrk",
+            f"-t{WRK_THREADS}",
+            f"-c{CONNECTIONS}",
+            f"-d{DURATION}s",
+            "--latency",
+            "-s",
+            script,
+            url,
+        ],
         capture_output=True,
         text=True,
         check=True,
@@ -128,8 +138,10 @@ def main() -> None:
             ("me", f"{base}/api/v1/me", token),
         ):
             res = drive(url, tok)
-            print(f"api.{name}.rps {res['rps']:.0f} req/s  ({driver}, {CONNECTIONS} conns, "
-                  f"{DURATION}s, {WORKERS} workers; goal >= 2000)")
+            print(
+                f"api.{name}.rps {res['rps']:.0f} req/s  ({driver}, {CONNECTIONS} conns, "
+                f"{DURATION}s, {WORKERS} workers; goal >= 2000)"
+            )
             print(f"api.{name}.p50 {res['p50']:.2f} ms")
             if res["p95"] == res["p95"]:
                 print(f"api.{name}.p95 {res['p95']:.2f} ms")

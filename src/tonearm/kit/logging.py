@@ -54,6 +54,7 @@ def configure_logging(level: str = "INFO", json: bool = False) -> None:
     )
     structlog.configure(
         processors=[
+            structlog.stdlib.filter_by_level,  # drop filtered lines before any work is done
             *shared,
             structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
         ],
