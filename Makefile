@@ -6,7 +6,9 @@ PY := $(VENV)/bin/python
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run install test test-sqlite test-postgres lint bench web web-client clean
+WEB_SRC := $(shell find web/src web/public web/index.html web/vite.config.ts web/package.json web/tsconfig*.json -type f 2>/dev/null)
+
+.PHONY: run install test test-sqlite test-postgres test-web check-web-client lint bench web web-client clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -16,10 +18,36 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-run: install
+web/node_modules/.installed: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+web/dist/index.html: web/node_modules/.installed $(WEB_SRC)
+	cd web && npm run build
+
+web: web/dist/index.html
+
+run: install web
 	$(VENV)/bin/tonearm serve
 
-test: install test-sqlite test-postgres
+test: install check-web-client test-sqlite test-postgres test-web
+
+# The committed typed client must match what our OpenAPI document generates.
+check-web-client: install web/node_modules/.installed
+	@tmp=$$(mktemp -d); \
+	$(VENV)/bin/tonearm openapi > $$tmp/openapi.json && \
+	(cd web && npx openapi-typescript $$tmp/openapi.json -o $$tmp/schema.d.ts >/dev/null) && \
+	if ! diff -q $$tmp/openapi.json web/openapi.json >/dev/null || ! diff -q $$tmp/schema.d.ts web/src/api/schema.d.ts >/dev/null; then \
+		echo "web client is stale: run 'make web-client' and commit" >&2; rm -rf $$tmp; exit 1; fi; \
+	rm -rf $$tmp; echo "web client is up to date"
+
+web-client: install web/node_modules/.installed
+	$(VENV)/bin/tonearm openapi > web/openapi.json
+	cd web && npm run gen:api
+
+test-web: install web
+	cd web && npm test
+	cd web && TONEARM_PYTHON=$(abspath $(PY)) npm run e2e
 
 test-sqlite: install
 	$(PY) -m pytest -q

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { AppRoutes } from './App';
+import { json, makeTokens, mockFetch, on, problem, renderApp, tokenPair, testUser } from './test/utils';
+import { navItems } from './nav';
+
+describe('app routes and shell', () => {
+  it('sends signed-out visitors to /signin', async () => {
+    mockFetch(on('POST', '/api/v1/auth/refresh', () => problem(401, 'No session')));
+    renderApp(<AppRoutes />, { route: '/account' });
+    expect(await screen.findByRole('heading', { name: 'Sign in' })).toBeInTheDocument();
+    expect(screen.getByTestId('location')).toHaveTextContent('/signin');
+  });
+
+  it('restores the session from the refresh cookie on start', async () => {
+    const { calls } = mockFetch(on('POST', '/api/v1/auth/refresh', () => json(tokenPair('restored'))));
+    const { tokens } = renderApp(<AppRoutes />, { route: '/' });
+    expect(await screen.findByRole('heading', { name: /Welcome, Ada Lovelace/ })).toBeInTheDocument();
+    expect(tokens.getAccessToken()).toBe('restored');
+    expect(calls.filter((c) => c.path === '/api/v1/auth/refresh')).toHaveLength(1);
+  });
+
+  it('renders the nav from config and an empty player bar', async () => {
+    const tokens = makeTokens();
+    tokens.setSession(tokenPair('tok'));
+    mockFetch();
+    renderApp(<AppRoutes />, { route: '/', tokens });
+    const nav = await screen.findByRole('navigation', { name: 'Main' });
+    expect(within(nav).getAllByRole('link').map((a) => a.textContent)).toEqual(navItems.map((n) => n.label));
+    const bar = screen.getByTestId('player-bar');
+    expect(bar).toBeEmptyDOMElement();
+  });
+
+  it('signs out from the user menu', async () => {
+    const tokens = makeTokens();
+    tokens.setSession(tokenPair('tok'));
+    const { calls } = mockFetch(on('POST', '/api/v1/auth/logout', () => new Response(null, { status: 204 })));
+    renderApp(<AppRoutes />, { route: '/', tokens });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'User menu' }));
+    await user.click(screen.getByRole('button', { name: 'Sign out' }));
+    expect(await screen.findByRole('heading', { name: 'Sign in' })).toBeInTheDocument();
+    expect(calls).toEqual([expect.objectContaining({ method: 'POST', path: '/api/v1/auth/logout', auth: 'Bearer tok' })]);
+    expect(tokens.getAccessToken()).toBeNull();
+  });
+
+  it('saves only the changed profile fields', async () => {
+    const tokens = makeTokens();
+    tokens.setSession(tokenPair('tok'));
+    const { calls } = mockFetch(
+      on('GET', '/api/v1/me', () => json(testUser)),
+      on('GET', '/api/v1/auth/sessions', () => json({ items: [], next_cursor: null })),
+      on('PATCH', '/api/v1/me', (call) => json({ ...testUser, ...(call.body as object) })),
+    );
+    renderApp(<AppRoutes />, { route: '/account', tokens });
+    const user = userEvent.setup();
+    const bio = await screen.findByLabelText('Bio');
+    await user.type(bio, 'Analytical engines & synths');
+    await user.click(screen.getByRole('button', { name: 'Save profile' }));
+    expect(await screen.findByText('Profile saved.')).toBeInTheDocument();
+    expect(calls.find((c) => c.method === 'PATCH')?.body).toEqual({ bio: 'Analytical engines & synths' });
+    expect(tokens.getSnapshot().user?.bio).toBe('Analytical engines & synths');
+  });
+});

@@ -1,0 +1,78 @@
+/// <reference types="vitest/config" />
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { defineConfig, type Plugin, type ResolvedConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+import tailwindcss from '@tailwindcss/vite';
+
+// During `npm run dev`, API calls go to a locally running `tonearm serve`.
+const apiTarget = process.env.TONEARM_API ?? 'http://127.0.0.1:8000';
+
+function listFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const full = join(dir, name);
+    return statSync(full).isDirectory() ? listFiles(full) : [full];
+  });
+}
+
+/**
+ * Emits dist/precache.json (the app shell files the service worker caches on install)
+ * and stamps a build id into dist/sw.js so each deploy installs a fresh worker.
+ */
+function serviceWorkerManifest(): Plugin {
+  let config: ResolvedConfig;
+  let buildId = 'dev';
+  return {
+    name: 'tonearm-sw-manifest',
+    apply: 'build',
+    configResolved(c) {
+      config = c;
+    },
+    generateBundle(_opts, bundle) {
+      const built = Object.keys(bundle).filter((f) => !f.endsWith('.map') && f !== 'precache.json');
+      const publicDir = config.publicDir;
+      const publicFiles = listFiles(publicDir)
+        .map((f) => relative(publicDir, f).split('\\').join('/'))
+        .filter((f) => f !== 'sw.js' && !f.startsWith('.'));
+      const files = [...new Set([...built, ...publicFiles])]
+        .map((f) => `/${f}`)
+        .filter((f) => f !== '/index.html')
+        .sort();
+      buildId = createHash('sha256').update(files.join('\n')).update(JSON.stringify(Object.keys(bundle))).digest('hex').slice(0, 12);
+      this.emitFile({ type: 'asset', fileName: 'precache.json', source: `${JSON.stringify({ build: buildId, files }, null, 2)}\n` });
+    },
+    closeBundle: {
+      order: 'post',
+      handler() {
+        const sw = resolve(config.root, config.build.outDir, 'sw.js');
+        if (!existsSync(sw)) return;
+        writeFileSync(sw, readFileSync(sw, 'utf8').replaceAll('__BUILD_ID__', buildId));
+      },
+    },
+  };
+}
+
+export default defineConfig({
+  plugins: [react(), tailwindcss(), serviceWorkerManifest()],
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    assetsDir: 'assets',
+    sourcemap: true,
+  },
+  server: {
+    proxy: {
+      '/api': { target: apiTarget },
+      '/health': { target: apiTarget },
+    },
+  },
+  test: {
+    environment: 'jsdom',
+    globals: true,
+    setupFiles: ['./src/test/setup.ts'],
+    include: ['src/**/*.test.{ts,tsx}'],
+    restoreMocks: true,
+  },
+});
