@@ -101,7 +101,9 @@ def db_upgrade(revision: str = "head") -> None:
     """Apply migrations up to REVISION (default: head)."""
     from tonearm.kit.migrate import upgrade
 
-    upgrade(get_settings().effective_database_url, revision)
+    settings = get_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    upgrade(settings.effective_database_url, revision)
     console.print(f"[green]database at {revision}[/green]")
 
 

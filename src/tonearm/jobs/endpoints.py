@@ -1,5 +1,85 @@
-"""Routes for /api/v1/jobs (placeholder until the jobs package lands)."""
+"""Routes for /api/v1/jobs: the caller's own jobs, cancel, and live events (SSE)."""
 
-from fastapi import APIRouter
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import StreamingResponse
+
+from tonearm.accounts.deps import CurrentUser
+from tonearm.jobs import sse
+from tonearm.jobs.errors import JobFinished, JobNotFound
+from tonearm.jobs.schemas import JobOut, JobPage
+from tonearm.jobs.service import JobsService
+from tonearm.kit.deps import DbSession, State
+from tonearm.kit.errors import responses
+from tonearm.kit.events import MemoryPubSub
+from tonearm.kit.pagination import InvalidCursor, PageParams, page_params
+from tonearm.models.jobs import JobStatus
 
 router = APIRouter(prefix="/api/v1/jobs", tags=["jobs"])
+
+
+def jobs_service(session: DbSession, state: State) -> JobsService:
+    return JobsService(session, state.extras.get("pubsub"))
+
+
+Jobs = Annotated[JobsService, Depends(jobs_service)]
+
+
+@router.get("", operation_id="jobs-list", responses=responses(InvalidCursor))
+async def list_jobs(
+    user: CurrentUser,
+    svc: Jobs,
+    page: Annotated[PageParams, Depends(page_params)],
+    status: Annotated[JobStatus | None, Query(description="Only jobs in this state")] = None,
+) -> JobPage:
+    """The caller's jobs, newest first."""
+    rows, nxt = await svc.list(user.id, page, status)
+    return JobPage(items=[JobOut.model_validate(j) for j in rows], next_cursor=nxt)
+
+
+@router.get("/{job_id}", operation_id="jobs-get", responses=responses(JobNotFound))
+async def get_job(job_id: uuid.UUID, user: CurrentUser, svc: Jobs) -> JobOut:
+    return JobOut.model_validate(await svc.get(job_id, user.id))
+
+
+@router.post(
+    "/{job_id}/cancel",
+    operation_id="jobs-cancel",
+    responses=responses(JobNotFound, JobFinished),
+)
+async def cancel_job(job_id: uuid.UUID, user: CurrentUser, svc: Jobs) -> JobOut:
+    """Queued: cancelled at once. Running: `cancel_requested` is set and the runner stops
+    the handler within about a second; watch the events for `cancelled`."""
+    return JobOut.model_validate(await svc.cancel(job_id, user.id))
+
+
+@router.get(
+    "/{job_id}/events",
+    operation_id="jobs-events",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "content": {"text/event-stream": {}},
+            "description": "`state`, then `progress` (and `retrying`) events, ending with "
+            "`done`, `failed` or `cancelled`; a comment line every 15 s keeps it alive.",
+        },
+        **responses(JobNotFound),
+    },
+)
+async def job_events(
+    job_id: uuid.UUID, user: CurrentUser, svc: Jobs, state: State
+) -> StreamingResponse:
+    """Server-Sent Events for one job; the stream closes once the job has finished."""
+    await svc.get(job_id, user.id)  # 404 before the stream starts
+    pubsub = state.extras["pubsub"]
+    # In memory, events from a sibling `serve` worker never arrive: re-read the row too.
+    recheck = 2.0 if isinstance(pubsub, MemoryPubSub) else None
+    return StreamingResponse(
+        sse.job_events(state.db, pubsub, job_id, user.id, recheck=recheck),
+        media_type="text/event-stream",
+        headers=sse.HEADERS,
+    )

@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import fields
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from tests.jobs import handlers  # noqa: F401  (registers the test job kinds)
+from tonearm.jobs.context import JobConfig
+from tonearm.jobs.runners import LocalRunner
+from tonearm.kit.db import Database
+from tonearm.models.jobs import FINISHED, Job, JobStatus
+from tonearm.state import AppState
+
+FAST = JobConfig(
+    backoff_base=0.02,
+    backoff_cap=0.1,
+    heartbeat_interval=0.2,
+    stale_after=60.0,
+    watch_interval=0.05,
+    poll_interval=0.1,
+    progress_interval=0.0,
+)
+
+
+@pytest.fixture
+def fast_jobs(state: AppState) -> Iterator[JobConfig]:
+    """Shorten the running app's job timings for one test."""
+    cfg: JobConfig = state.extras["job_env"].config
+    saved = {f.name: getattr(cfg, f.name) for f in fields(cfg)}
+    for f in fields(FAST):
+        setattr(cfg, f.name, getattr(FAST, f.name))
+    yield cfg
+    for name, value in saved.items():
+        setattr(cfg, name, value)
+
+
+@pytest.fixture
+async def paused_runner(state: AppState, fast_jobs: JobConfig) -> AsyncIterator[LocalRunner]:
+    """Stop the app's local runner for one test (so the test controls who claims what)."""
+    runner: LocalRunner = state.extras["jobs"]
+    await runner.stop()
+    try:
+        yield runner
+    finally:
+        await runner.start()
+
+
+async def register(client: httpx.AsyncClient, name: str | None = None) -> tuple[str, uuid.UUID]:
+    name = name or f"u{uuid.uuid4().hex[:10]}"
+    r = await client.post(
+        "/api/v1/auth/register",
+        json={"email": f"{name}@example.com", "username": name, "password": "a-Good-passw0rd!"},
+    )
+    assert r.status_code == 201, r.text
+    body = r.json()
+    return body["access_token"], uuid.UUID(body["user"]["id"])
+
+
+def auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def load(db: Database, job_id: uuid.UUID) -> Job | None:
+    async with db.session() as s:
+        return await s.scalar(select(Job).where(Job.id == job_id))
+
+
+async def wait_for(
+    db: Database,
+    job_id: uuid.UUID,
+    statuses: set[JobStatus] | frozenset[JobStatus] = FINISHED,
+    timeout: float = 15.0,
+    pred: Any = None,
+) -> Job:
+    deadline = time.monotonic() + timeout
+    last: Job | None = None
+    while time.monotonic() < deadline:
+        last = await load(db, job_id)
+        if last is not None and last.status in statuses and (pred is None or pred(last)):
+            return last
+        await asyncio.sleep(0.02)
+    raise AssertionError(
+        f"job {job_id} did not reach {sorted(statuses)}: "
+        f"{last.status if last else 'missing'} {last.error if last else ''}"
+    )
