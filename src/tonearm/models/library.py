@@ -1,0 +1,242 @@
+"""The music library: artists, albums, tracks, their files, folder-scan state, plays and loves.
+
+Artists and albums are shared catalog entries (deduplicated by a folded name key); what a caller
+may see is decided by track visibility: their own tracks plus public ones. A track has an owner
+and either a stored upload (`storage_key`) or a file found by a folder scan (`root_id`+`path`).
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tonearm.kit.db import Base, IdMixin, TimestampMixin, utcnow
+
+
+def _enum(e: type[enum.Enum], length: int = 16) -> Enum:
+    return Enum(e, native_enum=False, length=length, validate_strings=True)
+
+
+class Visibility(enum.StrEnum):
+    private = "private"
+    unlisted = "unlisted"
+    public = "public"
+
+
+class TrackStatus(enum.StrEnum):
+    processing = "processing"
+    ready = "ready"
+    failed = "failed"
+    missing = "missing"  # a scanned file that is no longer on disk
+
+
+class Artist(IdMixin, TimestampMixin, Base):
+    __tablename__ = "artists"
+
+    name: Mapped[str] = mapped_column(String(512))
+    sort_name: Mapped[str] = mapped_column(String(512))
+    # Case- and accent-folded name: the dedupe key.
+    name_key: Mapped[str] = mapped_column(String(512), unique=True)
+    mbid: Mapped[str | None] = mapped_column(String(36), index=True)
+    search_text: Mapped[str] = mapped_column(Text, default="")
+
+
+class Album(IdMixin, TimestampMixin, Base):
+    __tablename__ = "albums"
+
+    title: Mapped[str] = mapped_column(String(512))
+    title_key: Mapped[str] = mapped_column(String(512))
+    artist_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("artists.id", ondelete="SET NULL"), index=True
+    )
+    year: Mapped[int | None] = mapped_column(Integer, index=True)
+    date: Mapped[str | None] = mapped_column(String(32))
+    mb_release_id: Mapped[str | None] = mapped_column(String(36))
+    artwork_key: Mapped[str | None] = mapped_column(String(512))  # storage prefix of sizes
+    search_text: Mapped[str] = mapped_column(Text, default="")
+
+    artist: Mapped[Artist | None] = relationship(lazy="raise")
+
+    __table_args__ = (UniqueConstraint("title_key", "artist_id"),)
+
+
+class LibraryRoot(IdMixin, Base):
+    """A folder Tonearm scans. Files stay where they are and are read in place."""
+
+    __tablename__ = "library_roots"
+
+    path: Mapped[str] = mapped_column(String(2048), unique=True)
+    owner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    visibility: Mapped[Visibility] = mapped_column(_enum(Visibility), default=Visibility.private)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_scan_at: Mapped[datetime | None]
+
+
+class ScanFolder(Base):
+    """What a folder looked like at the last scan (hash of names, sizes and mtimes)."""
+
+    __tablename__ = "scan_folders"
+
+    root_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("library_roots.id", ondelete="CASCADE"), primary_key=True
+    )
+    path: Mapped[str] = mapped_column(String(2048), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    scanned_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Track(IdMixin, TimestampMixin, Base):
+    __tablename__ = "tracks"
+
+    owner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    visibility: Mapped[Visibility] = mapped_column(_enum(Visibility), default=Visibility.private)
+    status: Mapped[TrackStatus] = mapped_column(_enum(TrackStatus), default=TrackStatus.processing)
+
+    title: Mapped[str] = mapped_column(String(1024))
+    title_key: Mapped[str] = mapped_column(String(1024))
+    artist_name: Mapped[str] = mapped_column(String(1024), default="")  # display credit
+    album_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("albums.id", ondelete="SET NULL"), index=True
+    )
+    album_artist_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("artists.id", ondelete="SET NULL")
+    )
+    track_number: Mapped[int | None] = mapped_column(Integer)
+    track_total: Mapped[int | None] = mapped_column(Integer)
+    disc_number: Mapped[int | None] = mapped_column(Integer)
+    disc_total: Mapped[int | None] = mapped_column(Integer)
+    date: Mapped[str | None] = mapped_column(String(32))
+    year: Mapped[int | None] = mapped_column(Integer)
+    genres: Mapped[list[str]] = mapped_column(JSON, default=list)
+    isrc: Mapped[str | None] = mapped_column(String(16), index=True)
+    mb_recording_id: Mapped[str | None] = mapped_column(String(36))
+    bpm: Mapped[float | None] = mapped_column(Float)
+    musical_key: Mapped[str | None] = mapped_column(String(16))
+    explicit: Mapped[bool | None]
+    lyrics: Mapped[str | None] = mapped_column(Text)
+    replaygain_track_gain: Mapped[float | None] = mapped_column(Float)
+    replaygain_album_gain: Mapped[float | None] = mapped_column(Float)
+
+    # Audio facts.
+    duration: Mapped[float] = mapped_column(Float, default=0.0)
+    codec: Mapped[str] = mapped_column(String(32), default="")
+    container: Mapped[str] = mapped_column(String(32), default="")
+    bitrate: Mapped[int | None] = mapped_column(Integer)
+    sample_rate: Mapped[int | None] = mapped_column(Integer)
+    channels: Mapped[int | None] = mapped_column(Integer)
+    bits_per_sample: Mapped[int | None] = mapped_column(Integer)
+
+    # The file.
+    content_hash: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(BigInteger, default=0)
+    storage_key: Mapped[str | None] = mapped_column(String(1024))  # uploads
+    root_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("library_roots.id", ondelete="CASCADE")
+    )
+    path: Mapped[str | None] = mapped_column(String(2048))  # scanned: relative to the root
+    file_mtime: Mapped[float | None] = mapped_column(Float)
+    original_name: Mapped[str | None] = mapped_column(String(1024))
+    artwork_key: Mapped[str | None] = mapped_column(String(512))
+
+    # Derivatives.
+    hls_key: Mapped[str | None] = mapped_column(String(512))  # storage prefix when packaged
+    waveform_key: Mapped[str | None] = mapped_column(String(512))
+    error: Mapped[str | None] = mapped_column(Text)
+    # Folded (lower-case, accents removed) title, artists and album: what search matches.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    play_count: Mapped[int] = mapped_column(Integer, default=0)
+
+    album: Mapped[Album | None] = relationship(lazy="raise")
+    credits: Mapped[list[TrackArtist]] = relationship(
+        lazy="raise", cascade="all, delete-orphan", order_by="TrackArtist.position"
+    )
+
+    __table_args__ = (
+        UniqueConstraint("owner_id", "content_hash"),
+        UniqueConstraint("root_id", "path"),
+        Index("ix_tracks_owner_created", "owner_id", "created_at"),
+        Index("ix_tracks_visibility_created", "visibility", "created_at"),
+        Index("ix_tracks_album_disc_track", "album_id", "disc_number", "track_number"),
+    )
+
+
+class TrackArtist(Base):
+    __tablename__ = "track_artists"
+
+    track_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("tracks.id", ondelete="CASCADE"), primary_key=True
+    )
+    artist_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("artists.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    role: Mapped[str] = mapped_column(String(16), default="main")  # main | featured
+
+    artist: Mapped[Artist] = relationship(lazy="joined")
+
+
+class Play(IdMixin, Base):
+    """One listen: started, then progress updates, maybe completed."""
+
+    __tablename__ = "plays"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    track_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tracks.id", ondelete="CASCADE"))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    position: Mapped[float] = mapped_column(Float, default=0.0)
+    completed: Mapped[bool] = mapped_column(default=False)
+    counted: Mapped[bool] = mapped_column(default=False)  # past 30 s or completed
+    client: Mapped[str | None] = mapped_column(String(64))
+
+    __table_args__ = (
+        Index("ix_plays_user_started", "user_id", "started_at"),
+        Index("ix_plays_track", "track_id"),
+    )
+
+
+class Love(Base):
+    __tablename__ = "loves"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    track_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("tracks.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TranscodeCacheEntry(Base):
+    """A cached progressive transcode; evicted least-recently-used past the size cap."""
+
+    __tablename__ = "transcode_cache"
+
+    track_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("tracks.id", ondelete="CASCADE"), primary_key=True
+    )
+    format: Mapped[str] = mapped_column(String(8), primary_key=True)
+    bitrate: Mapped[int] = mapped_column(Integer, primary_key=True)
+    storage_key: Mapped[str] = mapped_column(String(1024))
+    size: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+JSONDict = dict[str, Any]
