@@ -10,10 +10,10 @@ WEB_SRC := $(shell find web/src web/public web/index.html web/vite.config.ts web
 
 .PHONY: run install test test-sqlite test-postgres test-web check-web-client lint bench web web-client clean
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e ".[dev]"
+	$(PY) -m pip install -q -c constraints.txt -e ".[dev]"
 	touch $@
 
 install: $(VENV)/.installed
