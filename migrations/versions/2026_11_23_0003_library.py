@@ -180,6 +180,7 @@ def upgrade() -> None:
         sa.Column("date", sa.String(length=32), nullable=True),
         sa.Column("year", sa.Integer(), nullable=True),
         sa.Column("genres", sa.JSON(), nullable=False),
+        sa.Column("genre_key", sa.Text(), nullable=False),
         sa.Column("isrc", sa.String(length=16), nullable=True),
         sa.Column("mb_recording_id", sa.String(length=36), nullable=True),
         sa.Column("bpm", sa.Float(), nullable=True),

@@ -25,7 +25,11 @@ from tonearm.kit.middleware import (
 )
 from tonearm.kit.migrate import upgrade_async
 from tonearm.kit.storage.endpoints import router as files_router
+from tonearm.library.endpoints import router as library_router
+from tonearm.library.endpoints import search_router
+from tonearm.listening.endpoints import router as listening_router
 from tonearm.state import build_state
+from tonearm.streaming.endpoints import router as streaming_router
 
 log = structlog.get_logger(__name__)
 
@@ -65,14 +69,27 @@ def create_app(settings: Settings | None = None, *, migrate: bool = False) -> Fa
     )
     install_error_handlers(app)
 
-    for router in (*accounts_routers, jobs_router, files_router, *ops.routers()):
+    for router in (
+        *accounts_routers,
+        jobs_router,
+        library_router,
+        search_router,
+        streaming_router,
+        listening_router,
+        files_router,
+        *ops.routers(),
+    ):
         app.include_router(router)
     app.include_router(web.spa_router(web.resolve_dist(settings.web_dist)))
 
     # Outermost last.
     app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(RateLimitMiddleware)
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        overrides={"/api/v1/library/uploads": settings.upload_max_request_bytes},
+    )
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

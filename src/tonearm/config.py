@@ -70,6 +70,11 @@ class Settings(BaseSettings):
     # --- http --------------------------------------------------------------------------------
     cors_origins: list[str] = Field(default_factory=list)
     max_body_bytes: int = 10 * 1024 * 1024
+    upload_max_bytes: int = 200 * 1024 * 1024  # per file
+    transcode_cache_bytes: int = 2 * 1024 * 1024 * 1024
+    transcode_max_live: int = 4  # live transcodes per server process
+    transcode_max_live_per_user: int = 2
+    upload_max_request_bytes: int = 2 * 1024 * 1024 * 1024  # per upload request
     trusted_proxies: list[str] = Field(default_factory=list)
 
     # --- email and sms -----------------------------------------------------------------------

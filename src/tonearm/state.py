@@ -15,6 +15,7 @@ from tonearm.kit.db import Database
 from tonearm.kit.ratelimit import RateLimiter
 from tonearm.kit.security import TokenSigner
 from tonearm.kit.storage import Storage, create_storage
+from tonearm.streaming.live import TranscodeSlots
 
 log = structlog.get_logger(__name__)
 
@@ -29,6 +30,7 @@ class AppState:
     outbox: Outbox
     auth_cache: AuthCache
     storage: Storage
+    transcode_slots: TranscodeSlots
     extras: dict[str, Any] = field(default_factory=dict)
 
     async def close(self) -> None:
@@ -53,4 +55,7 @@ def build_state(settings: Settings) -> AppState:
         outbox=Outbox(make_email_sender(settings), make_sms_sender(settings)),
         auth_cache=AuthCache(settings.auth_cache_seconds),
         storage=create_storage(settings),
+        transcode_slots=TranscodeSlots(
+            settings.transcode_max_live, settings.transcode_max_live_per_user
+        ),
     )

@@ -109,6 +109,7 @@ def build_runtime(settings: Settings) -> WorkerRuntime:
         # A prefork child already is a dedicated worker process: CPU work runs in a thread.
         pool=ProcessPool(settings.process_pool_size, mode="thread"),
         worker_id=worker_id("celery"),
+        state=state,
     )
     runner = CeleryRunner(env, _app_for(settings))
     loop.run_until_complete(runner.start())

@@ -44,6 +44,8 @@ class JobEnv:
     pool: ProcessPool
     worker_id: str
     config: JobConfig = field(default_factory=JobConfig)
+    # The process's AppState (settings, storage, ...) for handlers that need more than the DB.
+    state: Any = None
 
 
 def job_channel(job_id: uuid.UUID | str) -> str:

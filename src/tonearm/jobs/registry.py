@@ -33,6 +33,7 @@ F = TypeVar("F", bound=Handler)
 registry_modules: list[str] = [
     "tonearm.jobs.selftest",
     "tonearm.jobs.housekeeping",
+    "tonearm.library.tasks",
 ]
 
 

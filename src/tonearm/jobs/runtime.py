@@ -51,7 +51,7 @@ def install(state: AppState) -> None:
     load_handlers()
     pubsub = make_pubsub(pubsub_url(settings))
     pool = ProcessPool(settings.process_pool_size)
-    env = JobEnv(db=state.db, pubsub=pubsub, pool=pool, worker_id=worker_id("serve"))
+    env = JobEnv(db=state.db, pubsub=pubsub, pool=pool, worker_id=worker_id("serve"), state=state)
     runner = make_runner(env, state)
     scheduler = Scheduler(state.db) if settings.scheduler_enabled else None
 

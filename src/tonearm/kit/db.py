@@ -140,6 +140,23 @@ def after_commit(session: AsyncSession, callback: AfterCommit) -> None:
     session.info.setdefault("after_commit", []).append(callback)
 
 
+def after_rollback(session: AsyncSession, callback: AfterCommit) -> None:
+    """Run `callback` if the current unit of work rolls back (undo side effects such as
+    files already written to storage)."""
+    session.info.setdefault("after_rollback", []).append(callback)
+
+
+async def _run_callbacks(session: AsyncSession, name: str) -> None:
+    callbacks: list[AfterCommit] = session.info.pop(name, [])
+    for cb in callbacks:
+        try:
+            result = cb()
+            if inspect.isawaitable(result):
+                await result
+        except Exception:
+            log.exception(f"{name}_failed", callback=getattr(cb, "__name__", repr(cb)))
+
+
 @asynccontextmanager
 async def session_scope(session: AsyncSession) -> AsyncIterator[AsyncSession]:
     try:
@@ -150,20 +167,18 @@ async def session_scope(session: AsyncSession) -> AsyncIterator[AsyncSession]:
             # A domain error whose side effects must stick (revoked token family, counted
             # OTP attempt): commit, run the hooks, then let the error propagate.
             await session.commit()
+            session.info.pop("after_rollback", None)
             await run_after_commit(session)
             raise
         session.info.pop("after_commit", None)
-        await session.rollback()
+        try:
+            await session.rollback()
+        finally:
+            await _run_callbacks(session, "after_rollback")
         raise
+    session.info.pop("after_rollback", None)
     await run_after_commit(session)
 
 
 async def run_after_commit(session: AsyncSession) -> None:
-    callbacks: list[AfterCommit] = session.info.pop("after_commit", [])
-    for cb in callbacks:
-        try:
-            result = cb()
-            if inspect.isawaitable(result):
-                await result
-        except Exception:
-            log.exception("after_commit_failed", callback=getattr(cb, "__name__", repr(cb)))
+    await _run_callbacks(session, "after_commit")

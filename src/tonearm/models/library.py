@@ -124,6 +124,7 @@ class Track(IdMixin, TimestampMixin, Base):
     date: Mapped[str | None] = mapped_column(String(32))
     year: Mapped[int | None] = mapped_column(Integer)
     genres: Mapped[list[str]] = mapped_column(JSON, default=list)
+    genre_key: Mapped[str] = mapped_column(Text, default="")  # "|rock|hip hop|" for filtering
     isrc: Mapped[str | None] = mapped_column(String(16), index=True)
     mb_recording_id: Mapped[str | None] = mapped_column(String(36))
     bpm: Mapped[float | None] = mapped_column(Float)

@@ -356,6 +356,310 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/library/tracks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Tracks */
+        get: operations["library-list-tracks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/library/tracks/{track_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Track */
+        get: operations["library-get-track"];
+        put?: never;
+        post?: never;
+        /** Delete Track */
+        delete: operations["library-delete-track"];
+        options?: never;
+        head?: never;
+        /** Update Track */
+        patch: operations["library-update-track"];
+        trace?: never;
+    };
+    "/api/v1/library/albums": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Albums */
+        get: operations["library-list-albums"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/library/albums/{album_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Album */
+        get: operations["library-get-album"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/library/artists": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Artists */
+        get: operations["library-list-artists"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/library/artists/{artist_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Artist */
+        get: operations["library-get-artist"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/library/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload
+         * @description Upload one or many audio files (field `files`). All are ingested or none is.
+         */
+        post: operations["library-upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Search */
+        get: operations["search-all"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tracks/{track_id}/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Grant Stream */
+        post: operations["streaming-grant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stream/{token}/{path}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Hls File
+         * @description A playlist or segment of the track the token names.
+         */
+        get: operations["streaming-hls"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tracks/{track_id}/audio": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Audio
+         * @description The track's audio with HTTP Range: the original file or a transcode (cached).
+         */
+        get: operations["streaming-audio"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tracks/{track_id}/waveform": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Waveform */
+        get: operations["streaming-waveform"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/plays": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record Play
+         * @description Report a listen: `start` returns a play id; send `progress` and `complete` with it.
+         */
+        post: operations["listening-record-play"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** History */
+        get: operations["listening-history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/now-playing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Now Playing */
+        get: operations["listening-now-playing"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tracks/{track_id}/love": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Love */
+        put: operations["listening-love"];
+        post?: never;
+        /** Unlove */
+        delete: operations["listening-unlove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/loves": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Loves */
+        get: operations["listening-loves"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/files/{key}": {
         parameters: {
             query?: never;
@@ -436,6 +740,121 @@ export interface components {
              */
             accepted: boolean;
         };
+        /** AlbumDetail */
+        AlbumDetail: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Title */
+            title: string;
+            artist: components["schemas"]["ArtistRef"] | null;
+            /** Year */
+            year: number | null;
+            /** Track Count */
+            track_count: number;
+            /** Duration */
+            duration: number;
+            /** Has Artwork */
+            has_artwork: boolean;
+            /** Tracks */
+            tracks: components["schemas"]["TrackOut"][];
+        };
+        /** AlbumOut */
+        AlbumOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Title */
+            title: string;
+            artist: components["schemas"]["ArtistRef"] | null;
+            /** Year */
+            year: number | null;
+            /** Track Count */
+            track_count: number;
+            /** Duration */
+            duration: number;
+            /** Has Artwork */
+            has_artwork: boolean;
+        };
+        /** AlbumPage */
+        AlbumPage: {
+            /** Items */
+            items: components["schemas"]["AlbumOut"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** AlbumRef */
+        AlbumRef: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Title */
+            title: string;
+            artist: components["schemas"]["ArtistRef"] | null;
+            /** Year */
+            year: number | null;
+        };
+        /** ArtistDetail */
+        ArtistDetail: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /** Track Count */
+            track_count: number;
+            /** Album Count */
+            album_count: number;
+            /** Albums */
+            albums: components["schemas"]["AlbumOut"][];
+            /** Top Tracks */
+            top_tracks: components["schemas"]["TrackOut"][];
+        };
+        /** ArtistOut */
+        ArtistOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /** Track Count */
+            track_count: number;
+            /** Album Count */
+            album_count: number;
+        };
+        /** ArtistPage */
+        ArtistPage: {
+            /** Items */
+            items: components["schemas"]["ArtistOut"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** ArtistRef */
+        ArtistRef: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /**
+             * Role
+             * @default main
+             * @enum {string}
+             */
+            role: "main" | "featured";
+        };
         /** EmailIn */
         EmailIn: {
             /**
@@ -448,6 +867,18 @@ export interface components {
         HTTPValidationError: {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
+        };
+        /** HistoryItem */
+        HistoryItem: {
+            play: components["schemas"]["PlayOut"];
+            track: components["schemas"]["TrackOut"];
+        };
+        /** HistoryPage */
+        HistoryPage: {
+            /** Items */
+            items: components["schemas"]["HistoryItem"][];
+            /** Next Cursor */
+            next_cursor: string | null;
         };
         /** JobOut */
         JobOut: {
@@ -509,6 +940,12 @@ export interface components {
             /** Password */
             password: string;
         };
+        /** NowPlaying */
+        NowPlaying: {
+            /** Playing */
+            playing: boolean;
+            item: components["schemas"]["HistoryItem"] | null;
+        };
         /** OtpRequestIn */
         OtpRequestIn: {
             /** Phone */
@@ -539,6 +976,57 @@ export interface components {
             token: string;
             /** Password */
             password: string;
+        };
+        /** PlayIn */
+        PlayIn: {
+            /**
+             * Track Id
+             * Format: uuid
+             */
+            track_id: string;
+            /**
+             * Event
+             * @enum {string}
+             */
+            event: "start" | "progress" | "complete";
+            /**
+             * Position
+             * @default 0
+             */
+            position: number;
+            /** Play Id */
+            play_id?: string | null;
+            /** Client */
+            client?: string | null;
+        };
+        /** PlayOut */
+        PlayOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Track Id
+             * Format: uuid
+             */
+            track_id: string;
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Position */
+            position: number;
+            /** Completed */
+            completed: boolean;
+            /** Counted */
+            counted: boolean;
         };
         /**
          * Problem
@@ -609,6 +1097,17 @@ export interface components {
              */
             role: "listener" | "artist" | "admin";
         };
+        /** SearchResults */
+        SearchResults: {
+            /** Query */
+            query: string;
+            /** Tracks */
+            tracks: components["schemas"]["TrackOut"][];
+            /** Albums */
+            albums: components["schemas"]["AlbumOut"][];
+            /** Artists */
+            artists: components["schemas"]["ArtistOut"][];
+        };
         /** SessionOut */
         SessionOut: {
             /**
@@ -644,6 +1143,16 @@ export interface components {
             /** Next Cursor */
             next_cursor: string | null;
         };
+        /** StreamGrantOut */
+        StreamGrantOut: {
+            /** Hls Url */
+            hls_url: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+        };
         /** TokenIn */
         TokenIn: {
             /** Token */
@@ -667,6 +1176,249 @@ export interface components {
              * @description Access token lifetime in seconds
              */
             expires_in: number;
+        };
+        /** TrackDetail */
+        TrackDetail: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Title */
+            title: string;
+            /**
+             * Artist Name
+             * @description The display credit, e.g. 'A feat. B'
+             */
+            artist_name: string;
+            /** Artists */
+            artists: components["schemas"]["ArtistRef"][];
+            album: components["schemas"]["AlbumRef"] | null;
+            /** Track Number */
+            track_number: number | null;
+            /** Track Total */
+            track_total: number | null;
+            /** Disc Number */
+            disc_number: number | null;
+            /** Disc Total */
+            disc_total: number | null;
+            /** Date */
+            date: string | null;
+            /** Year */
+            year: number | null;
+            /** Genres */
+            genres: string[];
+            /** Isrc */
+            isrc: string | null;
+            /** Mb Recording Id */
+            mb_recording_id: string | null;
+            /** Bpm */
+            bpm: number | null;
+            /** Key */
+            key: string | null;
+            /** Explicit */
+            explicit: boolean | null;
+            /** Replaygain Track Gain */
+            replaygain_track_gain: number | null;
+            /** Replaygain Album Gain */
+            replaygain_album_gain: number | null;
+            /** Duration */
+            duration: number;
+            /** Codec */
+            codec: string;
+            /** Container */
+            container: string;
+            /** Bitrate */
+            bitrate: number | null;
+            /** Sample Rate */
+            sample_rate: number | null;
+            /** Channels */
+            channels: number | null;
+            /** Bits Per Sample */
+            bits_per_sample: number | null;
+            /** Size */
+            size: number;
+            /**
+             * Visibility
+             * @enum {string}
+             */
+            visibility: "private" | "unlisted" | "public";
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "processing" | "ready" | "failed" | "missing";
+            /** Owned */
+            owned: boolean;
+            /**
+             * Loved
+             * @default false
+             */
+            loved: boolean;
+            /** Play Count */
+            play_count: number;
+            /** Has Artwork */
+            has_artwork: boolean;
+            /**
+             * Streamable
+             * @description HLS renditions are ready
+             */
+            streamable: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Lyrics */
+            lyrics: string | null;
+            /** Original Name */
+            original_name: string | null;
+        };
+        /** TrackOut */
+        TrackOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Title */
+            title: string;
+            /**
+             * Artist Name
+             * @description The display credit, e.g. 'A feat. B'
+             */
+            artist_name: string;
+            /** Artists */
+            artists: components["schemas"]["ArtistRef"][];
+            album: components["schemas"]["AlbumRef"] | null;
+            /** Track Number */
+            track_number: number | null;
+            /** Track Total */
+            track_total: number | null;
+            /** Disc Number */
+            disc_number: number | null;
+            /** Disc Total */
+            disc_total: number | null;
+            /** Date */
+            date: string | null;
+            /** Year */
+            year: number | null;
+            /** Genres */
+            genres: string[];
+            /** Isrc */
+            isrc: string | null;
+            /** Mb Recording Id */
+            mb_recording_id: string | null;
+            /** Bpm */
+            bpm: number | null;
+            /** Key */
+            key: string | null;
+            /** Explicit */
+            explicit: boolean | null;
+            /** Replaygain Track Gain */
+            replaygain_track_gain: number | null;
+            /** Replaygain Album Gain */
+            replaygain_album_gain: number | null;
+            /** Duration */
+            duration: number;
+            /** Codec */
+            codec: string;
+            /** Container */
+            container: string;
+            /** Bitrate */
+            bitrate: number | null;
+            /** Sample Rate */
+            sample_rate: number | null;
+            /** Channels */
+            channels: number | null;
+            /** Bits Per Sample */
+            bits_per_sample: number | null;
+            /** Size */
+            size: number;
+            /**
+             * Visibility
+             * @enum {string}
+             */
+            visibility: "private" | "unlisted" | "public";
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "processing" | "ready" | "failed" | "missing";
+            /** Owned */
+            owned: boolean;
+            /**
+             * Loved
+             * @default false
+             */
+            loved: boolean;
+            /** Play Count */
+            play_count: number;
+            /** Has Artwork */
+            has_artwork: boolean;
+            /**
+             * Streamable
+             * @description HLS renditions are ready
+             */
+            streamable: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /** TrackPage */
+        TrackPage: {
+            /** Items */
+            items: components["schemas"]["TrackOut"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** TrackPatch */
+        TrackPatch: {
+            /** Title */
+            title?: string | null;
+            /** Artists */
+            artists?: string[] | null;
+            /** Album */
+            album?: string | null;
+            /** Album Artist */
+            album_artist?: string | null;
+            /** Track Number */
+            track_number?: number | null;
+            /** Disc Number */
+            disc_number?: number | null;
+            /** Year */
+            year?: number | null;
+            /** Genres */
+            genres?: string[] | null;
+            /** Isrc */
+            isrc?: string | null;
+            /** Explicit */
+            explicit?: boolean | null;
+            /** Lyrics */
+            lyrics?: string | null;
+            /** Visibility */
+            visibility?: ("private" | "unlisted" | "public") | null;
+        };
+        /** UploadResult */
+        UploadResult: {
+            /** Items */
+            items: components["schemas"]["UploadedTrack"][];
+        };
+        /** UploadedTrack */
+        UploadedTrack: {
+            track: components["schemas"]["TrackOut"];
+            /**
+             * Job Id
+             * @description The processing job (HLS, waveform), if any
+             */
+            job_id: string | null;
+            /**
+             * Duplicate
+             * @description These bytes were already in your library
+             */
+            duplicate: boolean;
         };
         /** UserOut */
         UserOut: {
@@ -1632,6 +2384,834 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "library-list-tracks": {
+        parameters: {
+            query?: {
+                sort?: "created" | "title" | "year" | "plays" | "duration";
+                order?: ("asc" | "desc") | null;
+                artist_id?: string | null;
+                album_id?: string | null;
+                genre?: string | null;
+                year?: number | null;
+                mine?: boolean;
+                limit?: number;
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "library-get-track": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                track_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackDetail"];
+                };
+            };
+            /** @description Track not found (`track_not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "library-delete-track": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                track_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Only the track's owner can change it (`not_track_owner`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Track not found (`track_not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "library-update-track": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                track_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TrackPatch"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackDetail"];
+                };
+            };
+            /** @description Only the track's owner can change it (`not_track_owner`); Only artists can publish public tracks (`public_requires_artist`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Track not found (`track_not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "library-list-albums": {
+        parameters: {
+            query?: {
+                sort?: "title" | "year" | "created";
+                order?: ("asc" | "desc") | null;
+                artist_id?: string | null;
+                genre?: string | null;
+                year?: number | null;
+                limit?: number;
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlbumPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "library-get-album": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                album_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlbumDetail"];
+                };
+            };
+            /** @description Album not found (`album_not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "library-list-artists": {
+        parameters: {
+            query?: {
+                order?: "asc" | "desc";
+                limit?: number;
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArtistPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "library-get-artist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                artist_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArtistDetail"];
+                };
+            };
+            /** @description Artist not found (`artist_not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "library-upload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    files: string[];
+                    /** @enum {string} */
+                    visibility?: "private" | "unlisted" | "public";
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadResult"];
+                };
+            };
+            /** @description The multipart body could not be parsed (`bad_multipart`); Send at least one file in the `files` field (`no_files`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Only artists can publish public tracks (`public_requires_artist`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A file is larger than the upload limit (`upload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a supported audio file (`unsupported_media`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The audio file is damaged (`corrupt_audio`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "search-all": {
+        parameters: {
+            query: {
+                q: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchResults"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "streaming-grant": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                track_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StreamGrantOut"];
+                };
+            };
+            /** @description Track not found (`track_not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The track is still being processed (`not_streamable`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "streaming-hls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+                path: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description The stream token is invalid (`stream_token_invalid`); The stream token has expired (`stream_token_expired`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such playlist or segment (`stream_file_not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "streaming-audio": {
+        parameters: {
+            query?: {
+                format?: "original" | "mp3" | "aac" | "opus" | "flac";
+                bitrate?: number;
+                token?: string | null;
+            };
+            header?: never;
+            path: {
+                track_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Track not found (`track_not_found`); The track's file is missing (`source_missing`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Too many live transcodes; try again shortly (`transcode_busy`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "streaming-waveform": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                track_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Track not found (`track_not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The track is still being processed (`not_streamable`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "listening-record-play": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlayIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlayOut"];
+                };
+            };
+            /** @description Track not found (`track_not_found`); Play not found (`play_not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "listening-history": {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HistoryPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "listening-now-playing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NowPlaying"];
+                };
+            };
+        };
+    };
+    "listening-love": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                track_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Track not found (`track_not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "listening-unlove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                track_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "listening-loves": {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackPage"];
                 };
             };
             /** @description Validation Error */

@@ -1,0 +1,28 @@
+"""Domain-free audio helpers on PyAV (FFmpeg): probe, HLS packaging, transcodes, waveforms.
+
+Everything here is synchronous and CPU-bound: call it through kit.procpool from async code.
+"""
+
+from tonearm.kit.audio.errors import CorruptAudio, NotAudio
+from tonearm.kit.audio.hls import DEFAULT_LADDER, HlsRendition, HlsResult, package_hls
+from tonearm.kit.audio.probe import FORMATS, SUPPORTED, AudioInfo, probe
+from tonearm.kit.audio.transcode import OUTPUT_FORMATS, OutputFormat, transcode, transcode_iter
+from tonearm.kit.audio.waveform import waveform_peaks
+
+__all__ = [
+    "DEFAULT_LADDER",
+    "FORMATS",
+    "OUTPUT_FORMATS",
+    "SUPPORTED",
+    "AudioInfo",
+    "CorruptAudio",
+    "HlsRendition",
+    "HlsResult",
+    "NotAudio",
+    "OutputFormat",
+    "package_hls",
+    "probe",
+    "transcode",
+    "transcode_iter",
+    "waveform_peaks",
+]

@@ -1,0 +1,1 @@
+"""Music library: artists, albums, tracks, uploads, folder scan, search."""

@@ -1,0 +1,171 @@
+"""Uploads: probe by content, read tags, dedupe by content hash, store, catalog, enqueue the
+processing job. A bad file fails the whole request and leaves no row and no stored file."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import structlog
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tonearm.jobs.service import enqueue
+from tonearm.kit.audio import AudioInfo, probe
+from tonearm.kit.db import utcnow
+from tonearm.kit.multipart import FilePart
+from tonearm.kit.storage import Storage
+from tonearm.library.catalog import Catalog
+from tonearm.library.metadata import TrackMetadata, apply_metadata
+from tonearm.library.repository import LibraryRepository
+from tonearm.library.tags import TrackTags, parse_path, read_tags
+from tonearm.models.library import Track, TrackStatus, Visibility
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass
+class Ingested:
+    track: Track
+    job_id: uuid.UUID | None
+    duplicate: bool
+
+
+def metadata_from_tags(tags: TrackTags, fallback_title: str) -> TrackMetadata:
+    return TrackMetadata(
+        title=tags.title or fallback_title,
+        artists=list(tags.artists),
+        album=tags.album,
+        album_artist=tags.album_artist,
+        track_number=tags.track_number,
+        track_total=tags.track_total,
+        disc_number=tags.disc_number,
+        disc_total=tags.disc_total,
+        date=tags.date,
+        year=tags.year,
+        genres=list(tags.genres),
+        isrc=tags.isrc,
+        mb_recording_id=tags.mb_recording_id,
+        mb_release_id=tags.mb_release_id,
+        mb_artist_id=tags.mb_artist_id,
+        bpm=tags.bpm,
+        key=tags.key,
+        explicit=tags.explicit,
+        lyrics=tags.lyrics,
+        replaygain_track_gain=tags.replaygain_track_gain,
+        replaygain_album_gain=tags.replaygain_album_gain,
+    )
+
+
+def apply_audio_facts(track: Track, info: AudioInfo) -> None:
+    track.duration = round(info.duration, 3)
+    track.codec = info.format_name
+    track.container = info.container
+    track.bitrate = info.bitrate or None
+    track.sample_rate = info.sample_rate or None
+    track.channels = info.channels or None
+    track.bits_per_sample = info.bits_per_sample
+
+
+def _inspect(path: Path, original_name: str) -> tuple[AudioInfo, TrackTags]:
+    info = probe(path)
+    tags = read_tags(path)
+    # The temp file's own name means nothing: guesses from the path come from the uploaded
+    # file name instead (and never from folders, which an upload does not have).
+    guessed = parse_path(Path(original_name).name or "Untitled")
+    for name in tags.from_path:
+        default: list[str] | None = [] if name == "artists" else None
+        setattr(tags, name, guessed.get(name, default))
+    tags.from_path = [n for n in guessed if n in tags.from_path]
+    return info, tags
+
+
+class Ingest:
+    def __init__(self, session: AsyncSession, storage: Storage) -> None:
+        self.s = session
+        self.storage = storage
+        self.repo = LibraryRepository(session)
+        self.catalog = Catalog(session)
+        self.stored: list[str] = []  # keys written by this unit of work (to undo on failure)
+
+    async def inspect_all(self, parts: list[FilePart]) -> list[tuple[AudioInfo, TrackTags]]:
+        """Probe every file first: one bad file rejects the request before anything is kept."""
+        out = []
+        for part in parts:
+            out.append(await asyncio.to_thread(_inspect, part.path, part.filename))
+        return out
+
+    async def add(
+        self,
+        owner: uuid.UUID,
+        part: FilePart,
+        info: AudioInfo,
+        tags: TrackTags,
+        visibility: Visibility = Visibility.private,
+    ) -> Ingested:
+        existing = await self.repo.track_by_hash(owner, part.sha256)
+        if existing is not None:
+            return Ingested(existing, None, True)
+        track_id = uuid.uuid4()
+        key = f"tracks/{owner}/{track_id}/original{info.extension}"
+        with open(part.path, "rb") as fh:  # noqa: ASYNC230 (chunks are read in a thread below)
+            stored = await self.storage.put(key, _read_chunks(fh), content_type=info.mime)
+        self.stored.append(key)
+        now = utcnow()
+        track = Track(
+            id=track_id,
+            owner_id=owner,
+            visibility=visibility,
+            status=TrackStatus.processing,
+            content_hash=part.sha256,
+            size=stored.size,
+            storage_key=key,
+            original_name=part.filename,
+            created_at=now,
+            updated_at=now,
+        )
+        apply_audio_facts(track, info)
+        await apply_metadata(
+            track, metadata_from_tags(tags, Path(part.filename).stem or "Untitled"), self.catalog
+        )
+        self.s.add(track)
+        await self.s.flush()
+        job = await enqueue(self.s, "library.process_track", owner_id=owner, track_id=track_id)
+        return Ingested(track, job.id, False)
+
+    async def undo(self) -> None:
+        for key in self.stored:
+            try:
+                await self.storage.delete(key)
+            except Exception:
+                log.exception("undo_delete_failed", key=key)
+        self.stored.clear()
+
+
+async def _read_chunks(fh: object, size: int = 1024 * 1024):  # type: ignore[no-untyped-def]
+    while True:
+        chunk = await asyncio.to_thread(fh.read, size)  # type: ignore[attr-defined]
+        if not chunk:
+            return
+        yield chunk
+
+
+async def upload_files(
+    session: AsyncSession,
+    storage: Storage,
+    owner: uuid.UUID,
+    parts: list[FilePart],
+    visibility: Visibility,
+) -> list[Ingested]:
+    """Ingest every part or none: files stored so far are removed if the unit of work rolls
+    back (a later bad file, or a failed commit)."""
+    from tonearm.kit.db import after_rollback
+
+    ingest = Ingest(session, storage)
+    after_rollback(session, ingest.undo)
+    inspected = await ingest.inspect_all(parts)
+    out = []
+    for part, (info, tags) in zip(parts, inspected, strict=True):
+        out.append(await ingest.add(owner, part, info, tags, visibility))
+    return out

@@ -1,0 +1,59 @@
+"""The CPU side of processing a track (runs in the process pool): HLS ladder, waveform peaks
+and artwork sizes, written into a scratch folder the async side then uploads to storage."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from tonearm.kit.audio import package_hls, waveform_peaks
+from tonearm.library.artwork import InvalidArtwork, find_folder_art, resize_artwork
+from tonearm.library.tags import read_tags
+
+WAVEFORM_BUCKETS = 1000
+
+
+@dataclass(frozen=True)
+class Rendered:
+    hls_dir: Path
+    waveform: Path
+    artwork: dict[int, Path]  # size -> JPEG file
+
+
+def render(src: str, out: str, folder_art_dir: str | None = None) -> Rendered:
+    out_dir = Path(out)
+    hls_dir = out_dir / "hls"
+    package_hls(src, hls_dir)
+    peaks = waveform_peaks(src, WAVEFORM_BUCKETS)
+    wf = out_dir / "waveform.json"
+    wf.write_text(
+        json.dumps({"buckets": len(peaks), "peaks": [[round(a, 4), round(b, 4)] for a, b in peaks]})
+    )
+    artwork: dict[int, Path] = {}
+    picture: bytes | None = None
+    pictures = read_tags(src).pictures
+    if pictures:
+        picture = pictures[0][1]
+    elif folder_art_dir:
+        found = find_folder_art(folder_art_dir)
+        if found is not None and found.stat().st_size < 20 * 1024 * 1024:
+            picture = found.read_bytes()
+    if picture:
+        try:
+            for size, data in resize_artwork(picture).items():
+                path = out_dir / f"art_{size}.jpg"
+                path.write_bytes(data)
+                artwork[size] = path
+        except InvalidArtwork:
+            artwork = {}
+    return Rendered(hls_dir=hls_dir, waveform=wf, artwork=artwork)
+
+
+def walk_files(root: Path) -> list[Path]:
+    out: list[Path] = []
+    for dirpath, _dirs, files in os.walk(root):
+        for name in files:
+            out.append(Path(dirpath) / name)
+    return sorted(out)

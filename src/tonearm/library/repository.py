@@ -1,0 +1,275 @@
+"""Library queries. Every read is scoped to what the caller may see: their own tracks and
+public ones (unlisted tracks only by id). Writes check ownership here too."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select, true
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from tonearm.kit.pagination import PageParams, decode_cursor, encode_cursor
+from tonearm.models.library import Album, Artist, Love, Track, TrackArtist, Visibility
+
+TRACK_SORTS: dict[str, Any] = {
+    "created": Track.created_at,
+    "title": Track.title_key,
+    "year": func.coalesce(Track.year, 0),
+    "plays": Track.play_count,
+    "duration": Track.duration,
+}
+ALBUM_SORTS: dict[str, Any] = {
+    "title": Album.title_key,
+    "year": func.coalesce(Album.year, 0),
+    "created": Album.created_at,
+}
+
+
+def listable(viewer: uuid.UUID | None) -> ColumnElement[bool]:
+    """Tracks that may appear in lists and search for this viewer."""
+    if viewer is None:
+        return Track.visibility == Visibility.public
+    return or_(Track.owner_id == viewer, Track.visibility == Visibility.public)
+
+
+def readable(viewer: uuid.UUID | None) -> ColumnElement[bool]:
+    """Tracks that may be opened by id (adds unlisted)."""
+    shared = Track.visibility.in_([Visibility.public, Visibility.unlisted])
+    return shared if viewer is None else or_(Track.owner_id == viewer, shared)
+
+
+def apply_keyset(
+    stmt: Any, sort_expr: Any, id_col: Any, params: PageParams, descending: bool
+) -> Any:
+    if params.cursor:
+        last_sort, last_id = decode_cursor(params.cursor, 2)
+        if descending:
+            cond = or_(sort_expr < last_sort, and_(sort_expr == last_sort, id_col < last_id))
+        else:
+            cond = or_(sort_expr > last_sort, and_(sort_expr == last_sort, id_col > last_id))
+        stmt = stmt.where(cond)
+    order = (sort_expr.desc(), id_col.desc()) if descending else (sort_expr.asc(), id_col.asc())
+    return stmt.order_by(*order).limit(params.limit + 1)
+
+
+def next_cursor(rows: Sequence[Any], params: PageParams, key: Any) -> str | None:
+    if len(rows) <= params.limit:
+        return None
+    return encode_cursor(key(rows[params.limit - 1]))
+
+
+class LibraryRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    # --- tracks --------------------------------------------------------------------------
+    async def track_for(self, track_id: uuid.UUID, viewer: uuid.UUID | None) -> Track | None:
+        return await self.s.scalar(
+            select(Track).where(Track.id == track_id, readable(viewer)).options(*_track_opts())
+        )
+
+    async def owned_track(self, track_id: uuid.UUID, owner: uuid.UUID) -> Track | None:
+        return await self.s.scalar(
+            select(Track)
+            .where(Track.id == track_id, Track.owner_id == owner)
+            .options(*_track_opts())
+        )
+
+    async def track_by_hash(self, owner: uuid.UUID, content_hash: str) -> Track | None:
+        return await self.s.scalar(
+            select(Track)
+            .where(Track.owner_id == owner, Track.content_hash == content_hash)
+            .options(*_track_opts())
+        )
+
+    async def list_tracks(
+        self,
+        viewer: uuid.UUID | None,
+        params: PageParams,
+        *,
+        sort: str = "created",
+        descending: bool = True,
+        artist_id: uuid.UUID | None = None,
+        album_id: uuid.UUID | None = None,
+        genre: str | None = None,
+        year: int | None = None,
+        mine: bool = False,
+    ) -> tuple[list[Track], str | None]:
+        sort_expr = TRACK_SORTS[sort]
+        stmt = select(Track).where(listable(viewer))
+        if mine:
+            stmt = stmt.where(Track.owner_id == viewer if viewer else false())
+        if artist_id:
+            stmt = stmt.where(
+                exists().where(TrackArtist.track_id == Track.id, TrackArtist.artist_id == artist_id)
+            )
+        if album_id:
+            stmt = stmt.where(Track.album_id == album_id)
+        if genre:
+            stmt = stmt.where(Track.genre_key.contains(f"|{genre}|", autoescape=True))
+        if year is not None:
+            stmt = stmt.where(Track.year == year)
+        stmt = apply_keyset(stmt.options(*_track_opts()), sort_expr, Track.id, params, descending)
+        rows = list((await self.s.scalars(stmt)).unique().all())
+        key = _sort_value(sort)
+        return rows[: params.limit], next_cursor(rows, params, lambda t: (key(t), t.id))
+
+    async def album_tracks(self, album_id: uuid.UUID, viewer: uuid.UUID | None) -> list[Track]:
+        stmt = (
+            select(Track)
+            .where(Track.album_id == album_id, listable(viewer))
+            .order_by(
+                func.coalesce(Track.disc_number, 1),
+                func.coalesce(Track.track_number, 0),
+                Track.title_key,
+            )
+            .options(*_track_opts())
+        )
+        return list((await self.s.scalars(stmt)).unique().all())
+
+    async def loved_ids(self, viewer: uuid.UUID | None, ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
+        if viewer is None or not ids:
+            return set()
+        rows = await self.s.scalars(
+            select(Love.track_id).where(Love.user_id == viewer, Love.track_id.in_(list(ids)))
+        )
+        return set(rows.all())
+
+    # --- albums --------------------------------------------------------------------------
+    def _album_stats(self, viewer: uuid.UUID | None) -> Any:
+        return (
+            select(
+                Track.album_id.label("album_id"),
+                func.count(Track.id).label("track_count"),
+                func.coalesce(func.sum(Track.duration), 0.0).label("duration"),
+            )
+            .where(listable(viewer), Track.album_id.is_not(None))
+            .group_by(Track.album_id)
+            .subquery()
+        )
+
+    async def list_albums(
+        self,
+        viewer: uuid.UUID | None,
+        params: PageParams,
+        *,
+        sort: str = "title",
+        descending: bool = False,
+        artist_id: uuid.UUID | None = None,
+        year: int | None = None,
+        genre: str | None = None,
+    ) -> tuple[list[tuple[Album, int, float]], str | None]:
+        stats = self._album_stats(viewer)
+        sort_expr = ALBUM_SORTS[sort]
+        stmt = (
+            select(Album, stats.c.track_count, stats.c.duration)
+            .join(stats, stats.c.album_id == Album.id)
+            .options(selectinload(Album.artist))
+        )
+        if artist_id:
+            stmt = stmt.where(Album.artist_id == artist_id)
+        if year is not None:
+            stmt = stmt.where(Album.year == year)
+        if genre:
+            stmt = stmt.where(
+                exists().where(
+                    Track.album_id == Album.id,
+                    listable(viewer),
+                    Track.genre_key.contains(f"|{genre}|", autoescape=True),
+                )
+            )
+        stmt = apply_keyset(stmt, sort_expr, Album.id, params, descending)
+        rows = [(r[0], int(r[1]), float(r[2])) for r in (await self.s.execute(stmt)).all()]
+        key = _album_sort_value(sort)
+        return rows[: params.limit], next_cursor(rows, params, lambda r: (key(r[0]), r[0].id))
+
+    async def album_for(
+        self, album_id: uuid.UUID, viewer: uuid.UUID | None
+    ) -> tuple[Album, int, float] | None:
+        stats = self._album_stats(viewer)
+        row = (
+            await self.s.execute(
+                select(Album, stats.c.track_count, stats.c.duration)
+                .join(stats, stats.c.album_id == Album.id)
+                .where(Album.id == album_id)
+                .options(selectinload(Album.artist))
+            )
+        ).first()
+        return None if row is None else (row[0], int(row[1]), float(row[2]))
+
+    # --- artists -------------------------------------------------------------------------
+    def _artist_stats(self, viewer: uuid.UUID | None) -> Any:
+        return (
+            select(
+                TrackArtist.artist_id.label("artist_id"),
+                func.count(func.distinct(Track.id)).label("track_count"),
+                func.count(func.distinct(Track.album_id)).label("album_count"),
+            )
+            .join(Track, Track.id == TrackArtist.track_id)
+            .where(listable(viewer))
+            .group_by(TrackArtist.artist_id)
+            .subquery()
+        )
+
+    async def list_artists(
+        self, viewer: uuid.UUID | None, params: PageParams, *, descending: bool = False
+    ) -> tuple[list[tuple[Artist, int, int]], str | None]:
+        stats = self._artist_stats(viewer)
+        stmt = select(Artist, stats.c.track_count, stats.c.album_count).join(
+            stats, stats.c.artist_id == Artist.id
+        )
+        stmt = apply_keyset(stmt, Artist.sort_name, Artist.id, params, descending)
+        rows = [(r[0], int(r[1]), int(r[2])) for r in (await self.s.execute(stmt)).all()]
+        return rows[: params.limit], next_cursor(rows, params, lambda r: (r[0].sort_name, r[0].id))
+
+    async def artist_for(
+        self, artist_id: uuid.UUID, viewer: uuid.UUID | None
+    ) -> tuple[Artist, int, int] | None:
+        stats = self._artist_stats(viewer)
+        row = (
+            await self.s.execute(
+                select(Artist, stats.c.track_count, stats.c.album_count)
+                .join(stats, stats.c.artist_id == Artist.id)
+                .where(Artist.id == artist_id)
+            )
+        ).first()
+        return None if row is None else (row[0], int(row[1]), int(row[2]))
+
+    async def albums_by_ids(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Album]:
+        if not ids:
+            return {}
+        rows = await self.s.scalars(
+            select(Album).where(Album.id.in_(list(ids))).options(selectinload(Album.artist))
+        )
+        return {a.id: a for a in rows.all()}
+
+
+def _track_opts() -> list[Any]:
+    return [
+        selectinload(Track.credits),
+        selectinload(Track.album).selectinload(Album.artist),
+    ]
+
+
+def _sort_value(sort: str) -> Any:
+    return {
+        "created": lambda t: t.created_at,
+        "title": lambda t: t.title_key,
+        "year": lambda t: t.year or 0,
+        "plays": lambda t: t.play_count,
+        "duration": lambda t: t.duration,
+    }[sort]
+
+
+def _album_sort_value(sort: str) -> Any:
+    return {
+        "title": lambda a: a.title_key,
+        "year": lambda a: a.year or 0,
+        "created": lambda a: a.created_at,
+    }[sort]
+
+
+__all__ = ["LibraryRepository", "listable", "readable", "true"]

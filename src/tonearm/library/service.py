@@ -1,0 +1,189 @@
+"""Browse, edit and delete library items. No FastAPI, no commit."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tonearm.kit.db import after_commit, utcnow
+from tonearm.kit.pagination import PageParams
+from tonearm.kit.storage import Storage
+from tonearm.library import errors, views
+from tonearm.library.catalog import Catalog
+from tonearm.library.metadata import apply_metadata, metadata_of
+from tonearm.library.repository import LibraryRepository
+from tonearm.library.schemas import (
+    AlbumDetail,
+    AlbumOut,
+    ArtistDetail,
+    ArtistOut,
+    SearchResults,
+    TrackDetail,
+    TrackOut,
+    TrackPatch,
+)
+from tonearm.library.search import Searcher
+from tonearm.models.accounts import Role
+from tonearm.models.library import Track, Visibility
+
+
+class LibraryService:
+    def __init__(self, session: AsyncSession, storage: Storage) -> None:
+        self.s = session
+        self.repo = LibraryRepository(session)
+        self.storage = storage
+
+    # --- tracks --------------------------------------------------------------------------
+    async def tracks_out(self, tracks: list[Track], viewer: uuid.UUID | None) -> list[TrackOut]:
+        loved = await self.repo.loved_ids(viewer, [t.id for t in tracks])
+        return [views.track_out(t, viewer, loved) for t in tracks]
+
+    async def list_tracks(
+        self, viewer: uuid.UUID | None, params: PageParams, **filters: object
+    ) -> tuple[list[TrackOut], str | None]:
+        rows, nxt = await self.repo.list_tracks(viewer, params, **filters)  # type: ignore[arg-type]
+        return await self.tracks_out(rows, viewer), nxt
+
+    async def get_track(self, viewer: uuid.UUID | None, track_id: uuid.UUID) -> TrackDetail:
+        track = await self.repo.track_for(track_id, viewer)
+        if track is None:
+            raise errors.TrackNotFound()
+        loved = await self.repo.loved_ids(viewer, [track.id])
+        return views.track_detail(track, viewer, loved)
+
+    async def visible_track(self, viewer: uuid.UUID | None, track_id: uuid.UUID) -> Track:
+        track = await self.repo.track_for(track_id, viewer)
+        if track is None:
+            raise errors.TrackNotFound()
+        return track
+
+    async def _owned(self, owner: uuid.UUID, track_id: uuid.UUID) -> Track:
+        track = await self.repo.owned_track(track_id, owner)
+        if track is None:
+            # Someone else's visible track is still "not yours to change"; hidden ones do not
+            # exist as far as this caller knows.
+            if await self.repo.track_for(track_id, owner) is not None:
+                raise errors.NotTrackOwner()
+            raise errors.TrackNotFound()
+        return track
+
+    async def patch_track(
+        self, owner: uuid.UUID, role: Role, track_id: uuid.UUID, patch: TrackPatch
+    ) -> TrackDetail:
+        track = await self._owned(owner, track_id)
+        changes = patch.model_dump(exclude_unset=True)
+        if changes.get("visibility") == "public" and role not in (Role.artist, Role.admin):
+            raise errors.PublicNeedsArtist()
+        meta = metadata_of(track)
+        mapping = {
+            "title": "title",
+            "album": "album",
+            "album_artist": "album_artist",
+            "track_number": "track_number",
+            "disc_number": "disc_number",
+            "year": "year",
+            "genres": "genres",
+            "isrc": "isrc",
+            "explicit": "explicit",
+            "lyrics": "lyrics",
+        }
+        updates = {mapping[k]: v for k, v in changes.items() if k in mapping}
+        if "artists" in changes and changes["artists"] is not None:
+            updates["artists"] = changes["artists"]
+            updates["featured"] = []
+        if "year" in changes:
+            updates["date"] = str(changes["year"]) if changes["year"] is not None else None
+        if "title" in changes and changes["title"] is None:
+            updates.pop("title")
+        await apply_metadata(track, replace(meta, **updates), Catalog(self.s))
+        if changes.get("visibility"):
+            track.visibility = Visibility(changes["visibility"])
+        track.updated_at = utcnow()
+        await self.s.flush()
+        return await self.get_track(owner, track.id)
+
+    async def delete_track(self, owner: uuid.UUID, track_id: uuid.UUID) -> None:
+        track = await self._owned(owner, track_id)
+        keys = [k for k in (track.storage_key,) if k]
+        prefixes = [p for p in (track.hls_key, track.waveform_key, track.artwork_key) if p]
+        prefixes.append(f"transcodes/{track.id}/")
+        await self.s.delete(track)
+        storage = self.storage
+
+        async def remove_files() -> None:
+            for key in keys:
+                await storage.delete(key)
+            for prefix in prefixes:
+                if prefix.endswith("/"):
+                    await storage.delete_prefix(prefix)
+                else:
+                    await storage.delete(prefix)
+
+        # Files go only once the rows are gone for good.
+        after_commit(self.s, remove_files)
+
+    # --- albums and artists --------------------------------------------------------------
+    async def list_albums(
+        self, viewer: uuid.UUID | None, params: PageParams, **filters: object
+    ) -> tuple[list[AlbumOut], str | None]:
+        rows, nxt = await self.repo.list_albums(viewer, params, **filters)  # type: ignore[arg-type]
+        return [views.album_out(a, n, d) for a, n, d in rows], nxt
+
+    async def get_album(self, viewer: uuid.UUID | None, album_id: uuid.UUID) -> AlbumDetail:
+        found = await self.repo.album_for(album_id, viewer)
+        if found is None:
+            raise errors.AlbumNotFound()
+        album, count, duration = found
+        tracks = await self.repo.album_tracks(album_id, viewer)
+        base = views.album_out(album, count, duration)
+        return AlbumDetail(**base.model_dump(), tracks=await self.tracks_out(tracks, viewer))
+
+    async def list_artists(
+        self, viewer: uuid.UUID | None, params: PageParams, descending: bool = False
+    ) -> tuple[list[ArtistOut], str | None]:
+        rows, nxt = await self.repo.list_artists(viewer, params, descending=descending)
+        return [views.artist_out(a, t, n) for a, t, n in rows], nxt
+
+    async def get_artist(self, viewer: uuid.UUID | None, artist_id: uuid.UUID) -> ArtistDetail:
+        found = await self.repo.artist_for(artist_id, viewer)
+        if found is None:
+            raise errors.ArtistNotFound()
+        artist, tracks, albums = found
+        album_rows, _ = await self.repo.list_albums(
+            viewer, PageParams(limit=200), sort="year", artist_id=artist_id
+        )
+        top, _ = await self.repo.list_tracks(
+            viewer, PageParams(limit=10), sort="plays", artist_id=artist_id
+        )
+        return ArtistDetail(
+            **views.artist_out(artist, tracks, albums).model_dump(),
+            albums=[views.album_out(a, n, d) for a, n, d in album_rows],
+            top_tracks=await self.tracks_out(top, viewer),
+        )
+
+    # --- search --------------------------------------------------------------------------
+    async def search(self, viewer: uuid.UUID | None, q: str, limit: int) -> SearchResults:
+        searcher = Searcher(self.s)
+        tracks = await searcher.tracks(viewer, q, limit)
+        albums = await searcher.albums(viewer, q, limit)
+        artists = await searcher.artists(viewer, q, limit)
+        album_stats = {}
+        for album in albums:
+            found = await self.repo.album_for(album.id, viewer)
+            if found:
+                album_stats[album.id] = found
+        artist_stats = {}
+        for artist in artists:
+            found_a = await self.repo.artist_for(artist.id, viewer)
+            if found_a:
+                artist_stats[artist.id] = found_a
+        return SearchResults(
+            query=q,
+            tracks=await self.tracks_out(tracks, viewer),
+            albums=[views.album_out(*album_stats[a.id]) for a in albums if a.id in album_stats],
+            artists=[
+                views.artist_out(*artist_stats[a.id]) for a in artists if a.id in artist_stats
+            ],
+        )

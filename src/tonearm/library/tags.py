@@ -1,0 +1,499 @@
+"""Read a track's tags with mutagen alone (no audio decoding: a scan reads thousands of files).
+
+Native fields are mapped per tag system, then cleaned the same way (NFC, stripped, empties
+dropped):
+
+- ID3v2.3/2.4 (MP3, and the ID3 chunk of WAV and AIFF): TIT2, TPE1, TPE2, TALB, TRCK, TPOS,
+  TDRC (mutagen folds v2.3 TYER/TDAT into it), TCON, TSRC, UFID:http://musicbrainz.org,
+  TXXX:MusicBrainz Album Id / Artist Id, TBPM, TKEY, USLT, TXXX:ITUNESADVISORY,
+  TXXX:REPLAYGAIN_*, TXXX:ARTISTS, APIC.
+- Vorbis comments (FLAC, Ogg Vorbis, Opus): TITLE, ARTIST (repeatable), ARTISTS, ALBUMARTIST,
+  ALBUM, TRACKNUMBER/TRACKTOTAL, DISCNUMBER/DISCTOTAL, DATE, GENRE, ISRC, MUSICBRAINZ_*, BPM,
+  KEY, ITUNESADVISORY, LYRICS, REPLAYGAIN_* (Opus: R128_*_GAIN, Q7.8 dB re -23 LUFS, +5 dB
+  to ReplayGain's reference), FLAC pictures and METADATA_BLOCK_PICTURE.
+- MP4 atoms: ©nam ©ART aART ©alb trkn disk ©day ©gen/gnre tmpo rtng ©lyr covr and iTunes
+  free-form atoms (----:com.apple.iTunes:ISRC, MusicBrainz ..., initialkey, replaygain_*,
+  ARTISTS).
+
+Artists: see `split_artists`. Missing title/artist/album fall back to the path: see
+`parse_path`.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import mutagen
+from mutagen.flac import Picture
+from mutagen.id3 import ID3
+from mutagen.mp4 import MP4Cover, MP4Tags
+from mutagen.oggopus import OggOpus
+
+_MB = "http://musicbrainz.org"
+
+
+@dataclass(slots=True)
+class TrackTags:
+    title: str | None = None
+    artists: list[str] = field(default_factory=list)
+    album_artist: str | None = None
+    album: str | None = None
+    track_number: int | None = None
+    track_total: int | None = None
+    disc_number: int | None = None
+    disc_total: int | None = None
+    date: str | None = None
+    year: int | None = None
+    genres: list[str] = field(default_factory=list)
+    isrc: str | None = None
+    mb_recording_id: str | None = None
+    mb_release_id: str | None = None
+    mb_artist_id: str | None = None
+    bpm: float | None = None
+    key: str | None = None
+    explicit: bool | None = None
+    lyrics: str | None = None
+    replaygain_track_gain: float | None = None
+    replaygain_album_gain: float | None = None
+    pictures: list[tuple[str, bytes]] = field(default_factory=list)  # front cover first
+    duration: float | None = None
+    bitrate: int | None = None
+    sample_rate: int | None = None
+    channels: int | None = None
+    from_path: list[str] = field(default_factory=list)  # fields guessed from the path
+
+
+# --- cleaning -----------------------------------------------------------------------------
+
+
+def clean(value: Any) -> str | None:
+    """NFC-normalised, stripped text without NULs; None when empty."""
+    if value is None:
+        return None
+    text = unicodedata.normalize("NFC", str(value)).replace("\x00", "").strip()
+    return text or None
+
+
+def _clean_all(values: Iterable[Any]) -> list[str]:
+    out: list[str] = []
+    for v in values:
+        c = clean(v)
+        if c and c not in out:
+            out.append(c)
+    return out
+
+
+_FEAT = re.compile(r"\s*[\(\[]?\s*\b(?:feat\.?|ft\.|featuring)\s+", re.IGNORECASE)
+_MULTI_SEP = re.compile(r"\s*(?:\x00|;|/)\s*")
+
+
+def split_artists(value: str | Sequence[str] | None, explicit_multi: bool = False) -> list[str]:
+    """Artist names from a tag value. The rule, in order:
+
+    1. Several values (a repeated Vorbis ARTIST, ARTISTS, ID3v2.4 multi-value TPE1,
+       TXXX:ARTISTS, several MP4 data atoms) are several artists. Nothing is guessed.
+    2. A single string is split on the multi-value separators (NUL, ";", "/") only when the
+       tag itself declares it holds several values (`explicit_multi`, e.g. ID3v2.3 TPE1 whose
+       spec separator is "/"). A "/" between short pieces ("AC/DC": a piece of <= 2 chars) is
+       a name, not a separator.
+    3. "feat." / "feat" / "ft." / "featuring" (also in brackets) always start another artist:
+       "A feat. B" -> ["A", "B"]. That is safe; "&", "and" and "," are NOT separators:
+       "Simon & Garfunkel" and "Earth, Wind & Fire" are one artist each.
+    4. Cleaned (NFC, stripped), empties dropped, duplicates (case-insensitive) removed.
+    """
+    if value is None:
+        return []
+    values = [value] if isinstance(value, str) else list(value)
+    pieces: list[str] = []
+    for v in values:
+        text = unicodedata.normalize("NFC", str(v)).strip() if v is not None else ""
+        if not text:
+            continue
+        if explicit_multi and len(values) == 1:
+            parts = [p for p in _MULTI_SEP.split(text) if p.strip()]
+            if len(parts) > 1 and "/" in text and any(len(p.strip()) <= 2 for p in parts):
+                parts = [p for p in re.split(r"\s*(?:\x00|;)\s*", text) if p.strip()]
+            pieces.extend(parts)
+        else:
+            pieces.append(text)
+    out: list[str] = []
+    seen: set[str] = set()
+    for piece in pieces:
+        for name in _FEAT.split(piece):
+            name = clean(name.strip().rstrip(")]").strip())
+            if name and name.casefold() not in seen:
+                seen.add(name.casefold())
+                out.append(name)
+    return out
+
+
+def _int_pair(value: str | None) -> tuple[int | None, int | None]:
+    if not value:
+        return None, None
+    m = re.match(r"^\s*(\d{1,4})\s*(?:/\s*(\d{1,4}))?", value)
+    if not m:
+        return None, None
+    n = int(m.group(1))
+    total = int(m.group(2)) if m.group(2) else None
+    return (n or None), (total or None)
+
+
+def _float(value: str | None, lo: float, hi: float) -> float | None:
+    if not value:
+        return None
+    m = re.search(r"[-+]?\d+(?:[.,]\d+)?", value)
+    if not m:
+        return None
+    f = float(m.group(0).replace(",", "."))
+    return f if lo <= f <= hi else None
+
+
+def _mime(data: bytes, declared: str | None = None) -> str | None:
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data[:6] in (b"GIF87a", b"GIF89a"):
+        return "image/gif"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    if declared and declared.startswith("image/"):
+        return declared
+    return None
+
+
+# --- per tag system -----------------------------------------------------------------------
+
+Raw = dict[str, list[str]]
+Pictures = list[tuple[int, str, bytes]]  # (picture type, mime, data)
+
+
+def _id3(tags: ID3) -> tuple[Raw, Pictures, bool]:
+    raw: Raw = {}
+    txxx: dict[str, list[str]] = {}
+    pictures: Pictures = []
+    ufid: str | None = None
+    lyrics: str | None = None
+    for frame in tags.values():
+        fid = frame.FrameID
+        if fid == "TXXX":
+            txxx.setdefault(frame.desc.strip().lower(), []).extend(str(t) for t in frame.text)
+        elif fid == "UFID" and frame.owner == _MB:
+            ufid = frame.data.decode("ascii", "replace")
+        elif fid == "USLT" and lyrics is None:
+            lyrics = frame.text
+        elif fid == "APIC":
+            mime = _mime(frame.data, frame.mime)
+            if mime:
+                pictures.append((int(frame.type), mime, frame.data))
+        elif fid == "TCON":
+            raw["genres"] = list(frame.genres)
+        elif fid in _ID3_TEXT:
+            raw[_ID3_TEXT[fid]] = [str(t) for t in frame.text]
+    raw["lyrics"] = [lyrics] if lyrics else []
+    raw["mb_recording_id"] = [ufid] if ufid else txxx.get("musicbrainz track id", [])
+    for ours, desc in _ID3_TXXX.items():
+        for d in desc:
+            if txxx.get(d):
+                raw[ours] = txxx[d]
+                break
+    v23 = tags.version < (2, 4, 0)
+    return raw, pictures, v23
+
+
+_ID3_TEXT = {
+    "TIT2": "title",
+    "TPE1": "artist",
+    "TPE2": "album_artist",
+    "TALB": "album",
+    "TRCK": "track",
+    "TPOS": "disc",
+    "TDRC": "date",
+    "TSRC": "isrc",
+    "TBPM": "bpm",
+    "TKEY": "key",
+}
+_ID3_TXXX = {
+    "artists": ("artists",),
+    "mb_release_id": ("musicbrainz album id",),
+    "mb_artist_id": ("musicbrainz artist id",),
+    "explicit": ("itunesadvisory", "explicit"),
+    "replaygain_track_gain": ("replaygain_track_gain",),
+    "replaygain_album_gain": ("replaygain_album_gain",),
+    "key": ("initialkey", "key"),
+}
+
+
+_VORBIS = {
+    "title": ("title",),
+    "artist": ("artist",),
+    "artists": ("artists",),
+    "album_artist": ("albumartist", "album artist", "album_artist"),
+    "album": ("album",),
+    "track": ("tracknumber",),
+    "track_total": ("tracktotal", "totaltracks"),
+    "disc": ("discnumber",),
+    "disc_total": ("disctotal", "totaldiscs"),
+    "date": ("date", "originaldate", "year"),
+    "genres": ("genre",),
+    "isrc": ("isrc",),
+    "mb_recording_id": ("musicbrainz_trackid",),
+    "mb_release_id": ("musicbrainz_albumid",),
+    "mb_artist_id": ("musicbrainz_artistid",),
+    "bpm": ("bpm", "tempo"),
+    "key": ("key", "initialkey"),
+    "explicit": ("itunesadvisory", "explicit"),
+    "lyrics": ("lyrics", "unsyncedlyrics"),
+    "replaygain_track_gain": ("replaygain_track_gain",),
+    "replaygain_album_gain": ("replaygain_album_gain",),
+}
+
+
+def _vorbis(audio: Any) -> tuple[Raw, Pictures]:
+    comments: dict[str, list[str]] = {}
+    for key, value in audio.tags or ():
+        comments.setdefault(key.lower(), []).append(value)
+    raw: Raw = {}
+    for ours, names in _VORBIS.items():
+        for name in names:
+            if comments.get(name):
+                raw[ours] = comments[name]
+                break
+    for ours, name in (
+        ("replaygain_track_gain", "r128_track_gain"),
+        ("replaygain_album_gain", "r128_album_gain"),
+    ):
+        if ours not in raw and comments.get(name):
+            q78 = _float(comments[name][0], -32768, 32767)
+            if q78 is not None:  # RFC 7845: Q7.8 dB relative to -23 LUFS; ReplayGain is -18
+                raw[ours] = [f"{q78 / 256 + 5.0:.4f}"]
+    pictures: Pictures = []
+    for pic in getattr(audio, "pictures", None) or ():
+        mime = _mime(pic.data, pic.mime)
+        if mime:
+            pictures.append((int(pic.type), mime, pic.data))
+    for b64 in comments.get("metadata_block_picture", []):
+        try:
+            pic = Picture(base64.b64decode(b64))
+        except (ValueError, TypeError, mutagen.MutagenError):
+            continue
+        mime = _mime(pic.data, pic.mime)
+        if mime:
+            pictures.append((int(pic.type), mime, pic.data))
+    for b64 in comments.get("coverart", []):  # legacy: raw base64 image
+        try:
+            data = base64.b64decode(b64)
+        except (ValueError, TypeError):
+            continue
+        mime = _mime(data)
+        if mime:
+            pictures.append((3, mime, data))
+    return raw, pictures
+
+
+def _mp4(tags: MP4Tags) -> tuple[Raw, Pictures]:
+    raw: Raw = {}
+    free: dict[str, list[str]] = {}
+    for key, values in tags.items():
+        if key.startswith("----:"):
+            name = key.rsplit(":", 1)[-1].lower()
+            free[name] = [bytes(v).decode("utf-8", "replace") for v in values]
+    atoms = {
+        "\xa9nam": "title",
+        "\xa9ART": "artist",
+        "aART": "album_artist",
+        "\xa9alb": "album",
+        "\xa9day": "date",
+        "\xa9gen": "genres",
+        "\xa9lyr": "lyrics",
+    }
+    for atom, ours in atoms.items():
+        if tags.get(atom):
+            raw[ours] = [str(v) for v in tags[atom]]
+    if "genres" not in raw and tags.get("gnre"):
+        from mutagen.id3 import TCON
+
+        raw["genres"] = [TCON.GENRES[g - 1] for g in tags["gnre"] if 0 < g <= len(TCON.GENRES)]
+    for atom, ours in (("trkn", "track"), ("disk", "disc")):
+        if tags.get(atom):
+            n, total = tags[atom][0]
+            raw[ours] = [f"{n}/{total}" if total else str(n)]
+    if tags.get("tmpo"):
+        raw["bpm"] = [str(tags["tmpo"][0])]
+    if tags.get("rtng"):
+        rating = int(tags["rtng"][0])  # iTunes: 1 or 4 explicit, 2 clean, 0 none
+        raw["explicit"] = ["1" if rating in (1, 4) else "2" if rating == 2 else ""]
+    names = {
+        "artists": ("artists",),
+        "isrc": ("isrc",),
+        "mb_recording_id": ("musicbrainz track id",),
+        "mb_release_id": ("musicbrainz album id",),
+        "mb_artist_id": ("musicbrainz artist id",),
+        "key": ("initialkey", "key"),
+        "replaygain_track_gain": ("replaygain_track_gain",),
+        "replaygain_album_gain": ("replaygain_album_gain",),
+    }
+    for ours, keys in names.items():
+        for k in keys:
+            if free.get(k):
+                raw[ours] = free[k]
+                break
+    pictures: Pictures = []
+    for cover in tags.get("covr", []):
+        declared = "image/png" if cover.imageformat == MP4Cover.FORMAT_PNG else "image/jpeg"
+        mime = _mime(bytes(cover), declared)
+        if mime:
+            pictures.append((3, mime, bytes(cover)))
+    return raw, pictures
+
+
+# --- path fallback ------------------------------------------------------------------------
+
+_NUMBERED_ARTIST_TITLE = re.compile(
+    r"^(?P<track>\d{1,3})\s*[-._]\s*(?P<artist>.+?)\s+-\s+(?P<title>.+)$"
+)
+_NUMBERED_TITLE = re.compile(r"^(?P<track>\d{1,3})(?:\s*[-._]\s*|\s+)(?P<title>.+)$")
+_ARTIST_TITLE = re.compile(r"^(?P<artist>.+?)\s+-\s+(?P<title>.+)$")
+_YEAR_ALBUM = re.compile(r"^(?P<year>\d{4})\s*-\s*(?P<album>.+)$")
+_ALBUM_YEAR = re.compile(r"^(?P<album>.+?)\s*[\(\[](?P<year>\d{4})[\)\]]$")
+
+
+def parse_path(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Guess fields from a path when tags are missing. The rule:
+
+    - "01 - Artist - Title.ext" -> track 1, artist, title
+    - "01. Title.ext", "01 - Title.ext", "01 Title.ext" -> track 1, title
+    - "Artist - Title.ext" -> artist, title
+    - anything else -> the whole name is the title
+    A numbered file is taken to sit in an album folder: album from the parent folder ("2004 -
+    Album" and "Album (2004)" also give the year), artist from the grandparent folder when the
+    name did not give one. An unnumbered file's folders are not used (".../Downloads/x.mp3"
+    is not an album). Underscores count as spaces.
+    """
+    p = Path(path)
+    stem = clean(p.stem.replace("_", " ")) or ""
+    out: dict[str, Any] = {}
+    numbered = False
+    for pattern in (_NUMBERED_ARTIST_TITLE, _NUMBERED_TITLE, _ARTIST_TITLE):
+        m = pattern.match(stem)
+        if m:
+            groups = m.groupdict()
+            if "track" in groups:
+                numbered = True
+                out["track_number"] = int(groups["track"]) or None
+            if groups.get("artist"):
+                out["artists"] = [clean(groups["artist"])]
+            out["title"] = clean(groups["title"])
+            break
+    else:
+        out["title"] = stem or None
+    if numbered:
+        album = clean(p.parent.name.replace("_", " "))
+        if album:
+            m = _YEAR_ALBUM.match(album) or _ALBUM_YEAR.match(album)
+            if m:
+                album, out["year"] = clean(m.group("album")), int(m.group("year"))
+            out["album"] = album
+        artist = clean(p.parent.parent.name.replace("_", " ")) if p.parent.parent != p else None
+        if artist and "artists" not in out and p.parent.parent.parent != p.parent.parent:
+            out["artists"] = [artist]
+    return {k: v for k, v in out.items() if v}
+
+
+# --- assembly -----------------------------------------------------------------------------
+
+
+def read_tags(path: str | os.PathLike[str]) -> TrackTags:
+    """Tags and cheap audio facts of `path` via mutagen. Unreadable tags are not an error: the
+    result then holds what the path says (see parse_path)."""
+    result = TrackTags()
+    raw: Raw = {}
+    pictures: Pictures = []
+    artists_multi = False
+    try:
+        audio = mutagen.File(path, easy=False)
+    except (mutagen.MutagenError, ValueError, EOFError, OverflowError, IndexError):
+        audio = None
+    if audio is not None:
+        info = getattr(audio, "info", None)
+        length = getattr(info, "length", None)
+        result.duration = float(length) if length else None
+        result.bitrate = int(getattr(info, "bitrate", 0) or 0) or None
+        result.sample_rate = int(getattr(info, "sample_rate", 0) or 0) or None
+        result.channels = int(getattr(info, "channels", 0) or 0) or None
+        if isinstance(audio, OggOpus):
+            result.sample_rate = 48000  # Opus always decodes at 48 kHz
+        if result.bitrate is None and result.duration:  # e.g. Vorbis without a nominal rate
+            result.bitrate = int(os.path.getsize(path) * 8 / result.duration)
+        tags = audio.tags
+        if isinstance(tags, ID3):
+            raw, pictures, v23 = _id3(tags)
+            artists_multi = v23  # "/" is ID3v2.3's multi-value separator in TPE1
+        elif isinstance(tags, MP4Tags):
+            raw, pictures = _mp4(tags)
+        elif tags is not None and hasattr(tags, "vendor"):  # Vorbis comments
+            raw, pictures = _vorbis(audio)
+    _assemble(result, raw, artists_multi)
+    pictures.sort(key=lambda p: 0 if p[0] == 3 else 1)  # stable: front cover first
+    result.pictures = [(mime, data) for _, mime, data in pictures]
+    _fill_from_path(result, path)
+    return result
+
+
+def _first(raw: Raw, name: str) -> str | None:
+    for v in raw.get(name, ()):
+        c = clean(v)
+        if c:
+            return c
+    return None
+
+
+def _assemble(r: TrackTags, raw: Raw, artists_multi: bool) -> None:
+    r.title = _first(raw, "title")
+    if _clean_all(raw.get("artists", ())):
+        r.artists = split_artists(_clean_all(raw["artists"]), explicit_multi=True)
+    else:
+        values = _clean_all(raw.get("artist", ()))
+        r.artists = split_artists(values, explicit_multi=artists_multi or len(values) > 1)
+    r.album_artist = _first(raw, "album_artist")
+    r.album = _first(raw, "album")
+    r.track_number, r.track_total = _int_pair(_first(raw, "track"))
+    r.disc_number, r.disc_total = _int_pair(_first(raw, "disc"))
+    r.track_total = _int_pair(_first(raw, "track_total"))[0] or r.track_total
+    r.disc_total = _int_pair(_first(raw, "disc_total"))[0] or r.disc_total
+    r.date = _first(raw, "date")
+    m = re.match(r"^\s*(\d{4})", r.date or "")
+    r.year = int(m.group(1)) if m and 1000 < int(m.group(1)) < 3000 else None
+    r.genres = _clean_all(raw.get("genres", ()))
+    r.isrc = (_first(raw, "isrc") or "").replace("-", "").upper() or None
+    r.mb_recording_id = _first(raw, "mb_recording_id")
+    r.mb_release_id = _first(raw, "mb_release_id")
+    r.mb_artist_id = _first(raw, "mb_artist_id")
+    r.bpm = _float(_first(raw, "bpm"), 1, 999)
+    r.key = _first(raw, "key")
+    explicit = (_first(raw, "explicit") or "").lower()
+    if explicit in ("1", "4", "true", "yes", "explicit"):
+        r.explicit = True
+    elif explicit in ("0", "2", "false", "no", "clean"):
+        r.explicit = False
+    lyrics = _first(raw, "lyrics")
+    r.lyrics = lyrics.replace("\r\n", "\n").replace("\r", "\n") if lyrics else None
+    r.replaygain_track_gain = _float(_first(raw, "replaygain_track_gain"), -60, 60)
+    r.replaygain_album_gain = _float(_first(raw, "replaygain_album_gain"), -60, 60)
+
+
+def _fill_from_path(r: TrackTags, path: str | os.PathLike[str]) -> None:
+    if r.title and r.artists:
+        return
+    guess = parse_path(path)
+    for name in ("title", "artists", "album", "track_number", "year"):
+        if name in guess and not getattr(r, name):
+            setattr(r, name, guess[name])
+            r.from_path.append(name)

@@ -1,0 +1,129 @@
+"""Library jobs: process a track after ingest (HLS ladder, waveform, artwork)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import shutil
+import tempfile
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from sqlalchemy import select
+
+from tonearm.jobs.context import JobContext
+from tonearm.jobs.errors import PermanentJobError
+from tonearm.jobs.registry import job
+from tonearm.kit.db import utcnow
+from tonearm.kit.storage import Storage, local_copy
+from tonearm.library.processing import Rendered, render, walk_files
+from tonearm.models.library import Album, LibraryRoot, Track, TrackStatus
+
+CONTENT_TYPES = {
+    ".m3u8": "application/vnd.apple.mpegurl",
+    ".ts": "video/mp2t",
+    ".m4s": "video/iso.segment",
+    ".mp4": "video/mp4",
+}
+
+
+@contextlib.asynccontextmanager
+async def track_source(
+    storage: Storage, track: Track, root: LibraryRoot | None
+) -> AsyncIterator[tuple[Path, Path | None]]:
+    """(audio file path, folder for cover art) for an uploaded or a scanned track."""
+    if track.storage_key:
+        async with local_copy(storage, track.storage_key) as path:
+            yield path, None
+        return
+    if root is None or track.path is None:
+        raise PermanentJobError("track has no file")
+    base = Path(root.path).resolve()
+    path = (base / track.path).resolve()
+    if not path.is_relative_to(base):
+        raise PermanentJobError("track path escapes its library root")
+    if not path.is_file():
+        raise PermanentJobError("file is missing")
+    yield path, path.parent
+
+
+async def _upload_tree(storage: Storage, folder: Path, prefix: str) -> None:
+    for file in await asyncio.to_thread(walk_files, folder):
+        rel = file.relative_to(folder).as_posix()
+        data = await asyncio.to_thread(file.read_bytes)
+        await storage.put(
+            f"{prefix}{rel}",
+            data,
+            content_type=CONTENT_TYPES.get(file.suffix, "application/octet-stream"),
+        )
+
+
+@job("library.process_track", retries=3, cpu=True)
+async def process_track(ctx: JobContext, track_id: uuid.UUID) -> dict[str, object]:
+    state = ctx.env.state
+    storage: Storage = state.storage
+    async with ctx.session() as s:
+        track = await s.get(Track, track_id)
+        if track is None:
+            return {"skipped": "track deleted"}
+        root = await s.get(LibraryRoot, track.root_id) if track.root_id else None
+        s.expunge(track)
+        if root is not None:
+            s.expunge(root)
+    await ctx.progress(0.05, "reading audio")
+    scratch = Path(tempfile.mkdtemp(prefix="tonearm-process-"))
+    try:
+        try:
+            async with track_source(storage, track, root) as (src, art_dir):
+                await ctx.progress(0.1, "packaging HLS and waveform")
+                rendered: Rendered = await ctx.run_cpu(
+                    render, str(src), str(scratch), str(art_dir) if art_dir else None
+                )
+        except PermanentJobError as exc:
+            async with ctx.session() as s:
+                row = await s.get(Track, track_id)
+                if row is not None:
+                    row.status = (
+                        TrackStatus.missing if "missing" in str(exc) else TrackStatus.failed
+                    )
+                    row.error = str(exc)
+            raise
+        await ctx.progress(0.8, "storing renditions")
+        hls_prefix = f"hls/{track_id}/"
+        await storage.delete_prefix(hls_prefix)  # idempotent re-runs start clean
+        await _upload_tree(storage, rendered.hls_dir, hls_prefix)
+        waveform_key = f"waveforms/{track_id}.json"
+        await storage.put(
+            waveform_key, rendered.waveform.read_bytes(), content_type="application/json"
+        )
+        art_prefix = None
+        if rendered.artwork:
+            art_prefix = f"artwork/tracks/{track_id}/"
+            for size, path in rendered.artwork.items():
+                await storage.put(
+                    f"{art_prefix}{size}.jpg", path.read_bytes(), content_type="image/jpeg"
+                )
+    finally:
+        await asyncio.to_thread(shutil.rmtree, scratch, True)
+
+    async with ctx.session() as s:
+        row = await s.get(Track, track_id)
+        if row is None:  # deleted meanwhile: leave nothing behind
+            await storage.delete_prefix(f"hls/{track_id}/")
+            await storage.delete(f"waveforms/{track_id}.json")
+            if art_prefix:
+                await storage.delete_prefix(art_prefix)
+            return {"skipped": "track deleted"}
+        row.hls_key = hls_prefix
+        row.waveform_key = waveform_key
+        row.artwork_key = art_prefix
+        row.status = TrackStatus.ready
+        row.error = None
+        row.updated_at = utcnow()
+        if art_prefix and row.album_id:
+            album = await s.scalar(select(Album).where(Album.id == row.album_id))
+            if album is not None and album.artwork_key is None:
+                album.artwork_key = art_prefix
+    await ctx.progress(1.0, "ready")
+    return {"hls": hls_prefix, "artwork": bool(art_prefix)}

@@ -1,0 +1,107 @@
+"""ORM rows -> API shapes."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Literal, cast
+
+from tonearm.library.schemas import (
+    AlbumOut,
+    AlbumRef,
+    ArtistOut,
+    ArtistRef,
+    TrackDetail,
+    TrackOut,
+)
+from tonearm.models.library import Album, Artist, Track
+
+
+def artist_ref(artist: Artist, role: str = "main") -> ArtistRef:
+    return ArtistRef(id=artist.id, name=artist.name, role=cast(Literal["main", "featured"], role))
+
+
+def album_ref(album: Album | None) -> AlbumRef | None:
+    if album is None:
+        return None
+    return AlbumRef(
+        id=album.id,
+        title=album.title,
+        artist=artist_ref(album.artist) if album.artist else None,
+        year=album.year,
+    )
+
+
+def track_out(
+    track: Track, viewer: uuid.UUID | None, loved: set[uuid.UUID] | None = None
+) -> TrackOut:
+    return TrackOut(**_track_fields(track, viewer, loved))
+
+
+def track_detail(
+    track: Track, viewer: uuid.UUID | None, loved: set[uuid.UUID] | None = None
+) -> TrackDetail:
+    return TrackDetail(
+        **_track_fields(track, viewer, loved),
+        lyrics=track.lyrics,
+        original_name=track.original_name if track.owner_id == viewer else None,
+    )
+
+
+def _track_fields(
+    t: Track, viewer: uuid.UUID | None, loved: set[uuid.UUID] | None
+) -> dict[str, object]:
+    return {
+        "id": t.id,
+        "title": t.title,
+        "artist_name": t.artist_name,
+        "artists": [artist_ref(c.artist, c.role) for c in t.credits],
+        "album": album_ref(t.album),
+        "track_number": t.track_number,
+        "track_total": t.track_total,
+        "disc_number": t.disc_number,
+        "disc_total": t.disc_total,
+        "date": t.date,
+        "year": t.year,
+        "genres": list(t.genres or []),
+        "isrc": t.isrc,
+        "mb_recording_id": t.mb_recording_id,
+        "bpm": t.bpm,
+        "key": t.musical_key,
+        "explicit": t.explicit,
+        "replaygain_track_gain": t.replaygain_track_gain,
+        "replaygain_album_gain": t.replaygain_album_gain,
+        "duration": t.duration,
+        "codec": t.codec,
+        "container": t.container,
+        "bitrate": t.bitrate,
+        "sample_rate": t.sample_rate,
+        "channels": t.channels,
+        "bits_per_sample": t.bits_per_sample,
+        "size": t.size,
+        "visibility": t.visibility.value,
+        "status": t.status.value,
+        "owned": viewer is not None and t.owner_id == viewer,
+        "loved": bool(loved and t.id in loved),
+        "play_count": t.play_count,
+        "has_artwork": bool(t.artwork_key or (t.album and t.album.artwork_key)),
+        "streamable": t.hls_key is not None,
+        "created_at": t.created_at,
+    }
+
+
+def album_out(album: Album, track_count: int, duration: float) -> AlbumOut:
+    return AlbumOut(
+        id=album.id,
+        title=album.title,
+        artist=artist_ref(album.artist) if album.artist else None,
+        year=album.year,
+        track_count=track_count,
+        duration=round(duration, 3),
+        has_artwork=album.artwork_key is not None,
+    )
+
+
+def artist_out(artist: Artist, track_count: int, album_count: int) -> ArtistOut:
+    return ArtistOut(
+        id=artist.id, name=artist.name, track_count=track_count, album_count=album_count
+    )

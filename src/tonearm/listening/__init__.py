@@ -1,0 +1,1 @@
+"""Listening: plays (history, play counts, now playing) and loves."""

@@ -1,0 +1,137 @@
+"""Routes: POST /api/v1/plays, history, now playing, loves."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Response, status
+from pydantic import BaseModel, Field
+
+from tonearm.accounts.deps import CurrentUser
+from tonearm.kit.deps import DbSession
+from tonearm.kit.errors import responses
+from tonearm.kit.pagination import PageParams, page_params
+from tonearm.library.errors import TrackNotFound
+from tonearm.library.schemas import TrackOut, TrackPage
+from tonearm.library.views import track_out
+from tonearm.listening.service import ListeningService, PlayNotFound
+from tonearm.models.library import Play
+
+router = APIRouter(prefix="/api/v1", tags=["listening"])
+Pages = Annotated[PageParams, Depends(page_params)]
+
+
+def listening(session: DbSession) -> ListeningService:
+    return ListeningService(session)
+
+
+Listening = Annotated[ListeningService, Depends(listening)]
+
+
+class PlayIn(BaseModel):
+    track_id: uuid.UUID
+    event: Literal["start", "progress", "complete"]
+    position: Annotated[float, Field(ge=0, le=86400)] = 0.0
+    play_id: uuid.UUID | None = None
+    client: Annotated[str, Field(max_length=64)] | None = None
+
+
+class PlayOut(BaseModel):
+    id: uuid.UUID
+    track_id: uuid.UUID
+    started_at: datetime
+    updated_at: datetime
+    position: float
+    completed: bool
+    counted: bool
+
+
+class HistoryItem(BaseModel):
+    play: PlayOut
+    track: TrackOut
+
+
+class HistoryPage(BaseModel):
+    items: list[HistoryItem]
+    next_cursor: str | None
+
+
+class NowPlaying(BaseModel):
+    playing: bool
+    item: HistoryItem | None
+
+
+def play_out(p: Play) -> PlayOut:
+    return PlayOut(
+        id=p.id,
+        track_id=p.track_id,
+        started_at=p.started_at,
+        updated_at=p.updated_at,
+        position=round(p.position, 3),
+        completed=p.completed,
+        counted=p.counted,
+    )
+
+
+@router.post(
+    "/plays",
+    status_code=status.HTTP_201_CREATED,
+    operation_id="listening-record-play",
+    responses=responses(TrackNotFound, PlayNotFound),
+)
+async def record_play(body: PlayIn, principal: CurrentUser, svc: Listening) -> PlayOut:
+    """Report a listen: `start` returns a play id; send `progress` and `complete` with it."""
+    play = await svc.record(
+        principal.id, body.track_id, body.event, body.position, body.play_id, body.client
+    )
+    return play_out(play)
+
+
+@router.get("/me/history", operation_id="listening-history")
+async def history(principal: CurrentUser, svc: Listening, page: Pages) -> HistoryPage:
+    rows, nxt = await svc.history(principal.id, page)
+    return HistoryPage(
+        items=[HistoryItem(play=play_out(p), track=track_out(t, principal.id)) for p, t in rows],
+        next_cursor=nxt,
+    )
+
+
+@router.get("/me/now-playing", operation_id="listening-now-playing")
+async def now_playing(principal: CurrentUser, svc: Listening) -> NowPlaying:
+    found = await svc.now_playing(principal.id)
+    if found is None:
+        return NowPlaying(playing=False, item=None)
+    p, t = found
+    return NowPlaying(
+        playing=True, item=HistoryItem(play=play_out(p), track=track_out(t, principal.id))
+    )
+
+
+@router.put(
+    "/tracks/{track_id}/love",
+    status_code=status.HTTP_204_NO_CONTENT,
+    operation_id="listening-love",
+    responses=responses(TrackNotFound),
+)
+async def love(track_id: uuid.UUID, principal: CurrentUser, svc: Listening) -> Response:
+    await svc.love(principal.id, track_id)
+    return Response(status_code=204)
+
+
+@router.delete(
+    "/tracks/{track_id}/love",
+    status_code=status.HTTP_204_NO_CONTENT,
+    operation_id="listening-unlove",
+)
+async def unlove(track_id: uuid.UUID, principal: CurrentUser, svc: Listening) -> Response:
+    await svc.unlove(principal.id, track_id)
+    return Response(status_code=204)
+
+
+@router.get("/me/loves", operation_id="listening-loves")
+async def loves(principal: CurrentUser, svc: Listening, page: Pages) -> TrackPage:
+    rows, nxt = await svc.loves(principal.id, page)
+    loved = {t.id for _, t in rows}
+    return TrackPage(items=[track_out(t, principal.id, loved) for _, t in rows], next_cursor=nxt)

@@ -1,0 +1,1 @@
+"""Streaming: signed HLS access, progressive audio with Range, live transcodes and their cache."""

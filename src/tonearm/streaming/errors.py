@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from tonearm.kit.errors import Forbidden, NotFound, RateLimited, TonearmError, Unauthorized
+
+
+class StreamTokenInvalid(Unauthorized):
+    code, title = "stream_token_invalid", "The stream token is invalid"
+
+
+class StreamTokenExpired(Unauthorized):
+    code, title = "stream_token_expired", "The stream token has expired"
+
+
+class StreamForbidden(Forbidden):
+    code, title = "stream_forbidden", "This token does not open that track"
+
+
+class NotStreamable(TonearmError):
+    status, code, title = 409, "not_streamable", "The track is still being processed"
+
+
+class StreamFileNotFound(NotFound):
+    code, title = "stream_file_not_found", "No such playlist or segment"
+
+
+class TranscodeBusy(RateLimited):
+    code, title = "transcode_busy", "Too many live transcodes; try again shortly"
+
+
+class SourceMissing(NotFound):
+    code, title = "source_missing", "The track's file is missing"

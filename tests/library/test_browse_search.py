@@ -1,0 +1,240 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.audio_fixtures import make_audio
+from tests.factories import bearer, register
+from tests.library.conftest import upload
+
+
+@pytest.fixture(scope="module")
+def album_files(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    d = tmp_path_factory.mktemp("album")
+    songs = [("Intro", 1, 1), ("Zebra Crossing", 2, 1), ("Ångström", 1, 2), ("Middle", 3, 1)]
+    return [
+        make_audio(
+            d / f"{i}.flac",
+            "flac",
+            seconds=1.0,
+            tags={
+                "title": title,
+                "artists": ["The Testers"],
+                "album": "Sides of Tests",
+                "album_artist": "The Testers",
+                "track_number": n,
+                "disc_number": disc,
+                "date": "2021",
+                "genres": ["Indie Rock"],
+            },
+        )
+        for i, (title, n, disc) in enumerate(songs)
+    ]
+
+
+async def _library(client: httpx.AsyncClient, files: list[Path]) -> dict[str, Any]:
+    h = bearer(await register(client))
+    resp = await upload(client, h, *files)
+    assert resp.status_code == 201, resp.text
+    return {"h": h, "tracks": [i["track"] for i in resp.json()["items"]]}
+
+
+async def test_album_lists_tracks_in_disc_and_track_order(
+    client: httpx.AsyncClient, album_files: list[Path]
+) -> None:
+    lib = await _library(client, album_files)
+    album_id = lib["tracks"][0]["album"]["id"]
+    assert len({t["album"]["id"] for t in lib["tracks"]}) == 1
+    album = (await client.get(f"/api/v1/library/albums/{album_id}", headers=lib["h"])).json()
+    assert [t["title"] for t in album["tracks"]] == [
+        "Intro",
+        "Zebra Crossing",
+        "Middle",
+        "Ångström",
+    ]
+    assert album["track_count"] == 4
+    assert album["artist"]["name"] == "The Testers"
+    assert album["year"] == 2021
+    albums = (await client.get("/api/v1/library/albums", headers=lib["h"])).json()
+    assert [a["title"] for a in albums["items"]] == ["Sides of Tests"]
+    artists = (await client.get("/api/v1/library/artists", headers=lib["h"])).json()
+    assert [(a["name"], a["track_count"], a["album_count"]) for a in artists["items"]] == [
+        ("The Testers", 4, 1)
+    ]
+    artist = (
+        await client.get(f"/api/v1/library/artists/{artists['items'][0]['id']}", headers=lib["h"])
+    ).json()
+    assert [a["title"] for a in artist["albums"]] == ["Sides of Tests"]
+
+
+async def test_track_list_sorting_filters_and_pagination(
+    client: httpx.AsyncClient, album_files: list[Path]
+) -> None:
+    lib = await _library(client, album_files)
+    h = lib["h"]
+    by_title = (await client.get("/api/v1/library/tracks?sort=title", headers=h)).json()
+    assert [t["title"] for t in by_title["items"]] == [
+        "Ångström",
+        "Intro",
+        "Middle",
+        "Zebra Crossing",
+    ]
+    desc = (await client.get("/api/v1/library/tracks?sort=title&order=desc", headers=h)).json()
+    assert desc["items"][0]["title"] == "Zebra Crossing"
+    seen: list[str] = []
+    cursor = None
+    while True:
+        params: dict[str, Any] = {"sort": "title", "limit": 3}
+        if cursor:
+            params["cursor"] = cursor
+        page = (await client.get("/api/v1/library/tracks", headers=h, params=params)).json()
+        seen += [t["title"] for t in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert seen == ["Ångström", "Intro", "Middle", "Zebra Crossing"]
+    genre = (await client.get("/api/v1/library/tracks?genre=indie rock", headers=h)).json()
+    assert len(genre["items"]) == 4
+    none = (await client.get("/api/v1/library/tracks?genre=jazz", headers=h)).json()
+    assert none["items"] == []
+    year = (await client.get("/api/v1/library/tracks?year=2021", headers=h)).json()
+    assert len(year["items"]) == 4
+    assert (await client.get("/api/v1/library/tracks?year=1999", headers=h)).json()["items"] == []
+
+
+async def test_private_tracks_are_invisible_to_others(
+    client: httpx.AsyncClient, album_files: list[Path]
+) -> None:
+    lib = await _library(client, album_files[:1])
+    tid = lib["tracks"][0]["id"]
+    other = bearer(await register(client))
+    r = await client.get(f"/api/v1/library/tracks/{tid}", headers=other)
+    assert r.status_code == 404 and r.json()["code"] == "track_not_found"
+    assert (await client.get("/api/v1/library/tracks", headers=other)).json()["items"] == []
+    assert (await client.get("/api/v1/library/albums", headers=other)).json()["items"] == []
+    assert (await client.get("/api/v1/search?q=intro", headers=other)).json()["tracks"] == []
+    r = await client.patch(f"/api/v1/library/tracks/{tid}", headers=other, json={"title": "x"})
+    assert r.status_code == 404
+    r = await client.delete(f"/api/v1/library/tracks/{tid}", headers=other)
+    assert r.status_code == 404
+    guest = await client.get(f"/api/v1/library/tracks/{tid}")
+    assert guest.status_code == 404
+
+
+async def test_unlisted_opens_by_id_but_is_not_listed(
+    client: httpx.AsyncClient, album_files: list[Path]
+) -> None:
+    lib = await _library(client, album_files[:1])
+    tid = lib["tracks"][0]["id"]
+    r = await client.patch(
+        f"/api/v1/library/tracks/{tid}", headers=lib["h"], json={"visibility": "unlisted"}
+    )
+    assert r.status_code == 200 and r.json()["visibility"] == "unlisted"
+    other = bearer(await register(client))
+    assert (await client.get(f"/api/v1/library/tracks/{tid}", headers=other)).status_code == 200
+    assert (await client.get("/api/v1/library/tracks", headers=other)).json()["items"] == []
+    public = await client.patch(
+        f"/api/v1/library/tracks/{tid}", headers=lib["h"], json={"visibility": "public"}
+    )
+    # The first registered user of the test run may be admin; a listener is refused.
+    if lib["tracks"][0]["owned"] and public.status_code == 403:
+        assert public.json()["code"] == "public_requires_artist"
+
+
+async def test_artists_publish_public_tracks(
+    client: httpx.AsyncClient, album_files: list[Path]
+) -> None:
+    admin = bearer(await register(client))  # first user: admin
+    artist = await register(client)
+    uid = artist["user"]["id"]
+    r = await client.patch(f"/api/v1/users/{uid}/role", headers=admin, json={"role": "artist"})
+    assert r.status_code == 200
+    h = bearer(artist)
+    resp = await upload(client, h, album_files[1], visibility="public")
+    assert resp.status_code == 201, resp.text
+    tid = resp.json()["items"][0]["track"]["id"]
+    listener = bearer(await register(client))
+    listed = (await client.get("/api/v1/library/tracks", headers=listener)).json()["items"]
+    assert [t["id"] for t in listed] == [tid]
+    assert listed[0]["owned"] is False
+    guest = (await client.get("/api/v1/library/tracks")).json()["items"]
+    assert [t["id"] for t in guest] == [tid]
+    r = await client.patch(f"/api/v1/library/tracks/{tid}", headers=listener, json={"title": "x"})
+    assert r.status_code == 403 and r.json()["code"] == "not_track_owner"
+
+
+async def test_edit_metadata_and_delete_removes_files(
+    client: httpx.AsyncClient, album_files: list[Path], state: Any
+) -> None:
+    lib = await _library(client, album_files[:1])
+    tid = lib["tracks"][0]["id"]
+    r = await client.patch(
+        f"/api/v1/library/tracks/{tid}",
+        headers=lib["h"],
+        json={
+            "title": "Renamed",
+            "artists": ["Ann", "Bob"],
+            "album": "New Album",
+            "year": 1999,
+            "genres": ["Jazz"],
+            "track_number": 7,
+        },
+    )
+    assert r.status_code == 200, r.text
+    t = r.json()
+    assert t["title"] == "Renamed" and t["artist_name"] == "Ann & Bob"
+    assert [a["name"] for a in t["artists"]] == ["Ann", "Bob"]
+    assert t["album"]["title"] == "New Album" and t["year"] == 1999 and t["track_number"] == 7
+    found = (await client.get("/api/v1/search?q=renam", headers=lib["h"])).json()
+    assert [x["id"] for x in found["tracks"]] == [tid]
+    bad = await client.patch(f"/api/v1/library/tracks/{tid}", headers=lib["h"], json={"isrc": "no"})
+    assert bad.status_code == 422
+    media = state.settings.data_dir / "media" / "tracks"
+    assert any(media.rglob(f"*{tid}*"))
+    assert (
+        await client.delete(f"/api/v1/library/tracks/{tid}", headers=lib["h"])
+    ).status_code == 204
+    assert (await client.get(f"/api/v1/library/tracks/{tid}", headers=lib["h"])).status_code == 404
+    assert not any(p.is_file() for p in media.rglob("*") if tid in str(p))
+
+
+async def test_search_prefix_accents_case_and_ranking(
+    client: httpx.AsyncClient, tmp_path: Path
+) -> None:
+    h = bearer(await register(client))
+    specs = [
+        ("Love", "Alpha"),
+        ("Lovely Day", "Beta"),
+        ("Glove Story", "Gamma"),
+        ("Déjà Vu", "Björk"),
+        ("All You Need Is Love", "The Beatles"),
+    ]
+    files = [
+        make_audio(
+            tmp_path / f"{i}.mp3",
+            "mp3",
+            seconds=1.0,
+            tags={"title": t, "artists": [a], "album": f"{a} Album"},
+        )
+        for i, (t, a) in enumerate(specs)
+    ]
+    assert (await upload(client, h, *files)).status_code == 201
+    res = (await client.get("/api/v1/search?q=love", headers=h)).json()
+    titles = [t["title"] for t in res["tracks"]]
+    assert titles[0] == "Love"  # exact first
+    assert titles[1] == "Lovely Day"  # then title prefix
+    assert "All You Need Is Love" in titles
+    assert "Glove Story" not in titles  # prefix of words, not substrings
+    assert [
+        t["title"] for t in (await client.get("/api/v1/search?q=DEJA", headers=h)).json()["tracks"]
+    ] == ["Déjà Vu"]
+    bjork = (await client.get("/api/v1/search?q=bjo", headers=h)).json()
+    assert [a["name"] for a in bjork["artists"]] == ["Björk"]
+    assert [a["title"] for a in bjork["albums"]] == ["Björk Album"]
+    multi = (await client.get("/api/v1/search?q=need lov", headers=h)).json()
+    assert [t["title"] for t in multi["tracks"]] == ["All You Need Is Love"]
+    assert (await client.get("/api/v1/search?q=%22%2A", headers=h)).status_code == 200
+    assert (await client.get("/api/v1/search?q=", headers=h)).status_code == 422
