@@ -49,6 +49,15 @@ async def test_upload_reads_tags_and_processes(
     assert detail["status"] == "ready"
     assert detail["streamable"] is True
     assert detail["has_artwork"] is True
+    art = await client.get(detail["artwork"]["medium"])  # signed: no bearer needed
+    assert art.status_code == 200 and art.headers["content-type"] == "image/jpeg"
+    from PIL import Image
+
+    assert Image.open(__import__("io").BytesIO(art.content)).size == (256, 256)
+    tampered = detail["artwork"]["medium"].replace("sig=", "sig=0")
+    assert (await client.get(tampered)).status_code == 403
+    album = (await client.get(f"/api/v1/library/albums/{track['album']['id']}", headers=h)).json()
+    assert album["artwork"] is not None
     media = state.settings.data_dir / "media"
     assert (media / "hls" / track["id"] / "master.m3u8").is_file()
     assert (media / "waveforms" / f"{track['id']}.json").is_file()

@@ -25,6 +25,14 @@ class AlbumRef(BaseModel):
     year: int | None
 
 
+class Artwork(BaseModel):
+    """Signed, expiring URLs of the cover at 64, 256 and 600 px (JPEG)."""
+
+    small: str
+    medium: str
+    large: str
+
+
 class TrackOut(BaseModel):
     id: uuid.UUID
     title: str
@@ -59,6 +67,7 @@ class TrackOut(BaseModel):
     loved: bool = False
     play_count: int
     has_artwork: bool
+    artwork: Artwork | None = None
     streamable: bool = Field(description="HLS renditions are ready")
     created_at: datetime
 
@@ -81,6 +90,7 @@ class AlbumOut(BaseModel):
     track_count: int
     duration: float
     has_artwork: bool
+    artwork: Artwork | None = None
 
 
 class AlbumPage(BaseModel):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 import uuid
+from collections.abc import Iterable
 from dataclasses import replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,6 +21,7 @@ from tonearm.library.schemas import (
     AlbumOut,
     ArtistDetail,
     ArtistOut,
+    Artwork,
     SearchResults,
     TrackDetail,
     TrackOut,
@@ -26,7 +29,25 @@ from tonearm.library.schemas import (
 )
 from tonearm.library.search import Searcher
 from tonearm.models.accounts import Role
-from tonearm.models.library import Track, Visibility
+from tonearm.models.library import Album, Track, Visibility
+
+
+def _art_expiry_seconds() -> int:
+    """Cover URLs expire at the end of the next UTC day, so they stay stable (and cacheable by
+    the browser) for a day at a time."""
+    now = int(time.time())
+    return (now // 86400 + 2) * 86400 - now
+
+
+async def artwork_map(storage: Storage, keys: Iterable[str | None]) -> views.ArtMap:
+    out: views.ArtMap = {}
+    ttl = _art_expiry_seconds()
+    for key in {k for k in keys if k}:
+        urls = [
+            await storage.signed_url(f"{key}{size}.jpg", expires_in=ttl) for size in (64, 256, 600)
+        ]
+        out[key] = Artwork(small=urls[0], medium=urls[1], large=urls[2])
+    return out
 
 
 class LibraryService:
@@ -38,7 +59,12 @@ class LibraryService:
     # --- tracks --------------------------------------------------------------------------
     async def tracks_out(self, tracks: list[Track], viewer: uuid.UUID | None) -> list[TrackOut]:
         loved = await self.repo.loved_ids(viewer, [t.id for t in tracks])
-        return [views.track_out(t, viewer, loved) for t in tracks]
+        art = await artwork_map(self.storage, (views.art_key(t) for t in tracks))
+        return [views.track_out(t, viewer, loved, art) for t in tracks]
+
+    async def albums_out(self, rows: list[tuple[Album, int, float]]) -> list[AlbumOut]:
+        art = await artwork_map(self.storage, (a.artwork_key for a, _, _ in rows))
+        return [views.album_out(a, n, d, art) for a, n, d in rows]
 
     async def list_tracks(
         self, viewer: uuid.UUID | None, params: PageParams, **filters: object
@@ -51,7 +77,8 @@ class LibraryService:
         if track is None:
             raise errors.TrackNotFound()
         loved = await self.repo.loved_ids(viewer, [track.id])
-        return views.track_detail(track, viewer, loved)
+        art = await artwork_map(self.storage, [views.art_key(track)])
+        return views.track_detail(track, viewer, loved, art)
 
     async def visible_track(self, viewer: uuid.UUID | None, track_id: uuid.UUID) -> Track:
         track = await self.repo.track_for(track_id, viewer)
@@ -129,7 +156,7 @@ class LibraryService:
         self, viewer: uuid.UUID | None, params: PageParams, **filters: object
     ) -> tuple[list[AlbumOut], str | None]:
         rows, nxt = await self.repo.list_albums(viewer, params, **filters)  # type: ignore[arg-type]
-        return [views.album_out(a, n, d) for a, n, d in rows], nxt
+        return await self.albums_out(rows), nxt
 
     async def get_album(self, viewer: uuid.UUID | None, album_id: uuid.UUID) -> AlbumDetail:
         found = await self.repo.album_for(album_id, viewer)
@@ -137,7 +164,7 @@ class LibraryService:
             raise errors.AlbumNotFound()
         album, count, duration = found
         tracks = await self.repo.album_tracks(album_id, viewer)
-        base = views.album_out(album, count, duration)
+        (base,) = await self.albums_out([(album, count, duration)])
         return AlbumDetail(**base.model_dump(), tracks=await self.tracks_out(tracks, viewer))
 
     async def list_artists(
@@ -159,7 +186,7 @@ class LibraryService:
         )
         return ArtistDetail(
             **views.artist_out(artist, tracks, albums).model_dump(),
-            albums=[views.album_out(a, n, d) for a, n, d in album_rows],
+            albums=await self.albums_out(album_rows),
             top_tracks=await self.tracks_out(top, viewer),
         )
 
@@ -182,7 +209,9 @@ class LibraryService:
         return SearchResults(
             query=q,
             tracks=await self.tracks_out(tracks, viewer),
-            albums=[views.album_out(*album_stats[a.id]) for a in albums if a.id in album_stats],
+            albums=await self.albums_out(
+                [album_stats[a.id] for a in albums if a.id in album_stats]
+            ),
             artists=[
                 views.artist_out(*artist_stats[a.id]) for a in artists if a.id in artist_stats
             ],

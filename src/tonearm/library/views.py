@@ -10,6 +10,7 @@ from tonearm.library.schemas import (
     AlbumRef,
     ArtistOut,
     ArtistRef,
+    Artwork,
     TrackDetail,
     TrackOut,
 )
@@ -31,26 +32,41 @@ def album_ref(album: Album | None) -> AlbumRef | None:
     )
 
 
+ArtMap = dict[str, Artwork]
+
+
+def art_key(track: Track) -> str | None:
+    return track.artwork_key or (track.album.artwork_key if track.album else None)
+
+
 def track_out(
-    track: Track, viewer: uuid.UUID | None, loved: set[uuid.UUID] | None = None
+    track: Track,
+    viewer: uuid.UUID | None,
+    loved: set[uuid.UUID] | None = None,
+    art: ArtMap | None = None,
 ) -> TrackOut:
-    return TrackOut(**_track_fields(track, viewer, loved))
+    return TrackOut(**_track_fields(track, viewer, loved, art))
 
 
 def track_detail(
-    track: Track, viewer: uuid.UUID | None, loved: set[uuid.UUID] | None = None
+    track: Track,
+    viewer: uuid.UUID | None,
+    loved: set[uuid.UUID] | None = None,
+    art: ArtMap | None = None,
 ) -> TrackDetail:
     return TrackDetail(
-        **_track_fields(track, viewer, loved),
+        **_track_fields(track, viewer, loved, art),
         lyrics=track.lyrics,
         original_name=track.original_name if track.owner_id == viewer else None,
     )
 
 
 def _track_fields(
-    t: Track, viewer: uuid.UUID | None, loved: set[uuid.UUID] | None
+    t: Track, viewer: uuid.UUID | None, loved: set[uuid.UUID] | None, art: ArtMap | None
 ) -> dict[str, object]:
+    key = art_key(t)
     return {
+        "artwork": (art or {}).get(key) if key else None,
         "id": t.id,
         "title": t.title,
         "artist_name": t.artist_name,
@@ -89,8 +105,11 @@ def _track_fields(
     }
 
 
-def album_out(album: Album, track_count: int, duration: float) -> AlbumOut:
+def album_out(
+    album: Album, track_count: int, duration: float, art: ArtMap | None = None
+) -> AlbumOut:
     return AlbumOut(
+        artwork=(art or {}).get(album.artwork_key) if album.artwork_key else None,
         id=album.id,
         title=album.title,
         artist=artist_ref(album.artist) if album.artist else None,

@@ -10,12 +10,13 @@ from fastapi import APIRouter, Depends, Response, status
 from pydantic import BaseModel, Field
 
 from tonearm.accounts.deps import CurrentUser
-from tonearm.kit.deps import DbSession
+from tonearm.kit.deps import DbSession, State
 from tonearm.kit.errors import responses
 from tonearm.kit.pagination import PageParams, page_params
 from tonearm.library.errors import TrackNotFound
 from tonearm.library.schemas import TrackOut, TrackPage
-from tonearm.library.views import track_out
+from tonearm.library.service import artwork_map
+from tonearm.library.views import art_key, track_out
 from tonearm.listening.service import ListeningService, PlayNotFound
 from tonearm.models.library import Play
 
@@ -90,10 +91,14 @@ async def record_play(body: PlayIn, principal: CurrentUser, svc: Listening) -> P
 
 
 @router.get("/me/history", operation_id="listening-history")
-async def history(principal: CurrentUser, svc: Listening, page: Pages) -> HistoryPage:
+async def history(principal: CurrentUser, svc: Listening, page: Pages, state: State) -> HistoryPage:
     rows, nxt = await svc.history(principal.id, page)
+    art = await artwork_map(state.storage, (art_key(t) for _, t in rows))
     return HistoryPage(
-        items=[HistoryItem(play=play_out(p), track=track_out(t, principal.id)) for p, t in rows],
+        items=[
+            HistoryItem(play=play_out(p), track=track_out(t, principal.id, None, art))
+            for p, t in rows
+        ],
         next_cursor=nxt,
     )
 
@@ -131,7 +136,10 @@ async def unlove(track_id: uuid.UUID, principal: CurrentUser, svc: Listening) ->
 
 
 @router.get("/me/loves", operation_id="listening-loves")
-async def loves(principal: CurrentUser, svc: Listening, page: Pages) -> TrackPage:
+async def loves(principal: CurrentUser, svc: Listening, page: Pages, state: State) -> TrackPage:
     rows, nxt = await svc.loves(principal.id, page)
     loved = {t.id for _, t in rows}
-    return TrackPage(items=[track_out(t, principal.id, loved) for _, t in rows], next_cursor=nxt)
+    art = await artwork_map(state.storage, (art_key(t) for _, t in rows))
+    return TrackPage(
+        items=[track_out(t, principal.id, loved, art) for _, t in rows], next_cursor=nxt
+    )

@@ -758,6 +758,7 @@ export interface components {
             duration: number;
             /** Has Artwork */
             has_artwork: boolean;
+            artwork?: components["schemas"]["Artwork"] | null;
             /** Tracks */
             tracks: components["schemas"]["TrackOut"][];
         };
@@ -779,6 +780,7 @@ export interface components {
             duration: number;
             /** Has Artwork */
             has_artwork: boolean;
+            artwork?: components["schemas"]["Artwork"] | null;
         };
         /** AlbumPage */
         AlbumPage: {
@@ -854,6 +856,18 @@ export interface components {
              * @enum {string}
              */
             role: "main" | "featured";
+        };
+        /**
+         * Artwork
+         * @description Signed, expiring URLs of the cover at 64, 256 and 600 px (JPEG).
+         */
+        Artwork: {
+            /** Small */
+            small: string;
+            /** Medium */
+            medium: string;
+            /** Large */
+            large: string;
         };
         /** EmailIn */
         EmailIn: {
@@ -1259,6 +1273,7 @@ export interface components {
             play_count: number;
             /** Has Artwork */
             has_artwork: boolean;
+            artwork?: components["schemas"]["Artwork"] | null;
             /**
              * Streamable
              * @description HLS renditions are ready
@@ -1356,6 +1371,7 @@ export interface components {
             play_count: number;
             /** Has Artwork */
             has_artwork: boolean;
+            artwork?: components["schemas"]["Artwork"] | null;
             /**
              * Streamable
              * @description HLS renditions are ready

@@ -71,7 +71,7 @@ def create_storage(settings: Settings) -> Storage:
     return LocalStorage(
         settings.data_dir / "media",
         secret=settings.resolved_secret_key(),
-        base_url=settings.base_url,
+        base_url="",  # same-origin paths: the SPA and API share the origin
     )
 
 
