@@ -139,14 +139,14 @@ class LibraryRepository:
         return set(rows.all())
 
     # --- albums --------------------------------------------------------------------------
-    def _album_stats(self, viewer: uuid.UUID | None) -> Any:
+    def _album_stats(self, viewer: uuid.UUID | None, ids: Sequence[uuid.UUID]) -> Any:
         return (
             select(
                 Track.album_id.label("album_id"),
                 func.count(Track.id).label("track_count"),
                 func.coalesce(func.sum(Track.duration), 0.0).label("duration"),
             )
-            .where(listable(viewer), Track.album_id.is_not(None))
+            .where(listable(viewer), Track.album_id.in_(list(ids)))
             .group_by(Track.album_id)
             .subquery()
         )
@@ -162,46 +162,56 @@ class LibraryRepository:
         year: int | None = None,
         genre: str | None = None,
     ) -> tuple[list[tuple[Album, int, float]], str | None]:
-        stats = self._album_stats(viewer)
-        sort_expr = ALBUM_SORTS[sort]
-        stmt = (
-            select(Album, stats.c.track_count, stats.c.duration)
-            .join(stats, stats.c.album_id == Album.id)
-            .options(selectinload(Album.artist))
-        )
+        visible = exists().where(Track.album_id == Album.id, listable(viewer))
+        if genre:
+            visible = visible.where(Track.genre_key.contains(f"|{genre}|", autoescape=True))
+        stmt = select(Album).where(visible).options(selectinload(Album.artist))
         if artist_id:
             stmt = stmt.where(Album.artist_id == artist_id)
         if year is not None:
             stmt = stmt.where(Album.year == year)
-        if genre:
-            stmt = stmt.where(
-                exists().where(
-                    Track.album_id == Album.id,
-                    listable(viewer),
-                    Track.genre_key.contains(f"|{genre}|", autoescape=True),
-                )
-            )
-        stmt = apply_keyset(stmt, sort_expr, Album.id, params, descending)
-        rows = [(r[0], int(r[1]), float(r[2])) for r in (await self.s.execute(stmt)).all()]
+        stmt = apply_keyset(stmt, ALBUM_SORTS[sort], Album.id, params, descending)
+        albums = list((await self.s.scalars(stmt)).all())
+        page = albums[: params.limit]
+        stats = await self.albums_with_stats([a.id for a in page], viewer)
         key = _album_sort_value(sort)
-        return rows[: params.limit], next_cursor(rows, params, lambda r: (key(r[0]), r[0].id))
+        nxt = next_cursor(albums, params, lambda a: (key(a), a.id))
+        return [stats[a.id] for a in page if a.id in stats], nxt
 
     async def album_for(
         self, album_id: uuid.UUID, viewer: uuid.UUID | None
     ) -> tuple[Album, int, float] | None:
-        stats = self._album_stats(viewer)
-        row = (
-            await self.s.execute(
-                select(Album, stats.c.track_count, stats.c.duration)
-                .join(stats, stats.c.album_id == Album.id)
-                .where(Album.id == album_id)
-                .options(selectinload(Album.artist))
-            )
-        ).first()
-        return None if row is None else (row[0], int(row[1]), float(row[2]))
+        return (await self.albums_with_stats([album_id], viewer)).get(album_id)
+
+    async def albums_with_stats(
+        self, ids: Sequence[uuid.UUID], viewer: uuid.UUID | None
+    ) -> dict[uuid.UUID, tuple[Album, int, float]]:
+        if not ids:
+            return {}
+        stats = self._album_stats(viewer, ids)
+        rows = await self.s.execute(
+            select(Album, stats.c.track_count, stats.c.duration)
+            .join(stats, stats.c.album_id == Album.id)
+            .where(Album.id.in_(list(ids)))
+            .options(selectinload(Album.artist))
+        )
+        return {r[0].id: (r[0], int(r[1]), float(r[2])) for r in rows.all()}
+
+    async def artists_with_stats(
+        self, ids: Sequence[uuid.UUID], viewer: uuid.UUID | None
+    ) -> dict[uuid.UUID, tuple[Artist, int, int]]:
+        if not ids:
+            return {}
+        stats = self._artist_stats(viewer, ids)
+        rows = await self.s.execute(
+            select(Artist, stats.c.track_count, stats.c.album_count)
+            .join(stats, stats.c.artist_id == Artist.id)
+            .where(Artist.id.in_(list(ids)))
+        )
+        return {r[0].id: (r[0], int(r[1]), int(r[2])) for r in rows.all()}
 
     # --- artists -------------------------------------------------------------------------
-    def _artist_stats(self, viewer: uuid.UUID | None) -> Any:
+    def _artist_stats(self, viewer: uuid.UUID | None, ids: Sequence[uuid.UUID]) -> Any:
         return (
             select(
                 TrackArtist.artist_id.label("artist_id"),
@@ -209,7 +219,7 @@ class LibraryRepository:
                 func.count(func.distinct(Track.album_id)).label("album_count"),
             )
             .join(Track, Track.id == TrackArtist.track_id)
-            .where(listable(viewer))
+            .where(listable(viewer), TrackArtist.artist_id.in_(list(ids)))
             .group_by(TrackArtist.artist_id)
             .subquery()
         )
@@ -217,26 +227,25 @@ class LibraryRepository:
     async def list_artists(
         self, viewer: uuid.UUID | None, params: PageParams, *, descending: bool = False
     ) -> tuple[list[tuple[Artist, int, int]], str | None]:
-        stats = self._artist_stats(viewer)
-        stmt = select(Artist, stats.c.track_count, stats.c.album_count).join(
-            stats, stats.c.artist_id == Artist.id
+        visible = (
+            select(TrackArtist.track_id)
+            .join(Track, Track.id == TrackArtist.track_id)
+            .where(TrackArtist.artist_id == Artist.id, listable(viewer))
+            .exists()
         )
-        stmt = apply_keyset(stmt, Artist.sort_name, Artist.id, params, descending)
-        rows = [(r[0], int(r[1]), int(r[2])) for r in (await self.s.execute(stmt)).all()]
-        return rows[: params.limit], next_cursor(rows, params, lambda r: (r[0].sort_name, r[0].id))
+        stmt = apply_keyset(
+            select(Artist).where(visible), Artist.sort_name, Artist.id, params, descending
+        )
+        artists = list((await self.s.scalars(stmt)).all())
+        page = artists[: params.limit]
+        stats = await self.artists_with_stats([a.id for a in page], viewer)
+        nxt = next_cursor(artists, params, lambda a: (a.sort_name, a.id))
+        return [stats[a.id] for a in page if a.id in stats], nxt
 
     async def artist_for(
         self, artist_id: uuid.UUID, viewer: uuid.UUID | None
     ) -> tuple[Artist, int, int] | None:
-        stats = self._artist_stats(viewer)
-        row = (
-            await self.s.execute(
-                select(Artist, stats.c.track_count, stats.c.album_count)
-                .join(stats, stats.c.artist_id == Artist.id)
-                .where(Artist.id == artist_id)
-            )
-        ).first()
-        return None if row is None else (row[0], int(row[1]), int(row[2]))
+        return (await self.artists_with_stats([artist_id], viewer)).get(artist_id)
 
     async def albums_by_ids(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Album]:
         if not ids:

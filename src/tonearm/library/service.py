@@ -196,16 +196,8 @@ class LibraryService:
         tracks = await searcher.tracks(viewer, q, limit)
         albums = await searcher.albums(viewer, q, limit)
         artists = await searcher.artists(viewer, q, limit)
-        album_stats = {}
-        for album in albums:
-            found = await self.repo.album_for(album.id, viewer)
-            if found:
-                album_stats[album.id] = found
-        artist_stats = {}
-        for artist in artists:
-            found_a = await self.repo.artist_for(artist.id, viewer)
-            if found_a:
-                artist_stats[artist.id] = found_a
+        album_stats = await self.repo.albums_with_stats([a.id for a in albums], viewer)
+        artist_stats = await self.repo.artists_with_stats([a.id for a in artists], viewer)
         return SearchResults(
             query=q,
             tracks=await self.tracks_out(tracks, viewer),
