@@ -174,6 +174,7 @@ class Track(IdMixin, TimestampMixin, Base):
         Index("ix_tracks_owner_created", "owner_id", "created_at"),
         Index("ix_tracks_visibility_created", "visibility", "created_at"),
         Index("ix_tracks_album_disc_track", "album_id", "disc_number", "track_number"),
+        Index("ix_tracks_title_key", "title_key"),
     )
 
 
