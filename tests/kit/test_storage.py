@@ -16,7 +16,6 @@ from fastapi import FastAPI
 from tonearm.config import Settings
 from tonearm.kit.errors import install_error_handlers
 from tonearm.kit.storage import (
-    CHUNK_SIZE,
     PART_SIZE,
     InvalidKey,
     LocalStorage,
@@ -31,6 +30,7 @@ from tonearm.kit.storage import (
     sign_local_url,
     verify_local_signature,
 )
+from tonearm.kit.storage.base import READ_BATCH
 from tonearm.kit.storage.endpoints import router
 from tonearm.kit.storage.s3 import make_client
 from tonearm.kit.storage.signing import InvalidSignature, UrlExpired
@@ -104,7 +104,7 @@ def expected_sha(total: int, chunk: int = MiB, seed: int = 1) -> str:
 async def read_all(storage: Storage, key: str, start: int = 0, end: int | None = None) -> bytes:
     out = bytearray()
     async for chunk in await storage.open(key, start, end):
-        assert 0 < len(chunk) <= CHUNK_SIZE
+        assert 0 < len(chunk) <= READ_BATCH  # bounded: never the whole object
         out += chunk
     return bytes(out)
 

@@ -66,10 +66,15 @@ class LibraryRepository:
         self.s = session
 
     # --- tracks --------------------------------------------------------------------------
-    async def track_for(self, track_id: uuid.UUID, viewer: uuid.UUID | None) -> Track | None:
-        return await self.s.scalar(
-            select(Track).where(Track.id == track_id, readable(viewer)).options(*_track_opts())
-        )
+    async def track_for(
+        self, track_id: uuid.UUID, viewer: uuid.UUID | None, *, full: bool = True
+    ) -> Track | None:
+        """The track if the viewer may open it. `full=False` skips credits and album (for
+        streaming, which only needs the row)."""
+        stmt = select(Track).where(Track.id == track_id, readable(viewer))
+        if full:
+            stmt = stmt.options(*_track_opts())
+        return await self.s.scalar(stmt)
 
     async def owned_track(self, track_id: uuid.UUID, owner: uuid.UUID) -> Track | None:
         return await self.s.scalar(

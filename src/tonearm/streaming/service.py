@@ -43,7 +43,7 @@ class StreamingService:
     async def grant(
         self, viewer: uuid.UUID, track_id: uuid.UUID, ttl: timedelta
     ) -> tuple[str, datetime]:
-        track = await self.repo.track_for(track_id, viewer)
+        track = await self.repo.track_for(track_id, viewer, full=False)
         if track is None:
             raise TrackNotFound()
         if track.hls_key is None:
@@ -55,7 +55,7 @@ class StreamingService:
         grant = tokens.read(self.signer, token)
         if not HLS_PATH.match(path):
             raise StreamFileNotFound()
-        track = await self.repo.track_for(grant.track_id, grant.user_id)
+        track = await self.repo.track_for(grant.track_id, grant.user_id, full=False)
         if track is None or track.hls_key is None:
             raise StreamFileNotFound()
         return track, f"{track.hls_key}{path}"
@@ -69,7 +69,7 @@ class StreamingService:
         return grant.user_id
 
     async def track(self, viewer: uuid.UUID | None, track_id: uuid.UUID) -> Track:
-        track = await self.repo.track_for(track_id, viewer)
+        track = await self.repo.track_for(track_id, viewer, full=False)
         if track is None:
             raise TrackNotFound()
         return track

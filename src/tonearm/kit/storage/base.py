@@ -15,7 +15,7 @@ from tonearm.kit.errors import BadRequest, NotFound, PayloadTooLarge, ServiceUna
 #: Size of the chunks `Storage.open` yields.
 CHUNK_SIZE = 64 * 1024
 #: How much a back end reads per blocking call before slicing it into chunks.
-READ_BATCH = 256 * 1024
+READ_BATCH = 512 * 1024
 #: S3 multipart part size; bodies smaller than one part go up in a single request.
 PART_SIZE = 8 * 1024 * 1024
 MAX_KEY_BYTES = 1024

@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from tonearm.kit.storage.base import (
-    CHUNK_SIZE,
     READ_BATCH,
     RESERVED_SEGMENT_PREFIX,
     Body,
@@ -336,8 +335,8 @@ async def _read_range(fh: BinaryIO, start: int, stop: int) -> AsyncIterator[byte
             block = await asyncio.to_thread(_read_block, fh, pos, min(READ_BATCH, stop - pos))
             if not block:  # truncated underneath us
                 break
-            for i in range(0, len(block), CHUNK_SIZE):
-                yield block[i : i + CHUNK_SIZE]
+            # One send per block: fewer, larger writes are what make ranged serving fast.
+            yield block
             pos += len(block)
     finally:
         fh.close()
