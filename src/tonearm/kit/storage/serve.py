@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from email.utils import format_datetime
 
 from starlette.requests import Request
@@ -48,7 +49,7 @@ async def serve_object(
     if obj.etag:
         headers["ETag"] = obj.etag
     if obj.modified:
-        headers["Last-Modified"] = format_datetime(obj.modified, usegmt=True)
+        headers["Last-Modified"] = format_datetime(obj.modified.astimezone(UTC), usegmt=True)
     if filename:
         headers["Content-Disposition"] = content_disposition(filename)
 
