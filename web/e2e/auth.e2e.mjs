@@ -2,81 +2,24 @@
 // End-to-end test of the sign-up / sign-in / sessions flow against the real back end.
 //
 // Starts `python -m tonearm serve` on a free port with a throwaway data dir, serving web/dist,
-// then drives Debian's Chromium through playwright-core.
+// then drives Debian's Chromium through playwright-core (helpers in ./lib.mjs).
 //
 //   npm run build && npm run e2e
 //
 // Env: TONEARM_PYTHON (default ../.venv/bin/python), CHROMIUM_PATH (default /usr/bin/chromium),
 //      E2E_HEADFUL=1 to watch, E2E_KEEP=1 to keep the temp data dir,
 //      E2E_SCREENSHOTS=1 to save a screenshot of each page (desktop + phone) in web/test-results/.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, createWriteStream, readFileSync, readdirSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { STEP_TIMEOUT, assert, createE2E, sleep } from './lib.mjs';
 
-const webDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const distDir = join(webDir, 'dist');
-const resultsDir = join(webDir, 'test-results');
-const python = process.env.TONEARM_PYTHON ?? resolve(webDir, '../.venv/bin/python');
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const STEP_TIMEOUT = 15_000;
-
-const t0 = Date.now();
-const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
-let currentStep = 'setup';
-let stepNo = 0;
-function log(msg) {
-  console.log(`[e2e ${elapsed()}] ${msg}`);
-}
-async function step(name, fn) {
-  currentStep = name;
-  stepNo += 1;
-  log(`▶ ${stepNo}. ${name}`);
-  const started = Date.now();
-  const out = await fn();
-  log(`  ✓ ${name} (${Date.now() - started} ms)`);
-  return out;
-}
-function assert(cond, msg) {
-  if (!cond) throw new Error(`Assertion failed: ${msg}`);
-}
-
-function freePort() {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', rej);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => res(port));
-    });
-  });
-}
-
-function newestMtime(paths) {
-  let newest = 0;
-  for (const p of paths) {
-    if (!existsSync(p)) continue;
-    const st = statSync(p);
-    if (st.isDirectory()) newest = Math.max(newest, newestMtime(readdirSync(p).map((n) => join(p, n))));
-    else newest = Math.max(newest, st.mtimeMs);
-  }
-  return newest;
-}
-
-async function snap(name) {
-  if (!process.env.E2E_SCREENSHOTS || !page) return;
-  const path = join(resultsDir, `page-${name}.png`);
-  await page.screenshot({ path, fullPage: true });
-  log(`  screenshot ${path}`);
-}
+const e2e = createE2E('auth');
+const { log, step, snap } = e2e;
+let page = null;
 
 /** Wait for an e-mail in <data dir>/outbox whose subject matches, and return the first link to `path`. */
 async function linkFromOutbox(subjectRe, to, path) {
-  const outbox = join(dataDir, 'outbox');
+  const outbox = join(e2e.dataDir, 'outbox');
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
     const files = existsSync(outbox) ? readdirSync(outbox).filter((f) => f.endsWith('.eml')).sort().reverse() : [];
@@ -98,7 +41,7 @@ async function linkFromOutbox(subjectRe, to, path) {
 
 /** Wait for an SMS to `phone` in <data dir>/outbox and return the 6-digit code in it. */
 async function codeFromSmsOutbox(phone) {
-  const outbox = join(dataDir, 'outbox');
+  const outbox = join(e2e.dataDir, 'outbox');
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
     const files = existsSync(outbox) ? readdirSync(outbox).filter((f) => f.endsWith('.sms.json')).sort().reverse() : [];
@@ -112,143 +55,19 @@ async function codeFromSmsOutbox(phone) {
   throw new Error(`no SMS with a 6-digit code to ${phone} in ${outbox}`);
 }
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-let server = null;
-let serverExited = null;
-let browserContext = null;
-let page = null;
-let dataDir = null;
-let userDataDir = null;
-let serverLogPath = null;
-const browserErrors = [];
-
-async function waitForHealth(base, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  let last = 'no answer yet';
-  while (Date.now() < deadline) {
-    if (serverExited) throw new Error(`server exited early (${serverExited}); see ${serverLogPath}`);
-    try {
-      const res = await fetch(`${base}/health`, { signal: AbortSignal.timeout(2000) });
-      if (res.status === 200) return;
-      last = `HTTP ${res.status}`;
-    } catch (err) {
-      last = err.cause?.code ?? err.message;
-    }
-    await sleep(250);
-  }
-  throw new Error(`GET /health did not answer 200 within ${timeoutMs / 1000}s (last: ${last})`);
-}
-
-async function stopServer() {
-  if (!server || serverExited) return;
-  const pid = server.pid;
-  const exited = new Promise((r) => server.once('exit', r));
-  try {
-    process.kill(-pid, 'SIGTERM'); // the whole process group (uvicorn + workers)
-  } catch {
-    server.kill('SIGTERM');
-  }
-  const timedOut = await Promise.race([exited.then(() => false), sleep(8000).then(() => true)]);
-  if (timedOut) {
-    log('server did not stop on SIGTERM; sending SIGKILL');
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      server.kill('SIGKILL');
-    }
-    await Promise.race([exited, sleep(3000)]);
-  }
-}
-
-function printServerLogTail(lines = 40) {
-  if (!serverLogPath || !existsSync(serverLogPath)) return;
-  const text = readFileSync(serverLogPath, 'utf8').trimEnd().split('\n');
-  console.log(`----- last ${Math.min(lines, text.length)} lines of server log (${serverLogPath}) -----`);
-  console.log(text.slice(-lines).join('\n'));
-  console.log('----- end of server log -----');
-}
-
 async function main() {
-  mkdirSync(resultsDir, { recursive: true });
-
-  await step('check prerequisites', async () => {
-    assert(existsSync(chromiumPath), `Chromium not found at ${chromiumPath} (apt-get install -y chromium)`);
-    assert(existsSync(python), `Python not found at ${python} (set TONEARM_PYTHON)`);
-    const built = join(distDir, 'index.html');
-    const stale = !existsSync(built) || newestMtime([join(webDir, 'src'), join(webDir, 'public'), join(webDir, 'index.html')]) > statSync(built).mtimeMs;
-    if (stale) {
-      log('  web/dist is missing or older than the sources: running `npm run build`');
-      const r = spawnSync('npm', ['run', 'build'], { cwd: webDir, stdio: 'inherit' });
-      assert(r.status === 0, 'npm run build failed');
-    }
-  });
-
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-
-  await step(`start back end on ${base}`, async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'tonearm-e2e-data-'));
-    serverLogPath = join(resultsDir, 'server.log');
-    const logStream = createWriteStream(serverLogPath);
-    server = spawn(python, ['-m', 'tonearm', 'serve', '--host', '127.0.0.1', '--port', String(port)], {
-      cwd: resolve(webDir, '..'),
-      env: {
-        ...process.env,
-        TONEARM_DATA_DIR: dataDir,
-        TONEARM_ENV: 'test',
-        TONEARM_RATE_LIMIT_ENABLED: 'false',
-        TONEARM_WEB_DIST: distDir,
-        TONEARM_BASE_URL: `http://127.0.0.1:${port}`, // links in e-mails point at this server
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    server.stdout.pipe(logStream);
-    server.stderr.pipe(logStream);
-    server.on('exit', (code, signal) => {
-      serverExited = signal ? `signal ${signal}` : `code ${code}`;
-    });
-    log(`  pid ${server.pid}, data dir ${dataDir}, log ${serverLogPath}`);
-    await waitForHealth(base, 60_000);
-  });
-
-  await step('launch Chromium', async () => {
-    userDataDir = mkdtempSync(join(tmpdir(), 'tonearm-e2e-chromium-'));
-    browserContext = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: chromiumPath,
-      headless: !process.env.E2E_HEADFUL,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ].filter((a) => a !== '--headless' || !process.env.E2E_HEADFUL),
-      viewport: { width: 1280, height: 800 },
-      serviceWorkers: 'allow', // the production build registers /sw.js; the last step checks the offline shell
-    });
-    browserContext.setDefaultTimeout(STEP_TIMEOUT);
-    page = browserContext.pages()[0] ?? (await browserContext.newPage());
-    page.on('pageerror', (err) => browserErrors.push(`pageerror: ${err.message}`));
-    page.on('console', (msg) => {
-      // Chromium logs every 4xx fetch; the signed-out refresh probe answering 401 is expected.
-      // Offline step: failed requests while the network is cut are expected too.
-      if (msg.type() === 'error' && !/status of 401|ERR_INTERNET_DISCONNECTED/.test(msg.text())) browserErrors.push(`console.error: ${msg.text()}`);
-    });
-  });
+  await e2e.checkPrerequisites();
+  await e2e.startServer();
+  page = await e2e.launchBrowser();
+  const base = e2e.base;
+  const browserContext = e2e.browserContext;
 
   const suffix = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
   const username = `e2e_${suffix}`;
   const email = `${username}@example.com`;
   const password = `Correct-horse-${suffix}!`;
 
-  const waitForPath = async (path) => {
-    await page.waitForURL((url) => url.pathname === path, { timeout: STEP_TIMEOUT });
-  };
+  const waitForPath = (path) => e2e.waitForPath(path);
 
   await step('signed-out visit to / redirects to /signin', async () => {
     await page.goto(`${base}/`);
@@ -446,34 +265,6 @@ async function main() {
       await browserContext.setOffline(false);
     }
   });
-
-  if (browserErrors.length) log(`browser reported:\n  ${browserErrors.join('\n  ')}`);
 }
 
-let failed = false;
-try {
-  await main();
-  log('ALL STEPS PASSED');
-} catch (err) {
-  failed = true;
-  console.error(`\n[e2e ${elapsed()}] ✗ FAILED at step ${stepNo} "${currentStep}":\n${err?.stack ?? err}`);
-  if (page) {
-    const shot = join(resultsDir, `e2e-failure-${stepNo}.png`);
-    try {
-      await page.screenshot({ path: shot, fullPage: true });
-      console.error(`screenshot: ${shot}`);
-      console.error(`page url: ${page.url()}`);
-    } catch (e) {
-      console.error(`could not take a screenshot: ${e.message}`);
-    }
-  }
-  if (browserErrors.length) console.error(`browser reported:\n  ${browserErrors.join('\n  ')}`);
-  printServerLogTail();
-} finally {
-  if (browserContext) await browserContext.close().catch(() => {});
-  await stopServer();
-  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
-  if (dataDir && !process.env.E2E_KEEP) rmSync(dataDir, { recursive: true, force: true });
-  log(failed ? 'e2e FAILED' : 'e2e passed');
-  process.exitCode = failed ? 1 : 0;
-}
+await e2e.run(main);

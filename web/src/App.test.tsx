@@ -21,7 +21,7 @@ describe('app routes and shell', () => {
     expect(calls.filter((c) => c.path === '/api/v1/auth/refresh')).toHaveLength(1);
   });
 
-  it('renders the nav from config and an empty player bar', async () => {
+  it('renders the nav from config and an idle player bar', async () => {
     const tokens = makeTokens();
     tokens.setSession(tokenPair('tok'));
     mockFetch();
@@ -29,7 +29,8 @@ describe('app routes and shell', () => {
     const nav = await screen.findByRole('navigation', { name: 'Main' });
     expect(within(nav).getAllByRole('link').map((a) => a.textContent)).toEqual(navItems.map((n) => n.label));
     const bar = screen.getByTestId('player-bar');
-    expect(bar).toBeEmptyDOMElement();
+    expect(bar).toHaveTextContent('Nothing playing');
+    expect(within(bar).queryByRole('button', { name: 'Play' })).not.toBeInTheDocument();
   });
 
   it('signs out from the user menu', async () => {

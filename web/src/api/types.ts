@@ -7,3 +7,35 @@ export type Session = Schemas['SessionOut'];
 export type SessionPage = Schemas['SessionPage'];
 export type ProfilePatch = Schemas['ProfilePatch'];
 export type Problem = Schemas['Problem'];
+
+// Listen area (library, streaming, listening)
+export type Track = Schemas['TrackOut'];
+export type TrackDetail = Schemas['TrackDetail'];
+export type TrackPage = Schemas['TrackPage'];
+export type TrackPatch = Schemas['TrackPatch'];
+export type Album = Schemas['AlbumOut'];
+export type AlbumDetail = Schemas['AlbumDetail'];
+export type AlbumPage = Schemas['AlbumPage'];
+export type Artist = Schemas['ArtistOut'];
+export type ArtistDetail = Schemas['ArtistDetail'];
+export type ArtistPage = Schemas['ArtistPage'];
+export type SearchResults = Schemas['SearchResults'];
+export type UploadResult = Schemas['UploadResult'];
+export type UploadedTrack = Schemas['UploadedTrack'];
+export type Job = Schemas['JobOut'];
+export type JobStatus = Schemas['JobStatus'];
+export type StreamGrant = Schemas['StreamGrantOut'];
+export type Play = Schemas['PlayOut'];
+export type PlayEvent = Schemas['PlayIn']['event'];
+export type HistoryItem = Schemas['HistoryItem'];
+export type HistoryPage = Schemas['HistoryPage'];
+export type Visibility = NonNullable<TrackPatch['visibility']>;
+export type TrackSort = 'created' | 'title' | 'year' | 'plays' | 'duration';
+export type SortOrder = 'asc' | 'desc';
+
+/** GET /tracks/{id}/waveform (the schema leaves the body untyped). */
+export interface Waveform {
+  buckets: number;
+  /** [min, max] per bucket, each in -1..1. */
+  peaks: Array<[number, number]>;
+}

@@ -29,6 +29,11 @@ export function useApi(): Api {
   return useApiContext().api;
 }
 
+/** The token manager (for requests made outside the typed client, e.g. XHR uploads). */
+export function useTokens(): TokenManager {
+  return useApiContext().tokens;
+}
+
 export interface AuthState extends AuthSnapshot {
   /** Store a freshly issued token pair (after register/login/OTP verify). */
   signIn: (pair: TokenPair) => void;

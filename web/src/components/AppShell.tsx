@@ -3,6 +3,7 @@ import { navItems } from '../nav';
 import { Logo } from './Logo';
 import { PlayerBar } from './PlayerBar';
 import { UserMenu } from './UserMenu';
+import { SearchBox } from '../features/search/SearchBox';
 
 const sideLink = ({ isActive }: { isActive: boolean }) =>
   `flex items-center gap-3 rounded-lg px-3 py-2 text-sm font-medium transition-colors ${
@@ -18,17 +19,17 @@ export function AppShell() {
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-neutral-800 focus:px-3 focus:py-2">
         Skip to content
       </a>
-      <header className="sticky top-0 z-20 flex h-14 items-center justify-between border-b border-neutral-900 bg-neutral-950/90 px-4 backdrop-blur md:pl-64">
-        <Link to="/" className="flex items-center gap-2 text-lg font-bold tracking-tight text-white md:hidden">
+      <header className="sticky top-0 z-30 flex h-14 items-center justify-between gap-2 border-b border-neutral-900 bg-neutral-950/90 px-4 backdrop-blur md:pl-64">
+        <Link to="/" aria-label="Tonearm home" className="flex shrink-0 items-center gap-2 text-lg font-bold tracking-tight text-white md:hidden">
           <Logo className="h-7 w-7" />
-          Tonearm
+          <span className="hidden sm:inline">Tonearm</span>
         </Link>
-        <span className="hidden md:block" />
+        <SearchBox className="mx-3 min-w-0 flex-1 md:mx-0 md:max-w-md" />
         <UserMenu />
       </header>
 
       {/* Side navigation (tablet/desktop) */}
-      <aside className="fixed inset-y-0 left-0 z-30 hidden w-60 flex-col border-r border-neutral-900 bg-black/40 px-3 pb-20 pt-4 md:flex">
+      <aside className="fixed inset-y-0 left-0 z-30 hidden w-60 flex-col overflow-y-auto border-r border-neutral-900 bg-neutral-950 px-3 pb-24 pt-4 md:flex">
         <Link to="/" className="mb-6 flex items-center gap-2 px-3 text-xl font-bold tracking-tight text-white">
           <Logo className="h-8 w-8" />
           Tonearm
@@ -47,17 +48,17 @@ export function AppShell() {
         </nav>
       </aside>
 
-      <main id="main" className="px-4 pb-40 pt-6 md:pb-24 md:pl-64 md:pr-8">
-        <div className="mx-auto max-w-4xl">
+      <main id="main" className="px-3 pb-40 pt-6 sm:px-4 md:pb-28 md:pl-64 md:pr-8">
+        <div className="mx-auto max-w-6xl">
           <Outlet />
         </div>
       </main>
 
       {/* Bottom navigation (phones), sits above the player bar */}
       <nav aria-label="Main mobile" className="fixed inset-x-0 bottom-16 z-30 border-t border-neutral-900 bg-neutral-950/95 backdrop-blur md:hidden">
-        <ul className="flex">
+        <ul className="flex overflow-x-auto [scrollbar-width:none]">
           {navItems.map((item) => (
-            <li key={item.to} className="flex flex-1">
+            <li key={item.to} className="flex min-w-16 flex-1">
               <NavLink to={item.to} end={item.end} className={bottomLink}>
                 <item.icon className="h-5 w-5" />
                 {item.label}

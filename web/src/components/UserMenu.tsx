@@ -46,12 +46,12 @@ export function UserMenu() {
         aria-controls={menuId}
         aria-label="User menu"
         onClick={() => setOpen((o) => !o)}
-        className="flex items-center gap-2 rounded-full border border-neutral-800 bg-neutral-900 py-1 pl-1 pr-3 text-sm text-neutral-200 hover:bg-neutral-800 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-accent-400"
+        className="flex shrink-0 items-center gap-2 rounded-full border border-neutral-800 bg-neutral-900 py-1 pl-1 pr-1 text-sm sm:pr-3 text-neutral-200 hover:bg-neutral-800 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-accent-400"
       >
         <span className="flex h-7 w-7 items-center justify-center rounded-full bg-accent-500 font-semibold text-neutral-950" aria-hidden="true">
           {name.charAt(0).toUpperCase()}
         </span>
-        <span className="max-w-32 truncate">{name}</span>
+        <span className="hidden max-w-32 truncate sm:inline">{name}</span>
       </button>
       {open && (
         <div

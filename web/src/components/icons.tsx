@@ -43,3 +43,148 @@ export function SignOutIcon(props: IconProps) {
     </svg>
   );
 }
+
+function solid(props: IconProps) {
+  return { viewBox: '0 0 24 24', fill: 'currentColor', 'aria-hidden': true, focusable: false, ...props };
+}
+
+export function PlayIcon(props: IconProps) {
+  return (
+    <svg {...solid(props)}>
+      <path d="M7 4.5v15a1 1 0 0 0 1.5.86l12.5-7.5a1 1 0 0 0 0-1.72L8.5 3.64A1 1 0 0 0 7 4.5Z" />
+    </svg>
+  );
+}
+
+export function PauseIcon(props: IconProps) {
+  return (
+    <svg {...solid(props)}>
+      <rect x="6" y="4" width="4" height="16" rx="1" />
+      <rect x="14" y="4" width="4" height="16" rx="1" />
+    </svg>
+  );
+}
+
+export function NextIcon(props: IconProps) {
+  return (
+    <svg {...solid(props)}>
+      <path d="M5 5.5v13a1 1 0 0 0 1.55.83L16 13v5.5a1 1 0 0 0 2 0v-13a1 1 0 0 0-2 0V11L6.55 4.67A1 1 0 0 0 5 5.5Z" />
+    </svg>
+  );
+}
+
+export function PreviousIcon(props: IconProps) {
+  return (
+    <svg {...solid(props)} style={{ transform: 'scaleX(-1)', ...props.style }}>
+      <path d="M5 5.5v13a1 1 0 0 0 1.55.83L16 13v5.5a1 1 0 0 0 2 0v-13a1 1 0 0 0-2 0V11L6.55 4.67A1 1 0 0 0 5 5.5Z" />
+    </svg>
+  );
+}
+
+export function HeartIcon({ filled, ...props }: IconProps & { filled?: boolean }) {
+  return (
+    <svg {...base(props)} fill={filled ? 'currentColor' : 'none'}>
+      <path d="M12 20s-7.5-4.6-9.2-9.3C1.6 7.2 3.9 4 7.2 4c2 0 3.5 1.1 4.8 2.8C13.3 5.1 14.8 4 16.8 4c3.3 0 5.6 3.2 4.4 6.7C19.5 15.4 12 20 12 20Z" />
+    </svg>
+  );
+}
+
+export function QueueIcon(props: IconProps) {
+  return (
+    <svg {...base(props)}>
+      <path d="M4 6h12M4 12h12M4 18h8" />
+      <path d="M17 15v6l4-3-4-3Z" />
+    </svg>
+  );
+}
+
+export function VolumeIcon({ muted, ...props }: IconProps & { muted?: boolean }) {
+  return (
+    <svg {...base(props)}>
+      <path d="M4 9v6h4l5 4V5L8 9H4Z" />
+      {muted ? <path d="m16 9 5 6M21 9l-5 6" /> : <path d="M16.5 8.5a5 5 0 0 1 0 7M19 6a8.5 8.5 0 0 1 0 12" />}
+    </svg>
+  );
+}
+
+export function RepeatIcon(props: IconProps) {
+  return (
+    <svg {...base(props)}>
+      <path d="M17 2l3 3-3 3" />
+      <path d="M4 11V9a4 4 0 0 1 4-4h12" />
+      <path d="M7 22l-3-3 3-3" />
+      <path d="M20 13v2a4 4 0 0 1-4 4H4" />
+    </svg>
+  );
+}
+
+export function LibraryIcon(props: IconProps) {
+  return (
+    <svg {...base(props)}>
+      <path d="M4 4v16M8 4v16" />
+      <path d="m12 4.5 4 15.5M15 4l4.5 15" />
+    </svg>
+  );
+}
+
+export function AlbumIcon(props: IconProps) {
+  return (
+    <svg {...base(props)}>
+      <rect x="3" y="3" width="18" height="18" rx="2" />
+      <circle cx="12" cy="12" r="4" />
+      <circle cx="12" cy="12" r="0.8" fill="currentColor" />
+    </svg>
+  );
+}
+
+export function MicIcon(props: IconProps) {
+  return (
+    <svg {...base(props)}>
+      <rect x="9" y="3" width="6" height="11" rx="3" />
+      <path d="M5 11a7 7 0 0 0 14 0M12 18v3" />
+    </svg>
+  );
+}
+
+export function SearchIcon(props: IconProps) {
+  return (
+    <svg {...base(props)}>
+      <circle cx="11" cy="11" r="6.5" />
+      <path d="m16 16 4.5 4.5" />
+    </svg>
+  );
+}
+
+export function ClockIcon(props: IconProps) {
+  return (
+    <svg {...base(props)}>
+      <circle cx="12" cy="12" r="8.5" />
+      <path d="M12 7.5V12l3 2" />
+    </svg>
+  );
+}
+
+export function UploadIcon(props: IconProps) {
+  return (
+    <svg {...base(props)}>
+      <path d="M12 16V4M7 9l5-5 5 5" />
+      <path d="M4 15v4a1 1 0 0 0 1 1h14a1 1 0 0 0 1-1v-4" />
+    </svg>
+  );
+}
+
+export function CloseIcon(props: IconProps) {
+  return (
+    <svg {...base(props)}>
+      <path d="M6 6l12 12M18 6 6 18" />
+    </svg>
+  );
+}
+
+export function ChevronIcon(props: IconProps) {
+  return (
+    <svg {...base(props)}>
+      <path d="m6 9 6 6 6-6" />
+    </svg>
+  );
+}

@@ -17,3 +17,20 @@ export function formatRelative(iso: string, now: number = Date.now()): string {
   if (abs < 86400 * 30) return relative.format(Math.round(secs / 86400), 'day');
   return absolute.format(new Date(t));
 }
+
+/** 75.4 → "1:15"; 3725 → "1:02:05"; unknown → "–:––". */
+export function formatDuration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return '–:––';
+  const total = Math.floor(seconds);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = String(total % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
+/** Total length for headings: "42 min", "1 h 5 min". */
+export function formatLongDuration(seconds: number): string {
+  const mins = Math.round(seconds / 60);
+  if (mins < 60) return `${mins} min`;
+  return `${Math.floor(mins / 60)} h ${mins % 60} min`;
+}
