@@ -281,3 +281,23 @@ async def test_disconnect_releases_the_subscription(
     assert channel not in hub.subs
     gate(job_id).set()
     await wait_for(state.db, job_id)
+
+
+async def test_events_accept_access_token_in_query_for_eventsource(
+    client: httpx.AsyncClient, state: AppState, fast_jobs: JobConfig
+) -> None:
+    token, user = await register(client)
+    job_id = await _enqueue(state, user, "platform.selftest", steps=1, delay=0)
+    await wait_for(state.db, job_id)
+    r = await client.get(f"/api/v1/jobs/{job_id}/events", params={"access_token": token})
+    assert r.status_code == 200
+    assert [n for n, _ in parse_sse(r.text)] == ["state", "done"]
+    bad = await client.get(f"/api/v1/jobs/{job_id}/events", params={"access_token": "x.y.z"})
+    assert bad.status_code == 401
+    other, _ = await register(client)
+    foreign = await client.get(f"/api/v1/jobs/{job_id}/events", params={"access_token": other})
+    assert foreign.status_code == 404
+    # Only the events stream takes a token in the URL.
+    assert (
+        await client.get(f"/api/v1/jobs/{job_id}", params={"access_token": token})
+    ).status_code == 401

@@ -41,6 +41,9 @@ async def test_hls_with_signed_token(client: httpx.AsyncClient, tagged_mp3: Path
     assert grant.status_code == 200, grant.text
     url = grant.json()["hls_url"]
     assert url.startswith("/api/v1/stream/") and url.endswith("/master.m3u8")
+    assert url.split("/")[4] == grant.json()["token"]
+    progressive = await client.get(grant.json()["audio_url"] + "&format=original")
+    assert progressive.status_code == 200  # the token alone opens the audio
     master = await client.get(url)  # no bearer: the token in the path is the credential
     assert master.status_code == 200
     assert master.headers["content-type"].startswith("application/vnd.apple.mpegurl")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 
 from tonearm.accounts import errors
 from tonearm.accounts.service import AccountsService, ClientInfo, Principal
@@ -55,6 +55,26 @@ async def require_principal(
 
 
 CurrentUser = Annotated[Principal, Depends(require_principal)]
+
+
+async def principal_for_event_stream(
+    request: Request,
+    svc: Accounts,
+    access_token: Annotated[
+        str | None,
+        Query(
+            max_length=4096,
+            description="For EventSource, which cannot send headers: the access token",
+        ),
+    ] = None,
+) -> Principal:
+    token = bearer_token(request) or access_token
+    if token is None:
+        raise errors.NotAuthenticated()
+    return await svc.authenticate(token)
+
+
+StreamUser = Annotated[Principal, Depends(principal_for_event_stream)]
 OptionalUser = Annotated[Principal | None, Depends(optional_principal)]
 
 

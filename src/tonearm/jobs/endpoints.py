@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 
-from tonearm.accounts.deps import CurrentUser
+from tonearm.accounts.deps import CurrentUser, StreamUser
 from tonearm.jobs import sse
 from tonearm.jobs.errors import JobFinished, JobNotFound
 from tonearm.jobs.schemas import JobOut, JobPage
@@ -71,7 +71,7 @@ async def cancel_job(job_id: uuid.UUID, user: CurrentUser, svc: Jobs) -> JobOut:
     },
 )
 async def job_events(
-    job_id: uuid.UUID, user: CurrentUser, svc: Jobs, state: State
+    job_id: uuid.UUID, user: StreamUser, svc: Jobs, state: State
 ) -> StreamingResponse:
     """Server-Sent Events for one job; the stream closes once the job has finished."""
     await svc.get(job_id, user.id)  # 404 before the stream starts

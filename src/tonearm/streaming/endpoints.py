@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response, StreamingResponse
@@ -29,7 +29,31 @@ PLAYLIST_TYPE = "application/vnd.apple.mpegurl"
 
 class StreamGrantOut(BaseModel):
     hls_url: str
+    token: str
+    audio_url: str  # progressive: add `&format=` (aac, mp3, opus, flac, original)
     expires_at: datetime
+
+
+class WaveformOut(BaseModel):
+    buckets: int
+    peaks: list[tuple[float, float]]
+
+
+AUDIO_CONTENT: dict[str, Any] = {
+    "content": {
+        "audio/mpeg": {},
+        "audio/aac": {},
+        "audio/ogg": {},
+        "audio/flac": {},
+        "audio/wav": {},
+        "audio/mp4": {},
+    },
+    "description": "The audio (206 with Content-Range for a Range request)",
+}
+HLS_CONTENT: dict[str, Any] = {
+    "content": {"application/vnd.apple.mpegurl": {}, "video/mp2t": {}},
+    "description": "A playlist or an MPEG-TS segment (302 to a presigned URL on S3)",
+}
 
 
 def streaming_service(session: DbSession, state: State) -> StreamingService:
@@ -48,16 +72,25 @@ async def grant_stream(
     track_id: uuid.UUID, principal: CurrentUser, svc: Streaming
 ) -> StreamGrantOut:
     token, expires = await svc.grant(principal.id, track_id, STREAM_TTL)
-    return StreamGrantOut(hls_url=f"/api/v1/stream/{token}/master.m3u8", expires_at=expires)
+    return StreamGrantOut(
+        hls_url=f"/api/v1/stream/{token}/master.m3u8",
+        token=token,
+        audio_url=f"/api/v1/tracks/{track_id}/audio?token={token}",
+        expires_at=expires,
+    )
 
 
 @router.head("/stream/{token}/{path:path}", include_in_schema=False)
 @router.get(
     "/stream/{token}/{path:path}",
     operation_id="streaming-hls",
-    responses=responses(
-        errors.StreamTokenInvalid, errors.StreamTokenExpired, errors.StreamFileNotFound
-    ),
+    response_class=Response,
+    responses={
+        200: HLS_CONTENT,
+        **responses(
+            errors.StreamTokenInvalid, errors.StreamTokenExpired, errors.StreamFileNotFound
+        ),
+    },
 )
 async def hls_file(
     token: str, path: str, request: Request, svc: Streaming, state: State
@@ -103,7 +136,11 @@ async def _presigned_playlist(storage: S3Storage, key: str, path: str) -> Respon
 @router.get(
     "/tracks/{track_id}/audio",
     operation_id="streaming-audio",
-    responses=responses(TrackNotFound, errors.TranscodeBusy, errors.SourceMissing),
+    response_class=Response,
+    responses={
+        200: AUDIO_CONTENT,
+        **responses(TrackNotFound, errors.TranscodeBusy, errors.SourceMissing),
+    },
 )
 async def audio(
     track_id: uuid.UUID,
@@ -177,7 +214,11 @@ async def audio(
 @router.get(
     "/tracks/{track_id}/waveform",
     operation_id="streaming-waveform",
-    responses=responses(TrackNotFound, errors.NotStreamable),
+    response_class=Response,
+    responses={
+        **responses(TrackNotFound, errors.NotStreamable),
+        200: {"model": WaveformOut, "description": "Min/max peaks per bucket"},
+    },
 )
 async def waveform(
     track_id: uuid.UUID, request: Request, principal: OptionalUser, svc: Streaming, state: State
