@@ -27,6 +27,7 @@ from tonearm.kit.migrate import upgrade_async
 from tonearm.kit.storage.endpoints import router as files_router
 from tonearm.library.endpoints import router as library_router
 from tonearm.library.endpoints import search_router
+from tonearm.library.scan_endpoints import router as scan_router
 from tonearm.listening.endpoints import router as listening_router
 from tonearm.state import build_state
 from tonearm.streaming.endpoints import router as streaming_router
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = False) -> Fa
         jobs_router,
         library_router,
         search_router,
+        scan_router,
         streaming_router,
         listening_router,
         files_router,

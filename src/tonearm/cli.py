@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -148,6 +149,7 @@ def user_create(
     role = Role.admin if admin else Role.artist if artist else Role.listener
     from tonearm.kit.migrate import upgrade
 
+    get_settings().data_dir.mkdir(parents=True, exist_ok=True)
     upgrade(get_settings().effective_database_url)
     try:
         user = asyncio.run(
@@ -182,6 +184,29 @@ def user_list(limit: int = 200) -> None:
             u.created_at.strftime("%Y-%m-%d %H:%M"),
         )
     console.print(table)
+
+
+@app.command()
+def scan(
+    directory: Annotated[Path, typer.Argument(help="Folder to scan (it becomes a library root)")],
+    user: Annotated[
+        str | None, typer.Option(help="Owner (username or email); default: the first admin")
+    ] = None,
+    visibility: Annotated[
+        str | None, typer.Option(help="private, unlisted or public (new root: private)")
+    ] = None,
+    full: Annotated[bool, typer.Option("--full", help="Ignore folder fingerprints")] = False,
+    process: Annotated[
+        bool, typer.Option("--process/--no-process", help="Queue HLS/waveform/artwork jobs")
+    ] = True,
+    workers: Annotated[int | None, typer.Option(help="Tag-reading processes")] = None,
+) -> None:
+    """Scan a music folder in place: new, changed, moved and missing files."""
+    from tonearm.library.scan_cli import run_scan
+
+    code = run_scan(console, directory, user, visibility, full, process, workers)
+    if code:
+        raise typer.Exit(code)
 
 
 @keys_app.command("rotate")

@@ -6,10 +6,10 @@ import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -68,14 +68,14 @@ class Settings(BaseSettings):
     rate_limit_guest: str = "20/minute"
 
     # --- http --------------------------------------------------------------------------------
-    cors_origins: list[str] = Field(default_factory=list)
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     max_body_bytes: int = 10 * 1024 * 1024
     upload_max_bytes: int = 200 * 1024 * 1024  # per file
     transcode_cache_bytes: int = 2 * 1024 * 1024 * 1024
     transcode_max_live: int = 4  # live transcodes per server process
     transcode_max_live_per_user: int = 2
     upload_max_request_bytes: int = 2 * 1024 * 1024 * 1024  # per upload request
-    trusted_proxies: list[str] = Field(default_factory=list)
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     # --- email and sms -----------------------------------------------------------------------
     email_backend: Literal["console", "smtp", "resend"] = "console"
@@ -93,10 +93,15 @@ class Settings(BaseSettings):
     twilio_auth_token: SecretStr | None = None
     twilio_from: str | None = None
 
+    # --- library folder scan -----------------------------------------------------------------
+    # Folders the admin API may scan (comma separated); nothing outside them is ever read.
+    library_roots: Annotated[list[Path], NoDecode] = Field(default_factory=list)
+    scan_workers: int = Field(default_factory=lambda: os.cpu_count() or 2)  # tag readers
+
     # --- web ---------------------------------------------------------------------------------
     web_dist: Path | None = None  # default: <repo>/web/dist when it exists
 
-    @field_validator("cors_origins", "trusted_proxies", mode="before")
+    @field_validator("cors_origins", "trusted_proxies", "library_roots", mode="before")
     @classmethod
     def _split_csv(cls, v: object) -> object:
         if isinstance(v, str) and not v.strip().startswith("["):

@@ -34,6 +34,7 @@ registry_modules: list[str] = [
     "tonearm.jobs.selftest",
     "tonearm.jobs.housekeeping",
     "tonearm.library.tasks",
+    "tonearm.library.scan",
 ]
 
 

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from limits import RateLimitItem, parse
 from limits.aio.storage import Storage
-from limits.aio.strategies import SlidingWindowCounterRateLimiter
+from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
 
 from tonearm.kit.errors import RateLimited
@@ -34,7 +34,7 @@ class RateLimiter:
         storage = storage_from_string(_storage_uri(redis_url))
         assert isinstance(storage, Storage)
         self.storage: Storage = storage
-        self._limiter = SlidingWindowCounterRateLimiter(self.storage)
+        self._limiter = MovingWindowRateLimiter(self.storage)
 
     async def hit(self, limit: str, *key: str, cost: int = 1) -> None:
         """Count one hit against `limit` for `key`; raise RateLimited when over."""

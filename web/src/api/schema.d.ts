@@ -497,6 +497,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/library/scans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start Scan
+         * @description Scan a folder inside `TONEARM_LIBRARY_ROOTS` as a job (`library.scan`); follow it at
+         *     `/api/v1/jobs/{job_id}`. The folder is recorded as a library root.
+         */
+        post: operations["admin-start-library-scan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tracks/{track_id}/stream": {
         parameters: {
             query?: never;
@@ -1111,6 +1132,46 @@ export interface components {
              */
             role: "listener" | "artist" | "admin";
         };
+        /** ScanIn */
+        ScanIn: {
+            /**
+             * Path
+             * @description A folder inside a library root
+             */
+            path: string;
+            /**
+             * User Id
+             * @description Owner of a new root's tracks (default: you)
+             */
+            user_id?: string | null;
+            /** @description Visibility of tracks added from now on (new root: private) */
+            visibility?: components["schemas"]["Visibility"] | null;
+            /**
+             * Full
+             * @description Re-read every file, ignoring folder fingerprints
+             * @default false
+             */
+            full: boolean;
+            /**
+             * Process
+             * @description Queue HLS/waveform/artwork for new tracks
+             * @default true
+             */
+            process: boolean;
+        };
+        /** ScanStarted */
+        ScanStarted: {
+            /**
+             * Job Id
+             * Format: uuid
+             */
+            job_id: string;
+            /**
+             * Root Id
+             * Format: uuid
+             */
+            root_id: string;
+        };
         /** SearchResults */
         SearchResults: {
             /** Query */
@@ -1161,6 +1222,10 @@ export interface components {
         StreamGrantOut: {
             /** Hls Url */
             hls_url: string;
+            /** Token */
+            token: string;
+            /** Audio Url */
+            audio_url: string;
             /**
              * Expires At
              * Format: date-time
@@ -1483,6 +1548,21 @@ export interface components {
             input?: unknown;
             /** Context */
             ctx?: Record<string, never>;
+        };
+        /**
+         * Visibility
+         * @enum {string}
+         */
+        Visibility: "private" | "unlisted" | "public";
+        /** WaveformOut */
+        WaveformOut: {
+            /** Buckets */
+            buckets: number;
+            /** Peaks */
+            peaks: [
+                number,
+                number
+            ][];
         };
     };
     responses: never;
@@ -2375,7 +2455,10 @@ export interface operations {
     };
     "jobs-events": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description For EventSource, which cannot send headers: the access token */
+                access_token?: string | null;
+            };
             header?: never;
             path: {
                 job_id: string;
@@ -2847,6 +2930,75 @@ export interface operations {
             };
         };
     };
+    "admin-start-library-scan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScanIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScanStarted"];
+                };
+            };
+            /** @description That folder is not inside a library root (`root_not_allowed`); That folder does not exist (`folder_not_found`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Only artists can publish public tracks (`public_requires_artist`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description User not found (`user_not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description That folder is already scanned for another user (`root_owner_conflict`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     "streaming-grant": {
         parameters: {
             query?: never;
@@ -2908,13 +3060,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description A playlist or an MPEG-TS segment (302 to a presigned URL on S3) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/vnd.apple.mpegurl": unknown;
+                    "video/mp2t": unknown;
                 };
             };
             /** @description The stream token is invalid (`stream_token_invalid`); The stream token has expired (`stream_token_expired`) */
@@ -2961,13 +3114,18 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description The audio (206 with Content-Range for a Range request) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "audio/mpeg": unknown;
+                    "audio/aac": unknown;
+                    "audio/ogg": unknown;
+                    "audio/flac": unknown;
+                    "audio/wav": unknown;
+                    "audio/mp4": unknown;
                 };
             };
             /** @description Track not found (`track_not_found`); The track's file is missing (`source_missing`) */
@@ -3010,13 +3168,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description Min/max peaks per bucket */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["WaveformOut"];
                 };
             };
             /** @description Track not found (`track_not_found`) */

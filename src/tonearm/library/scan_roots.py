@@ -1,0 +1,118 @@
+"""Library roots: which folders may be scanned, and the `LibraryRoot` row for each.
+
+`TONEARM_LIBRARY_ROOTS` lists the folders the HTTP API may scan (a folder inside one of them
+is fine). A requested path is checked after resolving every symbolic link in it, so neither
+`..` nor a link can lead outside; `..` is refused outright even when it would resolve inside.
+The CLI is run by the operator, who may name any folder: it then becomes a root.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tonearm.accounts.errors import UserNotFound
+from tonearm.kit.errors import BadRequest, Conflict
+from tonearm.library.errors import PublicNeedsArtist, RootNotAllowed
+from tonearm.models.accounts import Role, User
+from tonearm.models.library import LibraryRoot, Visibility
+
+
+class FolderNotFound(BadRequest):
+    code, title = "folder_not_found", "That folder does not exist"
+
+
+class RootOwnerConflict(Conflict):
+    code, title = "root_owner_conflict", "That folder is already scanned for another user"
+
+
+def allowed_path(requested: str, roots: list[Path]) -> Path:
+    """The resolved folder for `requested` if it lies inside a configured root, else
+    RootNotAllowed (also for relative paths, `..` and links leading out)."""
+    if not requested or "\x00" in requested:
+        raise RootNotAllowed()
+    path = Path(requested)
+    if not path.is_absolute() or ".." in path.parts:
+        raise RootNotAllowed()
+    try:
+        real = path.resolve(strict=False)
+    except (OSError, RuntimeError) as exc:  # a link loop
+        raise RootNotAllowed() from exc
+    for root in roots:
+        try:
+            base = root.resolve(strict=True)
+        except (OSError, RuntimeError):
+            continue
+        if real == base or real.is_relative_to(base):
+            # Only now (inside a root) say whether it exists.
+            if not real.is_dir():
+                raise FolderNotFound()
+            return real
+    raise RootNotAllowed()
+
+
+async def find_user(s: AsyncSession, login: str) -> User:
+    """A user by username or email (case-insensitive)."""
+    key = login.strip().lower()
+    user = await s.scalar(select(User).where(User.username_key == key))
+    if user is None and "@" in key:
+        user = await s.scalar(select(User).where(User.email == key))
+    if user is None:
+        raise UserNotFound()
+    return user
+
+
+async def first_admin(s: AsyncSession) -> User | None:
+    return await s.scalar(
+        select(User)
+        .where(User.role == Role.admin, User.is_active.is_(True))
+        .order_by(User.created_at, User.id)
+        .limit(1)
+    )
+
+
+async def ensure_root(
+    s: AsyncSession,
+    path: Path,
+    owner_id: uuid.UUID | None = None,
+    visibility: Visibility | None = None,
+    *,
+    default_owner: uuid.UUID | None = None,
+) -> LibraryRoot:
+    """The root row for `path` (resolved), created when new.
+
+    A new root belongs to `owner_id` (else `default_owner`) with `visibility` (else private).
+    An existing root keeps its owner (asking for another one is a conflict: its tracks belong
+    to the first); a given visibility replaces the root's, for tracks added from now on."""
+    key = str(path)
+    root = await s.scalar(select(LibraryRoot).where(LibraryRoot.path == key))
+    if root is not None:
+        if owner_id is not None and owner_id != root.owner_id:
+            raise RootOwnerConflict()
+        owner = await s.get(User, root.owner_id)
+    else:
+        chosen = owner_id or default_owner
+        owner = await s.get(User, chosen) if chosen else None
+        if owner is None:
+            raise UserNotFound()
+    if visibility is Visibility.public and (owner is None or owner.role not in _PUBLISHERS):
+        raise PublicNeedsArtist()
+    if root is None:
+        assert owner is not None
+        root = LibraryRoot(
+            id=uuid.uuid4(),
+            path=key,
+            owner_id=owner.id,
+            visibility=visibility or Visibility.private,
+        )
+        s.add(root)
+        await s.flush()
+    elif visibility is not None:
+        root.visibility = visibility
+    return root
+
+
+_PUBLISHERS = (Role.artist, Role.admin)
