@@ -29,15 +29,7 @@ class Catalog:
             return hit
         artist = await self.s.scalar(select(Artist).where(Artist.name_key == key))
         if artist is None:
-            artist = Artist(
-                id=uuid.uuid4(),
-                name=name[:512],
-                sort_name=sort_key(name)[:512],
-                name_key=key,
-                mbid=mbid,
-                search_text=fold(name),
-            )
-            self.s.add(artist)
+            artist = self.new_artist(name, key, mbid)
         elif mbid and not artist.mbid:
             artist.mbid = mbid
         self._artists[key] = artist
@@ -62,22 +54,46 @@ class Catalog:
         stmt = stmt.where(Album.artist_id == artist_id if artist_id else Album.artist_id.is_(None))
         album = await self.s.scalar(stmt)
         if album is None:
-            album = Album(
-                id=uuid.uuid4(),
-                title=title[:512],
-                title_key=key,
-                artist_id=artist_id,
-                artist=artist,
-                year=year,
-                date=date,
-                mb_release_id=mb_release_id,
-                search_text=fold(f"{title} {artist.name if artist else ''}"),
-            )
-            self.s.add(album)
+            album = self.new_album(title, key, artist, year, date, mb_release_id)
         else:
             if year and not album.year:
                 album.year = year
             if mb_release_id and not album.mb_release_id:
                 album.mb_release_id = mb_release_id
         self._albums[(key, artist_id)] = album
+        return album
+
+    def new_artist(self, name: str, key: str, mbid: str | None) -> Artist:
+        artist = Artist(
+            id=uuid.uuid4(),
+            name=name[:512],
+            sort_name=sort_key(name)[:512],
+            name_key=key,
+            mbid=mbid,
+            search_text=fold(name),
+        )
+        self.s.add(artist)
+        return artist
+
+    def new_album(
+        self,
+        title: str,
+        key: str,
+        artist: Artist | None,
+        year: int | None,
+        date: str | None,
+        mb_release_id: str | None,
+    ) -> Album:
+        album = Album(
+            id=uuid.uuid4(),
+            title=title[:512],
+            title_key=key,
+            artist_id=artist.id if artist else None,
+            artist=artist,
+            year=year,
+            date=date,
+            mb_release_id=mb_release_id,
+            search_text=fold(f"{title} {artist.name if artist else ''}"),
+        )
+        self.s.add(album)
         return album

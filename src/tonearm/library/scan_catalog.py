@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tonearm.kit.text import fold, nfc, sort_key
+from tonearm.kit.text import fold, nfc
 from tonearm.library.catalog import Catalog
 from tonearm.library.metadata import TrackMetadata
 from tonearm.models.library import Album, Artist
@@ -84,15 +84,7 @@ class BatchCatalog(Catalog):
         if key not in self._new_artists or key in self._artists:
             return await super().artist(name, mbid)
         name = nfc(name) or "Unknown Artist"
-        artist = Artist(
-            id=uuid.uuid4(),
-            name=name[:512],
-            sort_name=sort_key(name)[:512],
-            name_key=key,
-            mbid=mbid,
-            search_text=fold(name),
-        )
-        self.s.add(artist)
+        artist = self.new_artist(name, key, mbid)
         self._artists[key] = artist
         return artist
 
@@ -116,17 +108,6 @@ class BatchCatalog(Catalog):
                 title, artist, year=year, date=date, mb_release_id=mb_release_id
             )
         title = nfc(title) or "Unknown Album"
-        album = Album(
-            id=uuid.uuid4(),
-            title=title[:512],
-            title_key=key,
-            artist_id=artist_id,
-            artist=artist,
-            year=year,
-            date=date,
-            mb_release_id=mb_release_id,
-            search_text=fold(f"{title} {artist.name}"),
-        )
-        self.s.add(album)
+        album = self.new_album(title, key, artist, year, date, mb_release_id)
         self._albums[(key, artist_id)] = album
         return album
