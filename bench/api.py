@@ -123,10 +123,14 @@ def main() -> None:
     driver = "wrk" if shutil.which("wrk") else "httpx"
     with serve(workers=WORKERS) as (base, proc):
         time.sleep(2)
-        print(f"api.idle_rss {rss_mb(proc.pid):.1f} MB  (serve --workers {WORKERS}; goal < 150)")
         with serve(workers=1) as (_b1, p1):
             time.sleep(2)
-            print(f"api.idle_rss_single_worker {rss_mb(p1.pid):.1f} MB")
+            print(
+                f"api.idle_rss {rss_mb(p1.pid):.1f} MB  (tonearm serve, default 1 worker; goal < 150)"
+            )
+        print(
+            f"api.idle_rss_workers_{WORKERS} {rss_mb(proc.pid):.1f} MB  (supervisor + {WORKERS} workers)"
+        )
         r = httpx.post(
             f"{base}/api/v1/auth/register",
             json={"email": "bench@example.com", "username": "bench", "password": "bench pass 1"},

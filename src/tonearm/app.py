@@ -23,7 +23,6 @@ from tonearm.kit.middleware import (
     RequestContextMiddleware,
     SecurityHeadersMiddleware,
 )
-from tonearm.kit.migrate import upgrade_async
 from tonearm.kit.storage.endpoints import router as files_router
 from tonearm.library.endpoints import router as library_router
 from tonearm.library.endpoints import search_router
@@ -43,6 +42,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = False) -> Fa
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         state = build_state(settings)
         if migrate:
+            from tonearm.kit.migrate import upgrade_async
+
             await upgrade_async(settings.effective_database_url)
         app.state.tonearm = state
         app.state.storage = state.storage

@@ -42,15 +42,18 @@ def serve(
     migrate: Annotated[bool, typer.Option(help="Apply migrations first")] = True,
 ) -> None:
     """Serve the API and the web app (and, embedded, the jobs and the scheduler)."""
-    import uvicorn
+    import subprocess
 
-    from tonearm.kit.migrate import upgrade
+    import uvicorn
 
     settings = get_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     settings.resolved_secret_key()  # create the key once, before workers race for it
     if migrate:
-        upgrade(settings.effective_database_url)
+        # In a child process: Alembic's modules then never weigh on the serving process.
+        done = subprocess.run([sys.executable, "-m", "tonearm", "db", "upgrade"], check=False)
+        if done.returncode != 0:
+            raise typer.Exit(done.returncode)
     if workers > 1:
         prom = settings.data_dir / "prometheus"
         shutil.rmtree(prom, ignore_errors=True)

@@ -8,9 +8,10 @@ from typing import Annotated
 from fastapi import Depends, Query, Request
 
 from tonearm.accounts import errors
-from tonearm.accounts.service import AccountsService, ClientInfo, Principal
+from tonearm.accounts.service import AccountsService, ClientInfo, Principal, cached_principal
 from tonearm.kit.deps import DbSession, State, client_ip
 from tonearm.models.accounts import Role
+from tonearm.state import AppState
 
 
 def bearer_token(request: Request) -> str | None:
@@ -37,11 +38,24 @@ def client_info(request: Request) -> ClientInfo:
 Client = Annotated[ClientInfo, Depends(client_info)]
 
 
-async def optional_principal(request: Request, svc: Accounts) -> Principal | None:
+async def authenticate(state: AppState, token: str) -> Principal:
+    """The caller of a bearer token. Answered from the session cache when possible, so the
+    hot path (most authenticated reads) opens no database session at all."""
+    _, principal = cached_principal(state.signer, state.auth_cache, token)
+    if principal is None:
+        async with state.db.session() as session:
+            svc = AccountsService(
+                session, state.settings, state.signer, state.outbox, state.auth_cache
+            )
+            principal = await svc.authenticate(token)
+    return principal
+
+
+async def optional_principal(request: Request, state: State) -> Principal | None:
     token = bearer_token(request)
     if token is None:
         return None
-    principal = await svc.authenticate(token)
+    principal = await authenticate(state, token)
     request.state.principal = principal
     return principal
 
@@ -59,7 +73,7 @@ CurrentUser = Annotated[Principal, Depends(require_principal)]
 
 async def principal_for_event_stream(
     request: Request,
-    svc: Accounts,
+    state: State,
     access_token: Annotated[
         str | None,
         Query(
@@ -71,7 +85,7 @@ async def principal_for_event_stream(
     token = bearer_token(request) or access_token
     if token is None:
         raise errors.NotAuthenticated()
-    return await svc.authenticate(token)
+    return await authenticate(state, token)
 
 
 StreamUser = Annotated[Principal, Depends(principal_for_event_stream)]

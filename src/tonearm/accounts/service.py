@@ -23,7 +23,7 @@ from tonearm.config import Settings
 from tonearm.kit import security
 from tonearm.kit.db import utcnow
 from tonearm.kit.pagination import PageParams, split_page
-from tonearm.kit.security import TokenSigner
+from tonearm.kit.security import AccessClaims, TokenSigner
 from tonearm.models.accounts import AuthSession, RefreshToken, Role, User
 
 
@@ -65,6 +65,20 @@ async def hash_password(password: str) -> str:
 
 async def verify_password(password: str, hashed: str | None) -> tuple[bool, str | None]:
     return await asyncio.to_thread(security.verify_password, password, hashed)
+
+
+def cached_principal(
+    signer: TokenSigner, cache: AuthCache, access_token: str
+) -> tuple[AccessClaims, Principal | None]:
+    """Verify the JWT and answer from the session cache when it can (no database)."""
+    try:
+        claims = signer.read_access_token(access_token)
+    except (jwt.InvalidTokenError, ValueError, KeyError) as exc:
+        raise errors.InvalidAccessToken() from exc
+    cached = cache.get(claims.session_id)
+    if cached is not None and cached[1].id == claims.user_id and cached[0] > utcnow():
+        return claims, Principal(user=cached[1], session_id=claims.session_id)
+    return claims, None
 
 
 class AccountsService:
@@ -121,14 +135,10 @@ class AccountsService:
         return IssuedTokens(user, auth, access, raw, ttl)
 
     async def authenticate(self, access_token: str) -> Principal:
-        try:
-            claims = self.signer.read_access_token(access_token)
-        except (jwt.InvalidTokenError, ValueError, KeyError) as exc:
-            raise errors.InvalidAccessToken() from exc
+        claims, principal = cached_principal(self.signer, self.cache, access_token)
+        if principal is not None:
+            return principal
         now = utcnow()
-        cached = self.cache.get(claims.session_id)
-        if cached is not None and cached[1].id == claims.user_id and cached[0] > now:
-            return Principal(user=cached[1], session_id=claims.session_id)
         found = await self.repo.session_with_user(claims.session_id, claims.user_id)
         if found is None:
             raise errors.InvalidAccessToken()

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query, Request, status
 
 from tonearm.accounts.deps import CurrentUser, OptionalUser
-from tonearm.kit.audio import CorruptAudio, NotAudio
+from tonearm.kit.audio_errors import CorruptAudio, NotAudio
 from tonearm.kit.deps import DbSession, State
 from tonearm.kit.errors import responses
 from tonearm.kit.multipart import MalformedMultipart, PartTooLarge, receive_multipart

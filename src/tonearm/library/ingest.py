@@ -7,12 +7,12 @@ import asyncio
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tonearm.jobs.service import enqueue
-from tonearm.kit.audio import AudioInfo, probe
 from tonearm.kit.db import utcnow
 from tonearm.kit.multipart import FilePart
 from tonearm.kit.storage import Storage
@@ -21,6 +21,9 @@ from tonearm.library.metadata import TrackMetadata, apply_metadata
 from tonearm.library.repository import LibraryRepository
 from tonearm.library.tags import TrackTags, parse_path, read_tags
 from tonearm.models.library import Track, TrackStatus, Visibility
+
+if TYPE_CHECKING:
+    from tonearm.kit.audio import AudioInfo
 
 log = structlog.get_logger(__name__)
 
@@ -69,6 +72,8 @@ def apply_audio_facts(track: Track, info: AudioInfo) -> None:
 
 
 def _inspect(path: Path, original_name: str) -> tuple[AudioInfo, TrackTags]:
+    from tonearm.kit.audio import probe  # PyAV loads on first use
+
     info = probe(path)
     tags = read_tags(path)
     # The temp file's own name means nothing: guesses from the path come from the uploaded

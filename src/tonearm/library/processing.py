@@ -8,7 +8,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from tonearm.kit.audio import package_hls, waveform_peaks
 from tonearm.library.artwork import InvalidArtwork, find_folder_art, resize_artwork
 from tonearm.library.tags import read_tags
 
@@ -23,6 +22,8 @@ class Rendered:
 
 
 def render(src: str, out: str, folder_art_dir: str | None = None) -> Rendered:
+    from tonearm.kit.audio import package_hls, waveform_peaks  # PyAV loads on first use
+
     out_dir = Path(out)
     hls_dir = out_dir / "hls"
     package_hls(src, hls_dir)

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from tonearm.accounts.deps import CurrentUser, OptionalUser
 from tonearm.kit.deps import DbSession, State
 from tonearm.kit.errors import responses
-from tonearm.kit.storage.s3 import S3Storage
+from tonearm.kit.storage import Storage
 from tonearm.kit.storage.serve import SAFE_HEADERS, serve_object
 from tonearm.library.errors import TrackNotFound
 from tonearm.streaming import errors
@@ -98,7 +98,7 @@ async def hls_file(
     """A playlist or segment of the track the token names."""
     _track, key = await svc.hls_object(token, path)
     storage = state.storage
-    if isinstance(storage, S3Storage):
+    if getattr(storage, "presigned_downloads", False):
         if path.endswith(".m3u8"):
             return await _presigned_playlist(storage, key, path)
         return RedirectResponse(await storage.signed_url(key, expires_in=3600), status_code=302)
@@ -114,7 +114,7 @@ async def hls_file(
     return resp
 
 
-async def _presigned_playlist(storage: S3Storage, key: str, path: str) -> Response:
+async def _presigned_playlist(storage: Storage, key: str, path: str) -> Response:
     """With S3, media playlists point each segment at a presigned URL."""
     chunks = [c async for c in await storage.open(key)]
     text = b"".join(chunks).decode()

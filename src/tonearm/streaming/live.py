@@ -19,7 +19,6 @@ from pathlib import Path
 
 import structlog
 
-from tonearm.kit.audio import transcode_iter
 from tonearm.streaming.errors import TranscodeBusy
 
 log = structlog.get_logger(__name__)
@@ -78,6 +77,8 @@ async def live_transcode(
     finished = False
 
     def produce(src: Path) -> None:
+        from tonearm.kit.audio import transcode_iter  # PyAV loads on first use
+
         gen = transcode_iter(src, fmt, bitrate)
         try:
             for chunk in gen:

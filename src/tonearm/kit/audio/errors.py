@@ -1,17 +1,6 @@
-"""Errors raised by the audio helpers; they render as problem+json through kit.errors."""
+"""Errors raised by the audio helpers (defined in kit.audio_errors, which does not load PyAV,
+so API modules can name them without pulling FFmpeg into every process)."""
 
-from __future__ import annotations
+from tonearm.kit.audio_errors import CorruptAudio, NotAudio
 
-from tonearm.kit.errors import Unprocessable, UnsupportedMedia
-
-
-class NotAudio(UnsupportedMedia):
-    """The file is not audio we accept (text, image, video, or an unsupported audio format)."""
-
-    status, code, title = 415, "unsupported_media", "Not a supported audio file"
-
-
-class CorruptAudio(Unprocessable):
-    """The file looks like a supported format but cannot be decoded (damaged or truncated)."""
-
-    status, code, title = 422, "corrupt_audio", "The audio file is damaged"
+__all__ = ["CorruptAudio", "NotAudio"]

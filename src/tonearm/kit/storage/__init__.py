@@ -12,7 +12,7 @@ import os
 import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tonearm.kit.storage.base import (
     CHUNK_SIZE,
@@ -28,7 +28,6 @@ from tonearm.kit.storage.base import (
 )
 from tonearm.kit.storage.local import LocalStorage
 from tonearm.kit.storage.ranges import RangeNotSatisfiable, parse_range
-from tonearm.kit.storage.s3 import S3Storage
 from tonearm.kit.storage.signing import (
     InvalidSignature,
     UrlExpired,
@@ -39,6 +38,7 @@ from tonearm.kit.storage.signing import (
 
 if TYPE_CHECKING:
     from tonearm.config import Settings
+    from tonearm.kit.storage.s3 import S3Storage
 
 __all__ = [
     "CHUNK_SIZE",
@@ -65,8 +65,19 @@ __all__ = [
 ]
 
 
+def __getattr__(name: str) -> Any:
+    # boto3 costs ~25 MB of memory: load it only when S3 is in use.
+    if name == "S3Storage":
+        from tonearm.kit.storage.s3 import S3Storage
+
+        return S3Storage
+    raise AttributeError(name)
+
+
 def create_storage(settings: Settings) -> Storage:
     if settings.s3_bucket:
+        from tonearm.kit.storage.s3 import S3Storage
+
         return S3Storage.from_settings(settings)
     return LocalStorage(
         settings.data_dir / "media",

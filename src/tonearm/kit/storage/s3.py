@@ -79,6 +79,9 @@ def make_client(
 
 
 class S3Storage:
+    # Downloads go straight to the bucket through presigned URLs (see streaming).
+    presigned_downloads = True
+
     def __init__(
         self,
         client: S3Client,
