@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _server import rss_mb, serve
 
 DURATION = int(os.environ.get("BENCH_DURATION", "10"))
-CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "64"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 WRK_THREADS = int(os.environ.get("BENCH_WRK_THREADS", "1"))
 
@@ -125,12 +125,8 @@ def main() -> None:
         time.sleep(2)
         with serve(workers=1) as (_b1, p1):
             time.sleep(2)
-            print(
-                f"api.idle_rss {rss_mb(p1.pid):.1f} MB  (tonearm serve, default 1 worker; goal < 150)"
-            )
-        print(
-            f"api.idle_rss_workers_{WORKERS} {rss_mb(proc.pid):.1f} MB  (supervisor + {WORKERS} workers)"
-        )
+            print(f"api.idle_rss {rss_mb(p1.pid):.1f} MB  (serve, 1 worker; goal < 150)")
+        print(f"api.idle_rss_workers_{WORKERS} {rss_mb(proc.pid):.1f} MB  (supervisor+workers)")
         r = httpx.post(
             f"{base}/api/v1/auth/register",
             json={"email": "bench@example.com", "username": "bench", "password": "bench pass 1"},
