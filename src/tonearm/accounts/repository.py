@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, exists, func, select, update
+from sqlalchemy import delete, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tonearm.kit.db import utcnow
@@ -160,6 +160,3 @@ class AccountsRepository:
             res = await self.s.execute(delete(model).where(col < cutoff))
             total += int(res.rowcount or 0)  # type: ignore[attr-defined]
         return total
-
-    async def count_users(self) -> int:
-        return int(await self.s.scalar(select(func.count()).select_from(User)) or 0)

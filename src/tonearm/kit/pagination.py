@@ -14,8 +14,7 @@ from typing import Annotated, Any, Generic, TypeVar
 import orjson
 from fastapi import Query
 from pydantic import BaseModel
-from sqlalchemy import Select, and_, or_
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy import and_, or_
 
 from tonearm.kit.errors import BadRequest
 
@@ -77,13 +76,13 @@ def decode_cursor(cursor: str, n: int) -> list[Any]:
 
 
 def keyset(
-    stmt: Select[Any],
-    sort_col: InstrumentedAttribute[Any],
-    id_col: InstrumentedAttribute[Any],
+    stmt: Any,
+    sort_col: Any,
+    id_col: Any,
     params: PageParams,
     *,
     descending: bool = True,
-) -> Select[Any]:
+) -> Any:
     """Apply order, the cursor predicate and limit+1 (to know whether there is a next page)."""
     if params.cursor:
         last_sort, last_id = decode_cursor(params.cursor, 2)

@@ -37,11 +37,6 @@ def verify_password(password: str, hashed: str | None) -> tuple[bool, str | None
         return False, None
 
 
-def burn_password_check(password: str) -> None:
-    """Spend one argon2 verification for nothing (unknown user)."""
-    _hasher.verify(password, _DUMMY_HASH)
-
-
 def new_token(nbytes: int = 32) -> str:
     return secrets.token_urlsafe(nbytes)
 

@@ -25,16 +25,8 @@ class PublicNeedsArtist(Forbidden):
     code, title = "public_requires_artist", "Only artists can publish public tracks"
 
 
-class UploadTooLarge(TonearmError):
-    status, code, title = 413, "upload_too_large", "The file is larger than the upload limit"
-
-
 class NoFiles(TonearmError):
     status, code, title = 400, "no_files", "Send at least one file in the `files` field"
-
-
-class BadMultipart(TonearmError):
-    status, code, title = 400, "bad_multipart", "The multipart body could not be parsed"
 
 
 class RootNotAllowed(TonearmError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,29 +36,13 @@ class Ingested:
 
 
 def metadata_from_tags(tags: TrackTags, fallback_title: str) -> TrackMetadata:
-    return TrackMetadata(
-        title=tags.title or fallback_title,
-        artists=list(tags.artists),
-        album=tags.album,
-        album_artist=tags.album_artist,
-        track_number=tags.track_number,
-        track_total=tags.track_total,
-        disc_number=tags.disc_number,
-        disc_total=tags.disc_total,
-        date=tags.date,
-        year=tags.year,
-        genres=list(tags.genres),
-        isrc=tags.isrc,
-        mb_recording_id=tags.mb_recording_id,
-        mb_release_id=tags.mb_release_id,
-        mb_artist_id=tags.mb_artist_id,
-        bpm=tags.bpm,
-        key=tags.key,
-        explicit=tags.explicit,
-        lyrics=tags.lyrics,
-        replaygain_track_gain=tags.replaygain_track_gain,
-        replaygain_album_gain=tags.replaygain_album_gain,
-    )
+    """The tag fields the catalog keeps (same names on both sides)."""
+    shared = {f.name for f in fields(TrackMetadata)} & {f.name for f in fields(TrackTags)}
+    values = {name: getattr(tags, name) for name in shared}
+    values["title"] = tags.title or fallback_title
+    values["artists"] = list(tags.artists)
+    values["genres"] = list(tags.genres)
+    return TrackMetadata(**values)
 
 
 def apply_audio_facts(track: Track, info: AudioInfo) -> None:

@@ -7,11 +7,11 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select, true
+from sqlalchemy import ColumnElement, exists, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from tonearm.kit.pagination import PageParams, decode_cursor, encode_cursor
+from tonearm.kit.pagination import PageParams, keyset, split_page
 from tonearm.models.library import Album, Artist, Love, Track, TrackArtist, Visibility
 
 TRACK_SORTS: dict[str, Any] = {
@@ -39,26 +39,6 @@ def readable(viewer: uuid.UUID | None) -> ColumnElement[bool]:
     """Tracks that may be opened by id (adds unlisted)."""
     shared = Track.visibility.in_([Visibility.public, Visibility.unlisted])
     return shared if viewer is None else or_(Track.owner_id == viewer, shared)
-
-
-def apply_keyset(
-    stmt: Any, sort_expr: Any, id_col: Any, params: PageParams, descending: bool
-) -> Any:
-    if params.cursor:
-        last_sort, last_id = decode_cursor(params.cursor, 2)
-        if descending:
-            cond = or_(sort_expr < last_sort, and_(sort_expr == last_sort, id_col < last_id))
-        else:
-            cond = or_(sort_expr > last_sort, and_(sort_expr == last_sort, id_col > last_id))
-        stmt = stmt.where(cond)
-    order = (sort_expr.desc(), id_col.desc()) if descending else (sort_expr.asc(), id_col.asc())
-    return stmt.order_by(*order).limit(params.limit + 1)
-
-
-def next_cursor(rows: Sequence[Any], params: PageParams, key: Any) -> str | None:
-    if len(rows) <= params.limit:
-        return None
-    return encode_cursor(key(rows[params.limit - 1]))
 
 
 class LibraryRepository:
@@ -117,10 +97,12 @@ class LibraryRepository:
             stmt = stmt.where(Track.genre_key.contains(f"|{genre}|", autoescape=True))
         if year is not None:
             stmt = stmt.where(Track.year == year)
-        stmt = apply_keyset(stmt.options(*_track_opts()), sort_expr, Track.id, params, descending)
+        stmt = keyset(
+            stmt.options(*_track_opts()), sort_expr, Track.id, params, descending=descending
+        )
         rows = list((await self.s.scalars(stmt)).unique().all())
         key = _sort_value(sort)
-        return rows[: params.limit], next_cursor(rows, params, lambda t: (key(t), t.id))
+        return split_page(rows, params, lambda t: (key(t), t.id))
 
     async def album_tracks(self, album_id: uuid.UUID, viewer: uuid.UUID | None) -> list[Track]:
         stmt = (
@@ -175,12 +157,12 @@ class LibraryRepository:
             stmt = stmt.where(Album.artist_id == artist_id)
         if year is not None:
             stmt = stmt.where(Album.year == year)
-        stmt = apply_keyset(stmt, ALBUM_SORTS[sort], Album.id, params, descending)
-        albums = list((await self.s.scalars(stmt)).all())
-        page = albums[: params.limit]
-        stats = await self.albums_with_stats([a.id for a in page], viewer)
+        stmt = keyset(stmt, ALBUM_SORTS[sort], Album.id, params, descending=descending)
         key = _album_sort_value(sort)
-        nxt = next_cursor(albums, params, lambda a: (key(a), a.id))
+        page, nxt = split_page(
+            list((await self.s.scalars(stmt)).all()), params, lambda a: (key(a), a.id)
+        )
+        stats = await self.albums_with_stats([a.id for a in page], viewer)
         return [stats[a.id] for a in page if a.id in stats], nxt
 
     async def album_for(
@@ -238,13 +220,17 @@ class LibraryRepository:
             .where(TrackArtist.artist_id == Artist.id, listable(viewer))
             .exists()
         )
-        stmt = apply_keyset(
-            select(Artist).where(visible), Artist.sort_name, Artist.id, params, descending
+        stmt = keyset(
+            select(Artist).where(visible),
+            Artist.sort_name,
+            Artist.id,
+            params,
+            descending=descending,
         )
-        artists = list((await self.s.scalars(stmt)).all())
-        page = artists[: params.limit]
+        page, nxt = split_page(
+            list((await self.s.scalars(stmt)).all()), params, lambda a: (a.sort_name, a.id)
+        )
         stats = await self.artists_with_stats([a.id for a in page], viewer)
-        nxt = next_cursor(artists, params, lambda a: (a.sort_name, a.id))
         return [stats[a.id] for a in page if a.id in stats], nxt
 
     async def artist_for(
@@ -284,6 +270,3 @@ def _album_sort_value(sort: str) -> Any:
         "year": lambda a: a.year or 0,
         "created": lambda a: a.created_at,
     }[sort]
-
-
-__all__ = ["LibraryRepository", "listable", "readable", "true"]

@@ -104,19 +104,11 @@ class LibraryService:
         if changes.get("visibility") == "public" and role not in (Role.artist, Role.admin):
             raise errors.PublicNeedsArtist()
         meta = metadata_of(track)
-        mapping = {
-            "title": "title",
-            "album": "album",
-            "album_artist": "album_artist",
-            "track_number": "track_number",
-            "disc_number": "disc_number",
-            "year": "year",
-            "genres": "genres",
-            "isrc": "isrc",
-            "explicit": "explicit",
-            "lyrics": "lyrics",
-        }
-        updates = {mapping[k]: v for k, v in changes.items() if k in mapping}
+        same_name = {
+            "title", "album", "album_artist", "track_number", "disc_number", "year", "genres",
+            "isrc", "explicit", "lyrics",
+        }  # fmt: skip
+        updates = {k: v for k, v in changes.items() if k in same_name}
         if "artists" in changes and changes["artists"] is not None:
             updates["artists"] = changes["artists"]
             updates["featured"] = []

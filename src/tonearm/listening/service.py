@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tonearm.kit.db import utcnow
 from tonearm.kit.errors import NotFound
-from tonearm.kit.pagination import PageParams
+from tonearm.kit.pagination import PageParams, keyset, split_page
 from tonearm.library.errors import TrackNotFound
-from tonearm.library.repository import LibraryRepository, _track_opts, apply_keyset, next_cursor
+from tonearm.library.repository import LibraryRepository, _track_opts
 from tonearm.models.library import Love, Play, Track
 
 COUNT_AFTER_SECONDS = 30.0
@@ -84,9 +84,9 @@ class ListeningService:
             .where(Play.user_id == user)
             .options(*_track_opts())
         )
-        stmt = apply_keyset(stmt, Play.started_at, Play.id, params, True)
+        stmt = keyset(stmt, Play.started_at, Play.id, params)
         rows = [(r[0], r[1]) for r in (await self.s.execute(stmt)).unique().all()]
-        return rows[: params.limit], next_cursor(rows, params, lambda r: (r[0].started_at, r[0].id))
+        return split_page(rows, params, lambda r: (r[0].started_at, r[0].id))
 
     async def now_playing(self, user: uuid.UUID) -> tuple[Play, Track] | None:
         row = (
@@ -132,8 +132,6 @@ class ListeningService:
         from tonearm.library.repository import readable
 
         stmt = stmt.where(readable(user))
-        stmt = apply_keyset(stmt, Love.created_at, Love.track_id, params, True)
+        stmt = keyset(stmt, Love.created_at, Love.track_id, params)
         rows = [(r[0], r[1]) for r in (await self.s.execute(stmt)).unique().all()]
-        return rows[: params.limit], next_cursor(
-            rows, params, lambda r: (r[0].created_at, r[0].track_id)
-        )
+        return split_page(rows, params, lambda r: (r[0].created_at, r[0].track_id))

@@ -19,7 +19,7 @@ from tonearm.kit.storage.serve import SAFE_HEADERS, serve_object
 from tonearm.library.errors import TrackNotFound
 from tonearm.streaming import errors
 from tonearm.streaming.live import live_transcode
-from tonearm.streaming.service import MIME, StreamingService, cache_key, store_in_cache
+from tonearm.streaming.service import MIME, StreamingService, store_in_cache
 
 router = APIRouter(prefix="/api/v1", tags=["streaming"])
 
@@ -203,7 +203,6 @@ async def audio(
         async for chunk in body:
             yield chunk
 
-    _ = cache_key
     return StreamingResponse(
         stream(),  # type: ignore[arg-type]
         media_type=MIME[format],

@@ -19,7 +19,12 @@ from tonearm.library.errors import TrackNotFound
 from tonearm.library.repository import LibraryRepository
 from tonearm.models.library import LibraryRoot, Track, TranscodeCacheEntry
 from tonearm.streaming import tokens
-from tonearm.streaming.errors import NotStreamable, SourceMissing, StreamFileNotFound
+from tonearm.streaming.errors import (
+    NotStreamable,
+    SourceMissing,
+    StreamFileNotFound,
+    StreamForbidden,
+)
 
 HLS_PATH = re.compile(
     r"^(master\.m3u8|[a-z0-9_]{1,16}/(index\.m3u8|seg_\d{1,6}\.(ts|m4s)|init\.mp4))$"
@@ -63,8 +68,6 @@ class StreamingService:
     async def viewer_from_token(self, token: str, track_id: uuid.UUID) -> uuid.UUID:
         grant = tokens.read(self.signer, token)
         if grant.track_id != track_id:
-            from tonearm.streaming.errors import StreamForbidden
-
             raise StreamForbidden()
         return grant.user_id
 
