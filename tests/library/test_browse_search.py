@@ -238,3 +238,67 @@ async def test_search_prefix_accents_case_and_ranking(
     assert [t["title"] for t in multi["tracks"]] == ["All You Need Is Love"]
     assert (await client.get("/api/v1/search?q=%22%2A", headers=h)).status_code == 200
     assert (await client.get("/api/v1/search?q=", headers=h)).status_code == 422
+
+
+async def test_search_tiers_counts_loves_and_what_each_viewer_sees(
+    client: httpx.AsyncClient, tmp_path: Path
+) -> None:
+    admin = bearer(await register(client))  # first user: admin
+    artist = await register(client)
+    r = await client.patch(
+        f"/api/v1/users/{artist['user']['id']}/role", headers=admin, json={"role": "artist"}
+    )
+    assert r.status_code == 200
+
+    def song(name: str, title: str, who: str) -> Path:
+        tags = {"title": title, "artists": [who], "album": "Heart Album", "album_artist": "Alpha"}
+        return make_audio(tmp_path / f"{name}.mp3", "mp3", seconds=1.0, tags=tags)
+
+    public = [
+        song("a", "All You Need Is Love", "Beta"),
+        song("b", "Lovely Day", "Alpha"),
+        song("c", "Love", "Alpha"),
+    ]
+    assert (await upload(client, bearer(artist), *public, visibility="public")).status_code == 201
+    fan = bearer(await register(client))  # keeps one private track on the same album
+    assert (await upload(client, fan, song("d", "Love Me Do", "Alpha"))).status_code == 201
+    listener = bearer(await register(client))
+
+    async def search(h: dict[str, str] | None, q: str, limit: int = 10) -> dict[str, Any]:
+        r = await client.get("/api/v1/search", params={"q": q, "limit": limit}, headers=h)
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    def titles(res: dict[str, Any]) -> list[str]:
+        return [t["title"] for t in res["tracks"]]
+
+    # Exact title, then title prefix in key order, then full-text hits; nobody else's
+    # private track, and no track twice.
+    everyone = ["Love", "Lovely Day", "All You Need Is Love"]
+    assert titles(await search(listener, "love")) == everyone
+    assert titles(await search(None, "love")) == everyone
+    assert titles(await search(fan, "love")) == ["Love", "Love Me Do", "Lovely Day", *everyone[2:]]
+    # A full prefix tier leaves no room for full-text hits; short queries use the prefix only.
+    assert titles(await search(listener, "love", limit=2)) == ["Love", "Lovely Day"]
+    assert titles(await search(listener, "lo")) == ["Love", "Lovely Day"]
+
+    # Counts cover only the tracks the viewer may list.
+    def album(res: dict[str, Any]) -> tuple[str, int]:
+        [a] = res["albums"]
+        return a["title"], a["track_count"]
+
+    assert album(await search(listener, "heart")) == ("Heart Album", 3)
+    assert album(await search(fan, "heart")) == ("Heart Album", 4)
+    alpha = [a for a in (await search(listener, "alpha"))["artists"]]
+    assert [(a["name"], a["track_count"], a["album_count"]) for a in alpha] == [("Alpha", 2, 1)]
+    alpha = [a for a in (await search(fan, "alpha"))["artists"]]
+    assert [(a["name"], a["track_count"], a["album_count"]) for a in alpha] == [("Alpha", 3, 1)]
+
+    # Loves are the viewer's own.
+    res = await search(listener, "love")
+    lovely = next(t["id"] for t in res["tracks"] if t["title"] == "Lovely Day")
+    assert (await client.put(f"/api/v1/tracks/{lovely}/love", headers=listener)).status_code == 204
+    loved = {t["title"]: t["loved"] for t in (await search(listener, "love"))["tracks"]}
+    assert loved == {"Love": False, "Lovely Day": True, "All You Need Is Love": False}
+    assert not any(t["loved"] for t in (await search(fan, "love"))["tracks"])
+    assert not any(t["loved"] for t in (await search(None, "love"))["tracks"])

@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, false, func, or_, select
+from sqlalchemy import BindParameter, ColumnElement, Select, exists, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -28,8 +28,9 @@ ALBUM_SORTS: dict[str, Any] = {
 }
 
 
-def listable(viewer: uuid.UUID | None) -> ColumnElement[bool]:
-    """Tracks that may appear in lists and search for this viewer."""
+def listable(viewer: uuid.UUID | BindParameter[Any] | None) -> ColumnElement[bool]:
+    """Tracks that may appear in lists and search for this viewer. A bound parameter that
+    turns out None matches no owner, so it means a guest too."""
     if viewer is None:
         return Track.visibility == Visibility.public
     return or_(Track.owner_id == viewer, Track.visibility == Visibility.public)
@@ -39,6 +40,44 @@ def readable(viewer: uuid.UUID | None) -> ColumnElement[bool]:
     """Tracks that may be opened by id (adds unlisted)."""
     shared = Track.visibility.in_([Visibility.public, Visibility.unlisted])
     return shared if viewer is None else or_(Track.owner_id == viewer, shared)
+
+
+def album_stats(
+    viewer: uuid.UUID | BindParameter[Any] | None, ids: Sequence[uuid.UUID] | Select[Any]
+) -> Any:
+    """Per album: how many tracks the viewer may list, and their total duration. `ids` is a
+    list or a query of album ids."""
+    return (
+        select(
+            Track.album_id.label("album_id"),
+            func.count(Track.id).label("track_count"),
+            func.coalesce(func.sum(Track.duration), 0.0).label("duration"),
+        )
+        .where(listable(viewer), Track.album_id.in_(_id_list(ids)))
+        .group_by(Track.album_id)
+        .subquery()
+    )
+
+
+def artist_stats(
+    viewer: uuid.UUID | BindParameter[Any] | None, ids: Sequence[uuid.UUID] | Select[Any]
+) -> Any:
+    """Per artist: credited tracks and albums the viewer may list."""
+    return (
+        select(
+            TrackArtist.artist_id.label("artist_id"),
+            func.count(func.distinct(Track.id)).label("track_count"),
+            func.count(func.distinct(Track.album_id)).label("album_count"),
+        )
+        .join(Track, Track.id == TrackArtist.track_id)
+        .where(listable(viewer), TrackArtist.artist_id.in_(_id_list(ids)))
+        .group_by(TrackArtist.artist_id)
+        .subquery()
+    )
+
+
+def _id_list(ids: Sequence[uuid.UUID] | Select[Any]) -> Any:
+    return ids if isinstance(ids, Select) else list(ids)
 
 
 class LibraryRepository:
@@ -126,18 +165,6 @@ class LibraryRepository:
         return set(rows.all())
 
     # --- albums --------------------------------------------------------------------------
-    def _album_stats(self, viewer: uuid.UUID | None, ids: Sequence[uuid.UUID]) -> Any:
-        return (
-            select(
-                Track.album_id.label("album_id"),
-                func.count(Track.id).label("track_count"),
-                func.coalesce(func.sum(Track.duration), 0.0).label("duration"),
-            )
-            .where(listable(viewer), Track.album_id.in_(list(ids)))
-            .group_by(Track.album_id)
-            .subquery()
-        )
-
     async def list_albums(
         self,
         viewer: uuid.UUID | None,
@@ -175,7 +202,7 @@ class LibraryRepository:
     ) -> dict[uuid.UUID, tuple[Album, int, float]]:
         if not ids:
             return {}
-        stats = self._album_stats(viewer, ids)
+        stats = album_stats(viewer, ids)
         rows = await self.s.execute(
             select(Album, stats.c.track_count, stats.c.duration)
             .join(stats, stats.c.album_id == Album.id)
@@ -189,7 +216,7 @@ class LibraryRepository:
     ) -> dict[uuid.UUID, tuple[Artist, int, int]]:
         if not ids:
             return {}
-        stats = self._artist_stats(viewer, ids)
+        stats = artist_stats(viewer, ids)
         rows = await self.s.execute(
             select(Artist, stats.c.track_count, stats.c.album_count)
             .join(stats, stats.c.artist_id == Artist.id)
@@ -198,19 +225,6 @@ class LibraryRepository:
         return {r[0].id: (r[0], int(r[1]), int(r[2])) for r in rows.all()}
 
     # --- artists -------------------------------------------------------------------------
-    def _artist_stats(self, viewer: uuid.UUID | None, ids: Sequence[uuid.UUID]) -> Any:
-        return (
-            select(
-                TrackArtist.artist_id.label("artist_id"),
-                func.count(func.distinct(Track.id)).label("track_count"),
-                func.count(func.distinct(Track.album_id)).label("album_count"),
-            )
-            .join(Track, Track.id == TrackArtist.track_id)
-            .where(listable(viewer), TrackArtist.artist_id.in_(list(ids)))
-            .group_by(TrackArtist.artist_id)
-            .subquery()
-        )
-
     async def list_artists(
         self, viewer: uuid.UUID | None, params: PageParams, *, descending: bool = False
     ) -> tuple[list[tuple[Artist, int, int]], str | None]:

@@ -57,8 +57,15 @@ class LibraryService:
         self.storage = storage
 
     # --- tracks --------------------------------------------------------------------------
-    async def tracks_out(self, tracks: list[Track], viewer: uuid.UUID | None) -> list[TrackOut]:
-        loved = await self.repo.loved_ids(viewer, [t.id for t in tracks])
+    async def tracks_out(
+        self,
+        tracks: list[Track],
+        viewer: uuid.UUID | None,
+        loved: set[uuid.UUID] | None = None,
+    ) -> list[TrackOut]:
+        """`loved` is looked up unless the caller already has it."""
+        if loved is None:
+            loved = await self.repo.loved_ids(viewer, [t.id for t in tracks])
         art = await artwork_map(self.storage, (views.art_key(t) for t in tracks))
         return [views.track_out(t, viewer, loved, art) for t in tracks]
 
@@ -185,18 +192,12 @@ class LibraryService:
     # --- search --------------------------------------------------------------------------
     async def search(self, viewer: uuid.UUID | None, q: str, limit: int) -> SearchResults:
         searcher = Searcher(self.s)
-        tracks = await searcher.tracks(viewer, q, limit)
+        tracks, loved = await searcher.tracks(viewer, q, limit)
         albums = await searcher.albums(viewer, q, limit)
         artists = await searcher.artists(viewer, q, limit)
-        album_stats = await self.repo.albums_with_stats([a.id for a in albums], viewer)
-        artist_stats = await self.repo.artists_with_stats([a.id for a in artists], viewer)
         return SearchResults(
             query=q,
-            tracks=await self.tracks_out(tracks, viewer),
-            albums=await self.albums_out(
-                [album_stats[a.id] for a in albums if a.id in album_stats]
-            ),
-            artists=[
-                views.artist_out(*artist_stats[a.id]) for a in artists if a.id in artist_stats
-            ],
+            tracks=await self.tracks_out(tracks, viewer, loved),
+            albums=await self.albums_out(albums),
+            artists=[views.artist_out(*a) for a in artists],
         )
