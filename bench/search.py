@@ -20,6 +20,7 @@ in seconds; they are cached under /tmp/tonearm-bench-search between runs.
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import random
 import sqlite3
@@ -200,6 +201,8 @@ async def service_latency(path: Path, qs: list[str], scratch: Path) -> list[floa
         svc = LibraryService(s, storage)
         for q in qs[:10]:
             await svc.search(viewer, q, 10)
+        gc.collect()
+        gc.freeze()  # as the server does once it has started (see app.lifespan)
         for q in qs:
             t = time.perf_counter()
             (await svc.search(viewer, q, 10)).model_dump_json()
@@ -275,6 +278,7 @@ async def pg_build(sqlite_path: Path, n: int) -> str | None:
             conn = await asyncpg.connect(dsn)
             try:
                 if await conn.fetchval("SELECT count(*) FROM tracks") == n:
+                    await asyncio.to_thread(upgrade, url_text)  # a newer schema, if any
                     return url_text
             finally:
                 await conn.close()

@@ -236,3 +236,10 @@ def test_garbage_file_does_not_raise(tmp_path: Path) -> None:
     path.write_bytes(b"ID3\x04\x00\x00\x7f\x7f\x7f\x7f" + b"\x00" * 100)
     tags = read_tags(path)
     assert tags.title == "What" and tags.artists == ["Who"]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_sample_depth_is_read_for_lossless_formats_only(fmt: str, tmp_path: Path) -> None:
+    path = make_audio(tmp_path / f"x{EXTENSIONS[fmt]}", fmt, seconds=0.5)
+    lossless = fmt in ("flac", "m4a_alac", "wav", "aiff")
+    assert read_tags(path).bits_per_sample == (16 if lossless else None)

@@ -144,6 +144,8 @@ async def test_first_scan_adds_everything_and_browse_shows_it(
         "m4a": ("aac", "mp4"),
         "ogg": ("vorbis", "ogg"),
     }
+    depth = {p.rsplit(".", 1)[1]: t.bits_per_sample for p, t in tracks.items()}
+    assert depth == {"mp3": None, "flac": 16, "m4a": None, "ogg": None}
 
     listed = (await client.get("/api/v1/library/tracks?mine=true&limit=50", headers=h)).json()
     assert sorted(t["title"] for t in listed["items"]) == [

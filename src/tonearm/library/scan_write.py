@@ -253,6 +253,7 @@ class BatchWriter:
             bitrate=tags.bitrate,
             sample_rate=tags.sample_rate,
             channels=tags.channels,
+            bits_per_sample=tags.bits_per_sample,
             content_hash=r.content_hash,
             size=r.size,
             path=r.rel,

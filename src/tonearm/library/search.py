@@ -48,6 +48,7 @@ from tonearm.models.library import Album, Artist, Love, Track, TrackArtist
 
 CANDIDATES = 200
 MIN_TEXT_QUERY = 3  # characters; shorter queries use the key tier only
+SHORT_TERM = 3  # prefixes up to this long are indexed whole (FTS5 prefix='1 2 3', PG 0004)
 
 # The bound parameters every search statement takes.
 VIEWER = bindparam("viewer", type_=Track.owner_id.type)  # None: a guest, public tracks only
@@ -62,7 +63,9 @@ def _fts5_query(terms: list[str]) -> str:
 
 
 def _tsquery(terms: list[str]) -> str:
-    return " & ".join(f"{t}:*" for t in terms)
+    # Words' first 1-3 letters are lexemes of their own (migration 0004), so a short term is
+    # one exact look-up; a longer one is a prefix match over the few words that share it.
+    return " & ".join(t if len(t) <= SHORT_TERM else f"{t}:*" for t in terms)
 
 
 def _text_candidates(dialect: str, table: str) -> Any:

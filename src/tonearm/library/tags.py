@@ -31,10 +31,12 @@ from pathlib import Path
 from typing import Any
 
 import mutagen
-from mutagen.flac import Picture
+from mutagen.aiff import AIFF
+from mutagen.flac import FLAC, Picture
 from mutagen.id3 import ID3
-from mutagen.mp4 import MP4Cover, MP4Tags
+from mutagen.mp4 import MP4, MP4Cover, MP4Tags
 from mutagen.oggopus import OggOpus
+from mutagen.wave import WAVE
 
 _MB = "http://musicbrainz.org"
 
@@ -67,7 +69,18 @@ class TrackTags:
     bitrate: int | None = None
     sample_rate: int | None = None
     channels: int | None = None
+    bits_per_sample: int | None = None  # lossless only
     from_path: list[str] = field(default_factory=list)  # fields guessed from the path
+
+
+def _lossless_bits(audio: Any, info: Any) -> int | None:
+    """Sample depth of FLAC, WAV, AIFF and ALAC; None for lossy codecs, whose decoders
+    report a nominal 16 that says nothing about the file."""
+    lossless = isinstance(audio, (FLAC, WAVE, AIFF)) or (
+        isinstance(audio, MP4) and getattr(info, "codec", "") == "alac"
+    )
+    bits = getattr(info, "bits_per_sample", 0) if lossless else 0
+    return int(bits) if bits else None
 
 
 # --- cleaning -----------------------------------------------------------------------------
@@ -430,6 +443,7 @@ def read_tags(path: str | os.PathLike[str]) -> TrackTags:
         result.channels = int(getattr(info, "channels", 0) or 0) or None
         if isinstance(audio, OggOpus):
             result.sample_rate = 48000  # Opus always decodes at 48 kHz
+        result.bits_per_sample = _lossless_bits(audio, info)
         if result.bitrate is None and result.duration:  # e.g. Vorbis without a nominal rate
             result.bitrate = int(os.path.getsize(path) * 8 / result.duration)
         tags = audio.tags
