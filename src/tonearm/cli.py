@@ -18,7 +18,7 @@ from rich.table import Table
 from tonearm.config import get_settings
 
 app = typer.Typer(help="Tonearm: self-hosted music platform.", no_args_is_help=True)
-db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema and upkeep.", no_args_is_help=True)
 user_app = typer.Typer(help="User accounts.", no_args_is_help=True)
 keys_app = typer.Typer(help="Encryption keys for stored secrets.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -109,6 +109,23 @@ def db_upgrade(revision: str = "head") -> None:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     upgrade(settings.effective_database_url, revision)
     console.print(f"[green]database at {revision}[/green]")
+
+
+@db_app.command("vacuum")
+def db_vacuum() -> None:
+    """Compact the database and rebuild the search index (safe while the server runs)."""
+    from tonearm.kit.db import Database
+    from tonearm.library.search import compact
+
+    async def run() -> None:
+        db = Database(get_settings().effective_database_url)
+        try:
+            await compact(db.engine)
+        finally:
+            await db.dispose()
+
+    asyncio.run(run())
+    console.print("[green]database compacted, search index rebuilt[/green]")
 
 
 async def _with_service(fn):  # type: ignore[no-untyped-def]

@@ -39,13 +39,14 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy import table as sa_table
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, contains_eager, defer, selectinload
 
 from tonearm.kit.text import fold, search_terms
 from tonearm.library.repository import album_stats, artist_stats, listable
 from tonearm.models.library import Album, Artist, Love, Track, TrackArtist
 
+SEARCH_TABLES = ("tracks", "albums", "artists")
 CANDIDATES = 200
 MIN_TEXT_QUERY = 3  # characters; shorter queries use the key tier only
 SHORT_TERM = 3  # prefixes up to this long are indexed whole (FTS5 prefix='1 2 3', PG 0004)
@@ -260,3 +261,29 @@ class Searcher:
         album counts."""
         rows = await self._run(_artists_stmt, viewer, q, limit)
         return [(a, int(n), int(m)) for a, n, m in rows]
+
+
+async def compact(engine: AsyncEngine) -> None:
+    """VACUUM the database, then bring the search index back in step with the rows.
+
+    On SQLite the FTS5 tables are external-content indexes keyed by the tables' implicit
+    rowids, which VACUUM is allowed to renumber (tables without an INTEGER PRIMARY KEY), so
+    they are rebuilt from the rows in one transaction; the rebuild also repairs an index that
+    went out of step any other way. PostgreSQL's GIN indexes follow the rows by themselves:
+    VACUUM (ANALYZE) there. Safe while the server runs; writers wait for the rebuild."""
+    async with engine.connect() as conn:
+        auto = await conn.execution_options(isolation_level="AUTOCOMMIT")
+        if auto.dialect.name != "sqlite":
+            await auto.exec_driver_sql("VACUUM (ANALYZE)")
+            return
+        await auto.exec_driver_sql("VACUUM")
+        await auto.exec_driver_sql("BEGIN IMMEDIATE")
+        try:
+            for table in SEARCH_TABLES:
+                fts = f"{table}_fts"  # our own table names, not input
+                await auto.exec_driver_sql(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")  # noqa: S608
+        except BaseException:
+            await auto.exec_driver_sql("ROLLBACK")
+            raise
+        await auto.exec_driver_sql("COMMIT")
+        await auto.exec_driver_sql("PRAGMA optimize")
