@@ -400,6 +400,15 @@ async def test_scan_job_through_the_endpoint(
     assert again.status_code == 202 and again.json()["root_id"] == r.json()["root_id"]
     job = await wait_job(client, admin, again.json()["job_id"], timeout=120)
     assert job["status"] == "succeeded" and job["result"]["read"] == 0
+    # A folder inside that root, or one around it, would index the same files twice.
+    for path in (allowed / "Band A", allowed.parent):
+        body = {"path": str(path)}
+        r = await client.post("/api/v1/admin/library/scans", headers=admin, json=body)
+        assert r.status_code == 409, (path, r.text)
+        assert r.json()["code"] == "root_overlaps"
+        assert r.json()["existing_root"] == str(allowed.resolve())
+    async with state.db.session() as s:
+        assert len((await s.scalars(select(LibraryRoot))).all()) == 1
 
 
 # --- the CLI ---------------------------------------------------------------------------------

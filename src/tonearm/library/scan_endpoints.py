@@ -15,6 +15,7 @@ from tonearm.kit.errors import responses
 from tonearm.library.errors import PublicNeedsArtist, RootNotAllowed
 from tonearm.library.scan_roots import (
     FolderNotFound,
+    RootOverlaps,
     RootOwnerConflict,
     allowed_path,
     ensure_root,
@@ -46,7 +47,12 @@ class ScanStarted(BaseModel):
     operation_id="admin-start-library-scan",
     status_code=status.HTTP_202_ACCEPTED,
     responses=responses(
-        RootNotAllowed, FolderNotFound, UserNotFound, RootOwnerConflict, PublicNeedsArtist
+        RootNotAllowed,
+        FolderNotFound,
+        UserNotFound,
+        RootOwnerConflict,
+        RootOverlaps,
+        PublicNeedsArtist,
     ),
 )
 async def start_scan(

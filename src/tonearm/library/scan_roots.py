@@ -29,6 +29,17 @@ class RootOwnerConflict(Conflict):
     code, title = "root_owner_conflict", "That folder is already scanned for another user"
 
 
+class RootOverlaps(Conflict):
+    code, title = "root_overlaps", "That folder overlaps a library root already scanned"
+
+    def __init__(self, existing: str) -> None:
+        super().__init__(
+            f"{existing} is already a library root; scan it (or the folders beside it) "
+            "instead, so no file is added twice",
+            extra={"existing_root": existing},
+        )
+
+
 def allowed_path(requested: str, roots: list[Path]) -> Path:
     """The resolved folder for `requested` if it lies inside a configured root, else
     RootNotAllowed (also for relative paths, `..` and links leading out)."""
@@ -82,13 +93,19 @@ async def ensure_root(
     *,
     default_owner: uuid.UUID | None = None,
 ) -> LibraryRoot:
-    """The root row for `path` (resolved), created when new.
+    """The root row for `path` (resolved), created when new. A new root may not lie inside
+    an existing one or contain one (RootOverlaps).
 
     A new root belongs to `owner_id` (else `default_owner`) with `visibility` (else private).
     An existing root keeps its owner (asking for another one is a conflict: its tracks belong
     to the first); a given visibility replaces the root's, for tracks added from now on."""
     key = str(path)
     root = await s.scalar(select(LibraryRoot).where(LibraryRoot.path == key))
+    if root is None:
+        # A root inside another (or around it) would index the same files twice.
+        for other in (await s.scalars(select(LibraryRoot.path))).all():
+            if path.is_relative_to(other) or Path(other).is_relative_to(path):
+                raise RootOverlaps(other)
     if root is not None:
         if owner_id is not None and owner_id != root.owner_id:
             raise RootOwnerConflict()
