@@ -14,9 +14,10 @@ Prints `name value unit` lines:
     scan.rescan_seconds          a rescan with nothing changed (goal < 2 s)
 
 Both sides run BENCH_RUNS times (default 3), interleaved, and the best run counts (the least
-disturbed by other load). Env: BENCH_FILES (default 10000), BENCH_WORKERS (default: CPU
-count), BENCH_THREADS=0 skips the thread-pool run, BENCH_PROFILE=1 prints a cProfile of the
-main process during the first scan (BENCH_SORT=tottime to sort by own time).
+disturbed by other load). Env: BENCH_FILES (default 10000), BENCH_WORKERS (default: as the
+scan_workers setting, one fewer than cores), BENCH_THREADS=0 skips the thread-pool run,
+BENCH_PROFILE=1 prints a cProfile of the main process during the first scan (BENCH_SORT=tottime
+to sort by own time).
 """
 
 from __future__ import annotations
@@ -36,8 +37,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "src"))
 
+from tonearm.config import default_scan_workers  # noqa: E402
+
 FILES = int(os.environ.get("BENCH_FILES", "10000"))
-WORKERS = int(os.environ.get("BENCH_WORKERS", str(os.cpu_count() or 2)))
+WORKERS = int(os.environ.get("BENCH_WORKERS", str(default_scan_workers())))
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 PER_ALBUM = 10
 ALBUMS_PER_ARTIST = 5

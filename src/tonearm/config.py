@@ -12,6 +12,10 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
+def default_scan_workers() -> int:
+    return max(1, (os.cpu_count() or 2) - 1)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TONEARM_", env_file=None, extra="ignore")
 
@@ -96,7 +100,9 @@ class Settings(BaseSettings):
     # --- library folder scan -----------------------------------------------------------------
     # Folders the admin API may scan (comma separated); nothing outside them is ever read.
     library_roots: Annotated[list[Path], NoDecode] = Field(default_factory=list)
-    scan_workers: int = Field(default_factory=lambda: os.cpu_count() or 2)  # tag readers
+    # Tag-reading processes. One core is left to the process that writes what they read:
+    # on 2 cores, 1 reader scans ~10% faster than 2 (the writer was starved).
+    scan_workers: int = Field(default_factory=default_scan_workers)
 
     # --- web ---------------------------------------------------------------------------------
     web_dist: Path | None = None  # default: <repo>/web/dist when it exists

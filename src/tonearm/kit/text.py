@@ -10,11 +10,15 @@ _ARTICLES = ("the ", "a ", "an ")
 
 
 def nfc(value: str) -> str:
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", value)).strip()
+    if not value.isascii():  # ASCII is already NFC (a scan calls this for every tag)
+        value = unicodedata.normalize("NFC", value)
+    return _SPACES.sub(" ", value).strip()
 
 
 def fold(value: str) -> str:
     """'  Björk — Jóga ' -> 'bjork — joga'. Used for dedupe keys and search text."""
+    if value.isascii():  # nothing to decompose or strip; casefold is lower() on ASCII
+        return _SPACES.sub(" ", value.lower()).strip()
     decomposed = unicodedata.normalize("NFKD", value)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return _SPACES.sub(" ", stripped.casefold()).strip()

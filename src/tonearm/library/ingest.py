@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from dataclasses import dataclass, fields
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,10 +36,16 @@ class Ingested:
     duplicate: bool
 
 
+@cache
+def _shared_fields() -> tuple[str, ...]:
+    return tuple(
+        sorted({f.name for f in fields(TrackMetadata)} & {f.name for f in fields(TrackTags)})
+    )
+
+
 def metadata_from_tags(tags: TrackTags, fallback_title: str) -> TrackMetadata:
     """The tag fields the catalog keeps (same names on both sides)."""
-    shared = {f.name for f in fields(TrackMetadata)} & {f.name for f in fields(TrackTags)}
-    values = {name: getattr(tags, name) for name in shared}
+    values = {name: getattr(tags, name) for name in _shared_fields()}
     values["title"] = tags.title or fallback_title
     values["artists"] = list(tags.artists)
     values["genres"] = list(tags.genres)

@@ -7,8 +7,9 @@ One run:
    `full` ignores the fingerprints (and re-reads every file).
 2. In the changed folders, a file whose path is known with the same size and mtime is left
    alone (only brought back from `missing`); every other file is read in a pool of
-   `scan_workers` processes, in chunks: mutagen's tags and stream info (no PyAV probe: that
-   belongs to the processing job) plus the quick content hash.
+   `scan_workers` processes (one fewer than cores: the writer needs one), in chunks:
+   mutagen's tags and stream info (no PyAV probe: that belongs to the processing job) plus
+   the quick content hash.
 3. Results are written in batches (`batch_size` files per transaction) while the pool keeps
    reading: the known path => updated (same id, plays and loves kept); a new path whose hash
    belongs to one of the owner's tracks under this root whose file is gone => moved (the
@@ -29,7 +30,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import os
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -40,6 +40,7 @@ from typing import Any, Literal
 import structlog
 from sqlalchemy import delete, insert, select, update
 
+from tonearm.config import default_scan_workers
 from tonearm.jobs.context import JobContext
 from tonearm.jobs.registry import job
 from tonearm.kit.db import Database, utcnow
@@ -195,7 +196,7 @@ class Scanner:
         return to_read, restore
 
     def _executor(self) -> Executor:
-        workers = self.opts.workers or os.cpu_count() or 2
+        workers = self.opts.workers or default_scan_workers()
         if self.opts.pool == "thread":
             return ThreadPoolExecutor(workers, thread_name_prefix="scan")
         import multiprocessing
@@ -211,7 +212,7 @@ class Scanner:
         chunks = [
             to_read[i : i + self.opts.chunk_size] for i in range(0, total, self.opts.chunk_size)
         ]
-        workers = self.opts.workers or os.cpu_count() or 2
+        workers = self.opts.workers or default_scan_workers()
         # Enough in flight that the pool keeps reading while a batch is written.
         window = max(workers * 3, 2 * self.opts.batch_size // self.opts.chunk_size + workers)
         queue: asyncio.Queue[list[FileResult] | None] = asyncio.Queue()

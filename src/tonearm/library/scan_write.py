@@ -10,10 +10,10 @@ primary key, credits replaced; metadata goes through the shared `apply_metadata`
 from __future__ import annotations
 
 import itertools
+import posixpath
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import Any, Literal, cast
 
 import structlog
@@ -119,6 +119,10 @@ def chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
         yield items[i : i + size]
 
 
+def _stem(rel: str) -> str:
+    return posixpath.splitext(posixpath.basename(rel))[0]
+
+
 class BatchWriter:
     """Writes batches for one scan of one root, and remembers what it learnt on the way."""
 
@@ -217,7 +221,7 @@ class BatchWriter:
                     self._duplicate(r, other[0] if other else None)
                 seen.add(r.content_hash)
             metas = {
-                r.rel: metadata_from_tags(r.tags, Path(r.rel).stem or "Untitled")
+                r.rel: metadata_from_tags(r.tags, _stem(r.rel) or "Untitled")
                 for r in itertools.chain(adds, (c[0] for c in changes))
                 if r.tags is not None
             }
@@ -258,7 +262,7 @@ class BatchWriter:
             size=r.size,
             path=r.rel,
             file_mtime=mtime_seconds(r.mtime_ns),
-            original_name=Path(r.rel).name[:1024],
+            original_name=posixpath.basename(r.rel)[:1024],
         )
         credits = [
             {"track_id": track_id, "artist_id": c.artist_id, "position": c.position, "role": c.role}
