@@ -2979,7 +2979,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description That folder is already scanned for another user (`root_owner_conflict`) */
+            /** @description That folder is already scanned for another user (`root_owner_conflict`); That folder overlaps a library root already scanned (`root_overlaps`) */
             409: {
                 headers: {
                     [name: string]: unknown;
