@@ -6,9 +6,9 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.audio_fixtures import make_audio
+from tests.audio_fixtures import make_audio, make_picture
 from tests.factories import bearer, register
-from tests.library.conftest import upload
+from tests.library.conftest import upload, wait_job
 
 
 @pytest.fixture(scope="module")
@@ -302,3 +302,41 @@ async def test_search_tiers_counts_loves_and_what_each_viewer_sees(
     assert loved == {"Love": False, "Lovely Day": True, "All You Need Is Love": False}
     assert not any(t["loved"] for t in (await search(fan, "love"))["tracks"])
     assert not any(t["loved"] for t in (await search(None, "love"))["tracks"])
+
+
+async def test_deleting_the_track_an_album_cover_came_from_keeps_a_cover(
+    client: httpx.AsyncClient, tmp_path: Path
+) -> None:
+    h = bearer(await register(client))
+    files = [
+        make_audio(
+            tmp_path / f"{n}.mp3",
+            "mp3",
+            seconds=1.0,
+            seed=n,
+            tags={
+                "title": f"Side {n}",
+                "artists": ["Cover Band"],
+                "album": "Covers",
+                "album_artist": "Cover Band",
+                "track_number": n,
+            },
+            picture=make_picture(size=(300, 300), color=(40 * n, 80, 120)),
+        )
+        for n in (1, 2)
+    ]
+    resp = await upload(client, h, *files)
+    assert resp.status_code == 201, resp.text
+    for item in resp.json()["items"]:
+        assert (await wait_job(client, h, item["job_id"], timeout=120))["status"] == "succeeded"
+    tracks = (await client.get("/api/v1/library/tracks", headers=h)).json()["items"]
+    album_id = tracks[0]["album"]["id"]
+    album = (await client.get(f"/api/v1/library/albums/{album_id}", headers=h)).json()
+    by_art = {t["artwork"]["large"]: t["id"] for t in tracks}
+    source = by_art[album["artwork"]["large"]]  # the track the album's cover came from
+    assert (await client.delete(f"/api/v1/library/tracks/{source}", headers=h)).status_code == 204
+    album = (await client.get(f"/api/v1/library/albums/{album_id}", headers=h)).json()
+    [kept] = [t for t in tracks if t["id"] != source]
+    assert album["has_artwork"] is True
+    assert album["artwork"]["large"] == kept["artwork"]["large"]
+    assert (await client.get(album["artwork"]["large"])).status_code == 200

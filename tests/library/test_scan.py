@@ -25,7 +25,7 @@ from tonearm.library.scan import Scanner, ScanOptions, ScanReport
 from tonearm.library.scan_catalog import BatchCatalog
 from tonearm.library.scan_roots import ensure_root
 from tonearm.models.jobs import Job
-from tonearm.models.library import LibraryRoot, Track, TrackStatus
+from tonearm.models.library import Album, LibraryRoot, Track, TrackStatus
 from tonearm.state import AppState
 
 
@@ -296,6 +296,70 @@ async def test_process_on_queues_the_processing_job_for_scanned_files(
         assert t.status is TrackStatus.ready and t.hls_key and t.artwork_key  # cover.jpg
     # Nothing changed: no new jobs.
     assert (await _scan(state, root_id, process=True)).jobs == 0
+
+
+async def _finish_jobs(
+    client: httpx.AsyncClient, h: dict[str, str], state: AppState, seen: set[uuid.UUID]
+) -> list[dict[str, Any]]:
+    """Wait for the processing jobs not in `seen` (and add them to it); their results."""
+    async with state.db.session() as s:
+        ids = (await s.scalars(select(Job.id).where(Job.kind == "library.process_track"))).all()
+    done = []
+    for job_id in [i for i in ids if i not in seen]:
+        seen.add(job_id)
+        job = await wait_job(client, h, str(job_id), timeout=120)
+        assert job["status"] == "succeeded", job
+        done.append(job["result"])
+    return done
+
+
+async def test_new_cover_and_retagged_file_keep_renditions_and_renew_artwork(
+    client: httpx.AsyncClient, state: AppState, tmp_path: Path, source_tree: Path
+) -> None:
+    h, owner = await _owner(client)
+    root = tmp_path / "album"
+    shutil.copytree(source_tree / "Band A" / "Album One", root)
+    root_id = await _root(state, root, owner)
+    jobs: set[uuid.UUID] = set()
+    assert (await _scan(state, root_id, process=True)).jobs == 2
+    assert all(not r["renditions_kept"] for r in await _finish_jobs(client, h, state, jobs))
+    before = await _tracks(state, root_id)
+    media = state.settings.data_dir / "media"
+    master = {p: (media / t.hls_key / "master.m3u8").stat().st_mtime_ns  # type: ignore[operator]
+              for p, t in before.items()}  # fmt: skip
+
+    # A new cover beside unchanged files: no tag is read, both tracks get it, HLS stays.
+    (root / "cover.jpg").write_bytes(make_picture(size=(320, 320), color=(20, 90, 200)))
+    report = await _scan(state, root_id, process=True)
+    assert (report.read, report.artwork_refreshed, report.jobs) == (0, 2, 2)
+    assert all(r["renditions_kept"] for r in await _finish_jobs(client, h, state, jobs))
+    after = await _tracks(state, root_id)
+    for path, t in after.items():
+        old = before[path]
+        assert t.hls_key == old.hls_key and t.audio_digest == old.audio_digest
+        assert t.artwork_key and t.artwork_key != old.artwork_key
+        assert (media / t.artwork_key / "600.jpg").is_file()
+        assert not (media / str(old.artwork_key) / "600.jpg").exists()  # the old cover is gone
+        assert (media / t.hls_key / "master.m3u8").stat().st_mtime_ns == master[path]
+    tracks = (await client.get("/api/v1/library/tracks?mine=true", headers=h)).json()["items"]
+    album_id = tracks[0]["album"]["id"]
+    album = (await client.get(f"/api/v1/library/albums/{album_id}", headers=h)).json()
+    assert album["artwork"]["large"] in {t["artwork"]["large"] for t in tracks}
+    async with state.db.session() as s:
+        album_key = await s.scalar(select(Album.artwork_key).where(Album.id == uuid.UUID(album_id)))
+    assert album_key in {t.artwork_key for t in after.values()}  # the album follows the cover
+    cover = await client.get(album["artwork"]["large"])
+    assert cover.status_code == 200 and cover.headers["content-type"] == "image/jpeg"
+
+    # Re-tagged: read and updated, processed again, and still the same renditions.
+    tag_file(root / "01 First.mp3", "mp3", _tags("First (Remastered)", "Band A", "Album One", 1))
+    report = await _scan(state, root_id, process=True)
+    assert (report.read, report.updated, report.jobs) == (1, 1, 1)
+    [result] = await _finish_jobs(client, h, state, jobs)
+    assert result["renditions_kept"] is True
+    retagged = (await _tracks(state, root_id))["01 First.mp3"]
+    assert retagged.title == "First (Remastered)" and retagged.status is TrackStatus.ready
+    assert retagged.hls_key == before["01 First.mp3"].hls_key
 
 
 async def test_batch_catalog_builds_what_catalog_builds(state: AppState) -> None:

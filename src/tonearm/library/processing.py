@@ -16,22 +16,34 @@ WAVEFORM_BUCKETS = 1000
 
 @dataclass(frozen=True)
 class Rendered:
-    hls_dir: Path
-    waveform: Path
+    digest: str  # of the audio packets (kit.audio.audio_digest)
+    hls_dir: Path | None  # None: the audio is what the existing renditions were made from
+    waveform: Path | None
     artwork: dict[int, Path]  # size -> JPEG file
 
 
-def render(src: str, out: str, folder_art_dir: str | None = None) -> Rendered:
-    from tonearm.kit.audio import package_hls, waveform_peaks  # PyAV loads on first use
+def render(
+    src: str, out: str, folder_art_dir: str | None = None, rendered_from: str | None = None
+) -> Rendered:
+    """HLS, waveform and artwork for `src`. When its audio digest equals `rendered_from` (the
+    digest the track's current renditions were made from: a re-tagged file, a new cover),
+    only the artwork is made again."""
+    from tonearm.kit.audio import audio_digest, package_hls, waveform_peaks  # PyAV: lazily
 
     out_dir = Path(out)
-    hls_dir = out_dir / "hls"
-    package_hls(src, hls_dir)
-    peaks = waveform_peaks(src, WAVEFORM_BUCKETS)
-    wf = out_dir / "waveform.json"
-    wf.write_text(
-        json.dumps({"buckets": len(peaks), "peaks": [[round(a, 4), round(b, 4)] for a, b in peaks]})
-    )
+    digest = audio_digest(src)
+    hls_dir: Path | None = None
+    wf: Path | None = None
+    if digest != rendered_from:
+        hls_dir = out_dir / "hls"
+        package_hls(src, hls_dir)
+        peaks = waveform_peaks(src, WAVEFORM_BUCKETS)
+        wf = out_dir / "waveform.json"
+        wf.write_text(
+            json.dumps(
+                {"buckets": len(peaks), "peaks": [[round(a, 4), round(b, 4)] for a, b in peaks]}
+            )
+        )
     artwork: dict[int, Path] = {}
     picture: bytes | None = None
     pictures = read_tags(src).pictures
@@ -49,7 +61,7 @@ def render(src: str, out: str, folder_art_dir: str | None = None) -> Rendered:
                 artwork[size] = path
         except InvalidArtwork:
             artwork = {}
-    return Rendered(hls_dir=hls_dir, waveform=wf, artwork=artwork)
+    return Rendered(digest=digest, hls_dir=hls_dir, waveform=wf, artwork=artwork)
 
 
 def walk_files(root: Path) -> list[Path]:

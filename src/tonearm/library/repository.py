@@ -76,6 +76,11 @@ def artist_stats(
     )
 
 
+def track_art_prefix(track_id: uuid.UUID) -> str:
+    """Where every artwork version of a track lives (a deleted track takes all of it)."""
+    return f"artwork/tracks/{track_id}/"
+
+
 def _id_list(ids: Sequence[uuid.UUID] | Select[Any]) -> Any:
     return ids if isinstance(ids, Select) else list(ids)
 
@@ -251,6 +256,33 @@ class LibraryRepository:
         self, artist_id: uuid.UUID, viewer: uuid.UUID | None
     ) -> tuple[Artist, int, int] | None:
         return (await self.artists_with_stats([artist_id], viewer)).get(artist_id)
+
+    async def album_art_moved(
+        self,
+        album_id: uuid.UUID,
+        old_key: str | None,
+        new_key: str | None,
+        track_id: uuid.UUID | None,
+    ) -> None:
+        """A track's artwork went from `old_key` to `new_key` (None: it has none now, or the
+        track is going away). An album without a cover, or showing the old one, shows the
+        new one; one left without falls back to another of its tracks' covers."""
+        album = await self.s.get(Album, album_id)
+        if album is None:
+            return
+        if new_key and album.artwork_key in (None, old_key):
+            album.artwork_key = new_key
+        elif old_key and album.artwork_key == old_key:
+            album.artwork_key = await self.s.scalar(
+                select(Track.artwork_key)
+                .where(
+                    Track.album_id == album_id,
+                    Track.id != track_id,
+                    Track.artwork_key.is_not(None),
+                )
+                .order_by(Track.disc_number, Track.track_number)
+                .limit(1)
+            )
 
     async def albums_by_ids(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Album]:
         if not ids:

@@ -16,6 +16,9 @@ One run:
    path changes, nothing else is lost); the hash of a track whose file still exists (or of
    an upload) => a duplicate, skipped (tracks are unique per owner and content); else added.
    Files mutagen cannot parse are skipped.
+   In a changed folder whose images changed (`scan_folders.covers`) the unchanged tracks
+   are processed again for their artwork; processing keeps HLS and waveform when the audio
+   packets are what they were made from, as it does for a re-tagged file.
 4. Tracks whose files are gone and were not found elsewhere => status `missing` (never
    deleted: plays, loves and playlists keep them). Fingerprints are stored for every changed
    folder whose files could all be read, so a failure is retried by the next scan.
@@ -103,12 +106,15 @@ class Scanner:
             self.writer = BatchWriter(
                 self.db, self.root_id, root.owner_id, root.visibility, self.opts, self.report
             )
-            folder_rows = await s.execute(
-                select(ScanFolder.path, ScanFolder.fingerprint).where(
-                    ScanFolder.root_id == self.root_id
+            folder_rows = (
+                await s.execute(
+                    select(ScanFolder.path, ScanFolder.fingerprint, ScanFolder.covers).where(
+                        ScanFolder.root_id == self.root_id
+                    )
                 )
-            )
-            known = {path: fp for path, fp in folder_rows}
+            ).all()
+            known = {path: fp for path, fp, _ in folder_rows}
+            covers = {path: c for path, _, c in folder_rows if c is not None}
         base = Path(root.path)
         self.report.root = str(base)
         if not base.is_dir():
@@ -124,13 +130,17 @@ class Scanner:
         walked = {f.rel for f in folders}
         changed = [f for f in folders if self.opts.full or known.get(f.rel) != f.fingerprint]
         changed_rels = {f.rel for f in changed}
+        new_covers = {f.rel for f in changed if f.rel in covers and covers[f.rel] != f.covers}
         vanished = [p for p in known if p not in walked]
         self.report.unchanged_folders = len(folders) - len(changed)
         if changed or vanished:
-            to_read, restore = await self._plan(folders, changed, walked - changed_rels, stats)
+            to_read, restore, recover = await self._plan(
+                folders, changed, walked - changed_rels, stats, new_covers
+            )
             if restore:
                 await self.writer.restore(restore)
             await self._read_and_write(base, to_read)
+            await self._recover_artwork(recover)
         await self._finish(changed, vanished)
         self.report.elapsed = round(time.perf_counter() - started, 3)
         log.info("scan_finished", **self.report.as_dict())
@@ -152,8 +162,10 @@ class Scanner:
         changed: list[Folder],
         unchanged: set[str],
         stats: WalkStats,
-    ) -> tuple[list[str], list[Known]]:
-        """Which files to read, and which known tracks are back. Fills by_path and gone."""
+        new_covers: set[str],
+    ) -> tuple[list[str], list[Known], list[Known]]:
+        """Which files to read, which known tracks are back, and which unchanged tracks sit
+        beside a cover that changed. Fills by_path and gone."""
         async with self.db.session() as s:
             rows = await s.execute(
                 select(
@@ -180,6 +192,7 @@ class Scanner:
             self.writer.gone[t.id] = t
         to_read: list[str] = []
         restore: list[Known] = []
+        recover: list[Known] = []
         for folder in changed:
             for name, size, mtime_ns in folder.audio:
                 rel = file_rel(folder.rel, name)
@@ -193,7 +206,19 @@ class Scanner:
                     to_read.append(rel)
                 elif found.status is TrackStatus.missing:
                     restore.append(found)
-        return to_read, restore
+                elif folder.rel in new_covers:
+                    recover.append(found)
+        return to_read, restore, recover
+
+    async def _recover_artwork(self, tracks: list[Known]) -> None:
+        """Tracks whose files did not change but whose folder cover did: processing them
+        again makes the artwork anew (their HLS and waveform are kept: same audio)."""
+        if not tracks or not self.opts.process:
+            return
+        async with self.db.session() as s:
+            for t in tracks:
+                await self.writer.enqueue(s, t.id)
+        self.report.artwork_refreshed += len(tracks)
 
     def _executor(self) -> Executor:
         workers = self.opts.workers or default_scan_workers()
@@ -299,6 +324,7 @@ class Scanner:
                             "root_id": self.root_id,
                             "path": f.rel,
                             "fingerprint": f.fingerprint,
+                            "covers": f.covers,
                             "scanned_at": now,
                         }
                         for f in done

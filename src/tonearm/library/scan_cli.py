@@ -127,6 +127,7 @@ def _print_report(console: Console, r: ScanReport) -> None:
         ("errors", r.errors),
         ("links not followed", r.links_skipped),
         ("processing jobs queued", r.jobs),
+        ("new folder covers (tracks)", r.artwork_refreshed),
     ):
         table.add_row(label, str(value))
     table.add_row("elapsed", f"{r.elapsed:.2f} s")

@@ -44,6 +44,7 @@ class Folder:
     rel: str  # posix path relative to the root; "." for the root itself
     audio: list[tuple[str, int, int]] = field(default_factory=list)  # (name, size, mtime_ns)
     fingerprint: str = ""
+    covers: str = ""  # the images' fingerprint alone ("" without images)
 
 
 @dataclass(slots=True)
@@ -71,6 +72,7 @@ def walk(root: Path, stats: WalkStats) -> Iterator[Folder]:
         path, rel = stack.pop()
         entries: list[tuple[str, int, int]] = []  # audio and images, for the fingerprint
         audio: list[tuple[str, int, int]] = []
+        images: list[tuple[str, int, int]] = []
         subdirs: list[tuple[str, str]] = []
         try:
             with os.scandir(path) as it:
@@ -96,8 +98,7 @@ def walk(root: Path, stats: WalkStats) -> Iterator[Folder]:
                         continue
                     item = (name, st.st_size, st.st_mtime_ns)
                     entries.append(item)
-                    if is_audio:
-                        audio.append(item)
+                    (audio if is_audio else images).append(item)
         except OSError:
             stats.unreadable.append(rel)
             continue
@@ -106,7 +107,7 @@ def walk(root: Path, stats: WalkStats) -> Iterator[Folder]:
         if not entries:
             continue
         stats.files += len(audio)
-        yield Folder(rel, audio, fingerprint(entries))
+        yield Folder(rel, audio, fingerprint(entries), fingerprint(images) if images else "")
 
 
 def fingerprint(entries: list[tuple[str, int, int]]) -> str:

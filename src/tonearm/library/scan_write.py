@@ -86,6 +86,7 @@ class ScanReport:
     errors: int = 0  # could not be read at all
     links_skipped: int = 0
     jobs: int = 0  # processing jobs enqueued
+    artwork_refreshed: int = 0  # unchanged tracks processed again for a new folder cover
     elapsed: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
@@ -166,10 +167,10 @@ class BatchWriter:
             await s.execute(update(Track), rows)
             for t in tracks:
                 if t.hls_key is None and self.opts.process:
-                    await self._enqueue(s, t.id)
+                    await self.enqueue(s, t.id)
         self.report.restored += len(tracks)
 
-    async def _enqueue(self, s: AsyncSession, track_id: uuid.UUID) -> None:
+    async def enqueue(self, s: AsyncSession, track_id: uuid.UUID) -> None:
         await enqueue(s, "library.process_track", owner_id=self.owner_id, track_id=track_id)
         self.report.jobs += 1
 
@@ -305,7 +306,7 @@ class BatchWriter:
                 row["id"], row["path"], row["size"], row["file_mtime"], status, None
             )
             if self.opts.process:
-                await self._enqueue(s, row["id"])
+                await self.enqueue(s, row["id"])
 
     async def _update(
         self,
@@ -346,6 +347,6 @@ class BatchWriter:
         if credits:
             await s.execute(insert(TrackArtist), credits)
         for track_id in to_process:
-            await self._enqueue(s, track_id)
+            await self.enqueue(s, track_id)
 
     # --- the end -----------------------------------------------------------------------------

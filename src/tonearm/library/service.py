@@ -15,7 +15,7 @@ from tonearm.kit.storage import Storage
 from tonearm.library import errors, views
 from tonearm.library.catalog import Catalog
 from tonearm.library.metadata import apply_metadata, metadata_of
-from tonearm.library.repository import LibraryRepository
+from tonearm.library.repository import LibraryRepository, track_art_prefix
 from tonearm.library.schemas import (
     AlbumDetail,
     AlbumOut,
@@ -133,8 +133,11 @@ class LibraryService:
     async def delete_track(self, owner: uuid.UUID, track_id: uuid.UUID) -> None:
         track = await self._owned(owner, track_id)
         keys = [k for k in (track.storage_key,) if k]
-        prefixes = [p for p in (track.hls_key, track.waveform_key, track.artwork_key) if p]
-        prefixes.append(f"transcodes/{track.id}/")
+        prefixes = [p for p in (track.hls_key, track.waveform_key) if p]
+        prefixes += [track_art_prefix(track.id), f"transcodes/{track.id}/"]
+        if track.album_id and track.artwork_key:
+            # Its album may show this track's cover: point it at another one first.
+            await self.repo.album_art_moved(track.album_id, track.artwork_key, None, track.id)
         await self.s.delete(track)
         storage = self.storage
 

@@ -1,24 +1,25 @@
-"""Library jobs: process a track after ingest (HLS ladder, waveform, artwork)."""
+"""Library jobs: process a track after ingest or a change (HLS ladder, waveform, artwork)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import shutil
 import tempfile
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from sqlalchemy import select
-
 from tonearm.jobs.context import JobContext
 from tonearm.jobs.errors import PermanentJobError
 from tonearm.jobs.registry import job
 from tonearm.kit.db import utcnow
 from tonearm.kit.storage import Storage, local_copy
+from tonearm.library.artwork import SIZES
 from tonearm.library.processing import Rendered, render, walk_files
-from tonearm.models.library import Album, LibraryRoot, Track, TrackStatus
+from tonearm.library.repository import LibraryRepository, track_art_prefix
+from tonearm.models.library import LibraryRoot, Track, TrackStatus
 
 CONTENT_TYPES = {
     ".m3u8": "application/vnd.apple.mpegurl",
@@ -59,8 +60,18 @@ async def _upload_tree(storage: Storage, folder: Path, prefix: str) -> None:
         )
 
 
+async def _delete_art(storage: Storage, prefix: str) -> None:
+    # File by file: an unversioned prefix from before is a prefix of the versioned ones.
+    for size in SIZES:
+        await storage.delete(f"{prefix}{size}.jpg")
+
+
 @job("library.process_track", retries=3, cpu=True)
 async def process_track(ctx: JobContext, track_id: uuid.UUID) -> dict[str, object]:
+    """HLS ladder, waveform and artwork for a track. When the audio is what the current
+    renditions were made from (a re-tagged file, a new folder cover) only the artwork is
+    made again. Artwork goes under a prefix named by its content, so a changed cover gets
+    new URLs (browsers cache a cover URL for a day) and its album follows it."""
     state = ctx.env.state
     storage: Storage = state.storage
     async with ctx.session() as s:
@@ -71,6 +82,7 @@ async def process_track(ctx: JobContext, track_id: uuid.UUID) -> dict[str, objec
         s.expunge(track)
         if root is not None:
             s.expunge(root)
+    rendered_from = track.audio_digest if track.hls_key and track.waveform_key else None
     await ctx.progress(0.05, "reading audio")
     scratch = Path(tempfile.mkdtemp(prefix="tonearm-process-"))
     try:
@@ -78,7 +90,11 @@ async def process_track(ctx: JobContext, track_id: uuid.UUID) -> dict[str, objec
             async with track_source(storage, track, root) as (src, art_dir):
                 await ctx.progress(0.1, "packaging HLS and waveform")
                 rendered: Rendered = await ctx.run_cpu(
-                    render, str(src), str(scratch), str(art_dir) if art_dir else None
+                    render,
+                    str(src),
+                    str(scratch),
+                    str(art_dir) if art_dir else None,
+                    rendered_from,
                 )
         except PermanentJobError as exc:
             async with ctx.session() as s:
@@ -90,20 +106,25 @@ async def process_track(ctx: JobContext, track_id: uuid.UUID) -> dict[str, objec
                     row.error = str(exc)
             raise
         await ctx.progress(0.8, "storing renditions")
-        hls_prefix = f"hls/{track_id}/"
-        await storage.delete_prefix(hls_prefix)  # idempotent re-runs start clean
-        await _upload_tree(storage, rendered.hls_dir, hls_prefix)
-        waveform_key = f"waveforms/{track_id}.json"
-        await storage.put(
-            waveform_key, rendered.waveform.read_bytes(), content_type="application/json"
-        )
+        hls_prefix, waveform_key = track.hls_key, track.waveform_key
+        if rendered.hls_dir is not None and rendered.waveform is not None:
+            hls_prefix = f"hls/{track_id}/"
+            await storage.delete_prefix(hls_prefix)  # idempotent re-runs start clean
+            await _upload_tree(storage, rendered.hls_dir, hls_prefix)
+            waveform_key = f"waveforms/{track_id}.json"
+            await storage.put(
+                waveform_key, rendered.waveform.read_bytes(), content_type="application/json"
+            )
         art_prefix = None
         if rendered.artwork:
-            art_prefix = f"artwork/tracks/{track_id}/"
-            for size, path in rendered.artwork.items():
-                await storage.put(
-                    f"{art_prefix}{size}.jpg", path.read_bytes(), content_type="image/jpeg"
-                )
+            largest = rendered.artwork[max(rendered.artwork)].read_bytes()
+            version = hashlib.sha256(largest).hexdigest()[:16]
+            art_prefix = f"{track_art_prefix(track_id)}{version}/"
+            if art_prefix != track.artwork_key:
+                for size, path in rendered.artwork.items():
+                    await storage.put(
+                        f"{art_prefix}{size}.jpg", path.read_bytes(), content_type="image/jpeg"
+                    )
     finally:
         await asyncio.to_thread(shutil.rmtree, scratch, True)
 
@@ -112,18 +133,23 @@ async def process_track(ctx: JobContext, track_id: uuid.UUID) -> dict[str, objec
         if row is None:  # deleted meanwhile: leave nothing behind
             await storage.delete_prefix(f"hls/{track_id}/")
             await storage.delete(f"waveforms/{track_id}.json")
-            if art_prefix:
-                await storage.delete_prefix(art_prefix)
+            await storage.delete_prefix(track_art_prefix(track_id))
             return {"skipped": "track deleted"}
+        old_art = row.artwork_key
         row.hls_key = hls_prefix
         row.waveform_key = waveform_key
+        row.audio_digest = rendered.digest
         row.artwork_key = art_prefix
         row.status = TrackStatus.ready
         row.error = None
         row.updated_at = utcnow()
-        if art_prefix and row.album_id:
-            album = await s.scalar(select(Album).where(Album.id == row.album_id))
-            if album is not None and album.artwork_key is None:
-                album.artwork_key = art_prefix
+        if row.album_id:
+            await LibraryRepository(s).album_art_moved(row.album_id, old_art, art_prefix, row.id)
+    if old_art and old_art != art_prefix:
+        await _delete_art(storage, old_art)  # only once no row points at it
     await ctx.progress(1.0, "ready")
-    return {"hls": hls_prefix, "artwork": bool(art_prefix)}
+    return {
+        "hls": hls_prefix,
+        "renditions_kept": rendered.hls_dir is None,
+        "artwork": bool(art_prefix),
+    }

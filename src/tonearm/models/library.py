@@ -97,6 +97,7 @@ class ScanFolder(Base):
     )
     path: Mapped[str] = mapped_column(String(2048), primary_key=True)
     fingerprint: Mapped[str] = mapped_column(String(64))
+    covers: Mapped[str | None] = mapped_column(String(64))  # the images' fingerprint alone
     scanned_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -156,6 +157,8 @@ class Track(IdMixin, TimestampMixin, Base):
 
     # Derivatives.
     hls_key: Mapped[str | None] = mapped_column(String(512))  # storage prefix when packaged
+    # sha256 of the audio packets HLS and the waveform were made from (kit.audio.audio_digest)
+    audio_digest: Mapped[str | None] = mapped_column(String(64))
     waveform_key: Mapped[str | None] = mapped_column(String(512))
     error: Mapped[str | None] = mapped_column(Text)
     # Folded (lower-case, accents removed) title, artists and album: what search matches.

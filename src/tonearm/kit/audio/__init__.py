@@ -6,6 +6,7 @@ Everything here is synchronous and CPU-bound: call it through kit.procpool from 
 from tonearm.kit.audio.errors import CorruptAudio, NotAudio
 from tonearm.kit.audio.hls import DEFAULT_LADDER, HlsRendition, HlsResult, package_hls
 from tonearm.kit.audio.probe import FORMATS, SUPPORTED, AudioInfo, probe
+from tonearm.kit.audio.source import audio_digest
 from tonearm.kit.audio.transcode import OUTPUT_FORMATS, OutputFormat, transcode, transcode_iter
 from tonearm.kit.audio.waveform import waveform_peaks
 
@@ -20,6 +21,7 @@ __all__ = [
     "HlsResult",
     "NotAudio",
     "OutputFormat",
+    "audio_digest",
     "package_hls",
     "probe",
     "transcode",

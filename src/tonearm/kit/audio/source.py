@@ -7,6 +7,7 @@ FFmpeg errors while decoding become `CorruptAudio`.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -118,3 +119,23 @@ def decoded_frames(
         out.time_base = time_base
         emitted += out.samples
         yield out
+
+
+def audio_digest(path: str | os.PathLike[str]) -> str:
+    """sha256 over the first audio stream's compressed packets (and its codec, rate and
+    channels), without decoding. Tags live outside the packets (ID3 frames, FLAC metadata
+    blocks, Vorbis comment headers, MP4 `udta`), so re-tagging a file or changing its cover
+    leaves the digest alone: what was rendered from its audio can be kept."""
+    container = open_input(path)
+    try:
+        stream = container.streams.audio[0]
+        ctx = stream.codec_context
+        h = hashlib.sha256(f"{ctx.name}\x00{ctx.sample_rate}\x00{ctx.channels}\x00".encode())
+        for packet in container.demux(stream):
+            if packet.size:
+                h.update(memoryview(packet))
+        return h.hexdigest()
+    except (av.FFmpegError, OSError, ValueError) as exc:
+        raise CorruptAudio(f"The audio cannot be read ({type(exc).__name__}).") from None
+    finally:
+        container.close()
