@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import uuid
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -252,3 +253,42 @@ async def test_each_progressive_format_decodes(
     r = await client.get(f"/api/v1/tracks/{track['id']}/audio?format={fmt}", headers=h)
     assert r.status_code == 200
     assert abs(_decoded_seconds(r.content) - track["duration"]) < 0.3
+
+
+async def test_a_track_without_hls_plays_progressively_until_packaged(
+    client: httpx.AsyncClient, tagged_mp3: Path, state: Any
+) -> None:
+    """Before its HLS job has run (or for a scan without processing) a track still plays:
+    the grant has no HLS URL and the token serves the original, ranges and all. A missing or
+    failed track does not play."""
+    from sqlalchemy import update
+
+    from tonearm.models.library import Track, TrackStatus
+
+    h, track = await _ready_track(client, tagged_mp3)
+    tid = track["id"]
+    async with state.db.session() as s:
+        await s.execute(
+            update(Track)
+            .where(Track.id == uuid.UUID(tid))
+            .values(hls_key=None, waveform_key=None, status=TrackStatus.processing)
+        )
+    listed = (await client.get(f"/api/v1/library/tracks/{tid}", headers=h)).json()
+    assert (listed["streamable"], listed["hls"], listed["status"]) == (True, False, "processing")
+    grant = (await client.post(f"/api/v1/tracks/{tid}/stream", headers=h)).json()
+    assert grant["hls_url"] is None
+    audio = await client.get(
+        f"{grant['audio_url']}&format=original", headers={"Range": "bytes=0-9"}
+    )
+    assert audio.status_code == 206 and audio.content == tagged_mp3.read_bytes()[:10]
+    assert (await client.get(f"/api/v1/stream/{grant['token']}/master.m3u8")).status_code == 404
+    waveform = await client.get(f"/api/v1/tracks/{tid}/waveform", headers=h)
+    assert waveform.status_code == 409 and waveform.json()["code"] == "waveform_not_ready"
+
+    for status in (TrackStatus.failed, TrackStatus.missing):
+        async with state.db.session() as s:
+            await s.execute(update(Track).where(Track.id == uuid.UUID(tid)).values(status=status))
+        refused = await client.post(f"/api/v1/tracks/{tid}/stream", headers=h)
+        assert refused.status_code == 409 and refused.json()["code"] == "not_streamable"
+        shown = (await client.get(f"/api/v1/library/tracks/{tid}", headers=h)).json()
+        assert shown["streamable"] is False

@@ -68,7 +68,11 @@ class TrackOut(BaseModel):
     play_count: int
     has_artwork: bool
     artwork: Artwork | None = None
-    streamable: bool = Field(description="HLS renditions are ready")
+    streamable: bool = Field(
+        description="It can be played now: by HLS when `hls`, else progressively (the "
+        "original file, or a transcode when the client cannot play the original)"
+    )
+    hls: bool = Field(description="HLS renditions (and waveform peaks) are ready")
     created_at: datetime
 
 

@@ -100,7 +100,8 @@ def _track_fields(
         "loved": bool(loved and t.id in loved),
         "play_count": t.play_count,
         "has_artwork": bool(t.artwork_key or (t.album and t.album.artwork_key)),
-        "streamable": t.hls_key is not None,
+        "streamable": t.status.playable,
+        "hls": t.hls_key is not None,
         "created_at": t.created_at,
     }
 

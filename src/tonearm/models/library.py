@@ -44,6 +44,11 @@ class TrackStatus(enum.StrEnum):
     failed = "failed"
     missing = "missing"  # a scanned file that is no longer on disk
 
+    @property
+    def playable(self) -> bool:
+        """The file can be streamed: progressively while HLS is being made, then by HLS."""
+        return self in (TrackStatus.ready, TrackStatus.processing)
+
 
 class Artist(IdMixin, TimestampMixin, Base):
     __tablename__ = "artists"

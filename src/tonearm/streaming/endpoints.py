@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response, StreamingResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from tonearm.accounts.deps import CurrentUser, OptionalUser
 from tonearm.kit.deps import DbSession, State
@@ -28,7 +28,10 @@ PLAYLIST_TYPE = "application/vnd.apple.mpegurl"
 
 
 class StreamGrantOut(BaseModel):
-    hls_url: str
+    hls_url: str | None = Field(
+        description="The HLS master playlist; null until the renditions are made (play "
+        "`audio_url` meanwhile)"
+    )
     token: str
     audio_url: str  # progressive: add `&format=` (aac, mp3, opus, flac, original)
     expires_at: datetime
@@ -71,9 +74,9 @@ Streaming = Annotated[StreamingService, Depends(streaming_service)]
 async def grant_stream(
     track_id: uuid.UUID, principal: CurrentUser, svc: Streaming
 ) -> StreamGrantOut:
-    token, expires = await svc.grant(principal.id, track_id, STREAM_TTL)
+    token, expires, hls = await svc.grant(principal.id, track_id, STREAM_TTL)
     return StreamGrantOut(
-        hls_url=f"/api/v1/stream/{token}/master.m3u8",
+        hls_url=f"/api/v1/stream/{token}/master.m3u8" if hls else None,
         token=token,
         audio_url=f"/api/v1/tracks/{track_id}/audio?token={token}",
         expires_at=expires,
@@ -215,7 +218,7 @@ async def audio(
     operation_id="streaming-waveform",
     response_class=Response,
     responses={
-        **responses(TrackNotFound, errors.NotStreamable),
+        **responses(TrackNotFound, errors.WaveformNotReady),
         200: {"model": WaveformOut, "description": "Min/max peaks per bucket"},
     },
 )
@@ -224,7 +227,7 @@ async def waveform(
 ) -> Response:
     track = await svc.track(principal.id if principal else None, track_id)
     if track.waveform_key is None:
-        raise errors.NotStreamable()
+        raise errors.WaveformNotReady()
     return await serve_object(
         request, state.storage, track.waveform_key, content_type="application/json"
     )

@@ -15,8 +15,12 @@ class StreamForbidden(Forbidden):
     code, title = "stream_forbidden", "This token does not open that track"
 
 
+class WaveformNotReady(TonearmError):
+    status, code, title = 409, "waveform_not_ready", "The waveform is still being made"
+
+
 class NotStreamable(TonearmError):
-    status, code, title = 409, "not_streamable", "The track is still being processed"
+    status, code, title = 409, "not_streamable", "The track cannot be played (missing or broken)"
 
 
 class StreamFileNotFound(NotFound):

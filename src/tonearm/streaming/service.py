@@ -47,13 +47,16 @@ class StreamingService:
 
     async def grant(
         self, viewer: uuid.UUID, track_id: uuid.UUID, ttl: timedelta
-    ) -> tuple[str, datetime]:
+    ) -> tuple[str, datetime, bool]:
+        """A stream token for the track, its expiry, and whether HLS is there (else the
+        token serves the progressive audio only)."""
         track = await self.repo.track_for(track_id, viewer, full=False)
         if track is None:
             raise TrackNotFound()
-        if track.hls_key is None:
+        if not track.status.playable:
             raise NotStreamable()
-        return tokens.issue(self.signer, viewer, track.id, ttl)
+        token, expires = tokens.issue(self.signer, viewer, track.id, ttl)
+        return token, expires, track.hls_key is not None
 
     async def hls_object(self, token: str, path: str) -> tuple[Track, str]:
         """The track and storage key a token's HLS request names (401/403/404 otherwise)."""

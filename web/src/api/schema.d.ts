@@ -1220,8 +1220,11 @@ export interface components {
         };
         /** StreamGrantOut */
         StreamGrantOut: {
-            /** Hls Url */
-            hls_url: string;
+            /**
+             * Hls Url
+             * @description The HLS master playlist; null until the renditions are made (play `audio_url` meanwhile)
+             */
+            hls_url: string | null;
             /** Token */
             token: string;
             /** Audio Url */
@@ -1341,9 +1344,14 @@ export interface components {
             artwork?: components["schemas"]["Artwork"] | null;
             /**
              * Streamable
-             * @description HLS renditions are ready
+             * @description It can be played now: by HLS when `hls`, else progressively (the original file, or a transcode when the client cannot play the original)
              */
             streamable: boolean;
+            /**
+             * Hls
+             * @description HLS renditions (and waveform peaks) are ready
+             */
+            hls: boolean;
             /**
              * Created At
              * Format: date-time
@@ -1439,9 +1447,14 @@ export interface components {
             artwork?: components["schemas"]["Artwork"] | null;
             /**
              * Streamable
-             * @description HLS renditions are ready
+             * @description It can be played now: by HLS when `hls`, else progressively (the original file, or a transcode when the client cannot play the original)
              */
             streamable: boolean;
+            /**
+             * Hls
+             * @description HLS renditions (and waveform peaks) are ready
+             */
+            hls: boolean;
             /**
              * Created At
              * Format: date-time
@@ -3028,7 +3041,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The track is still being processed (`not_streamable`) */
+            /** @description The track cannot be played (missing or broken) (`not_streamable`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3186,7 +3199,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The track is still being processed (`not_streamable`) */
+            /** @description The waveform is still being made (`waveform_not_ready`) */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -85,7 +85,7 @@ function SeekRow({ waveform = true }: { waveform?: boolean }) {
         {formatDuration(position)}
       </span>
       <div className="flex min-w-0 flex-1 flex-col gap-0.5">
-        {waveform && <Waveform trackId={current?.streamable ? current.id : null} position={position} duration={duration} onSeek={seek} className="h-7" />}
+        {waveform && <Waveform trackId={current?.hls ? current.id : null} position={position} duration={duration} onSeek={seek} className="h-7" />}
         <SeekSlider />
       </div>
       <span data-testid="total" className="w-10">

@@ -161,7 +161,7 @@ export function TrackPage() {
           </p>
           <div className="flex items-center gap-2 pt-2">
             <Button onClick={() => player.playTracks([track])} disabled={!track.streamable}>
-              <PlayIcon className="h-4 w-4" /> {track.streamable ? 'Play' : track.status === 'failed' ? 'Processing failed' : 'Processing…'}
+              <PlayIcon className="h-4 w-4" /> {track.streamable ? 'Play' : track.status === 'missing' ? 'File missing' : 'Processing failed'}
             </Button>
             <Button variant="secondary" onClick={() => player.enqueue([track])} disabled={!track.streamable}>
               Add to queue

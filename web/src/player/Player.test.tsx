@@ -7,11 +7,16 @@ import { json, makeTokens, mockFetch, on, renderApp, tokenPair } from '../test/u
 
 const t1 = makeTrack(1, { title: 'First', track_number: 1 });
 const t2 = makeTrack(2, { title: 'Second', track_number: 2 });
-const t3 = makeTrack(3, { title: 'Still processing', track_number: 3, streamable: false, status: 'processing' });
+const t3 = makeTrack(3, { title: 'Broken', track_number: 3, streamable: false, hls: false, status: 'failed' });
 const album = { id: 'album-x', title: 'The Album', artist: { id: 'ar', name: 'The Band' }, year: 2020, track_count: 3, duration: 600, has_artwork: false, tracks: [t1, t2, t3] };
 
-function grant(id: string) {
-  return json({ hls_url: `/api/v1/stream/tok-${id}/master.m3u8`, expires_at: new Date(Date.now() + 6 * 3600_000).toISOString() });
+function grant(id: string, hls = true) {
+  return json({
+    hls_url: hls ? `/api/v1/stream/tok-${id}/master.m3u8` : null,
+    token: `tok-${id}`,
+    audio_url: `/api/v1/tracks/t${id}/audio?token=tok-${id}`,
+    expires_at: new Date(Date.now() + 6 * 3600_000).toISOString(),
+  });
 }
 
 describe('player', () => {
@@ -53,7 +58,7 @@ describe('player', () => {
     // (phone and desktop controls are both in the DOM; CSS shows one)
     expect(within(bar).getAllByRole('button', { name: 'Pause' })[0]).toBeInTheDocument();
 
-    // The processing track is not queued: next goes to "Second", then there is no next.
+    // The broken track is not queued: next goes to "Second", then there is no next.
     await user.click(within(bar).getAllByRole('button', { name: 'Next' })[0]!);
     expect(await within(bar).findByTestId('now-playing-title')).toHaveTextContent('Second');
     await waitFor(() => expect(audio.getAttribute('src')).toContain('token=tok-2'));
@@ -76,13 +81,31 @@ describe('player', () => {
     expect(JSON.parse(localStorage.getItem('tonearm.player.volume')!)).toEqual({ volume: 0.3, muted: false });
   });
 
-  it('does not offer to play a track that is still processing', async () => {
+  it('does not offer to play a track that cannot be played', async () => {
     const tokens = makeTokens();
     tokens.setSession(tokenPair('tok'));
     mockFetch(on('GET', '/api/v1/library/albums/album-x', () => json({ ...album, tracks: [t3] })));
     renderApp(<AppRoutes />, { route: '/albums/album-x', tokens });
     expect(await screen.findByRole('button', { name: 'Play all' })).toBeDisabled();
-    expect(screen.getByRole('button', { name: 'Still processing is processing' })).toBeDisabled();
+    expect(screen.getByRole('button', { name: 'Broken cannot be played (failed)' })).toBeDisabled();
     expect(screen.getByTestId('player-bar')).toHaveTextContent('Nothing playing');
+  });
+
+  it('plays a track still being processed from its original file (seekable byte ranges)', async () => {
+    vi.spyOn(HTMLMediaElement.prototype, 'canPlayType').mockImplementation((type: string) => (type === 'audio/mpeg' ? 'maybe' : ''));
+    const fresh = makeTrack(4, { title: 'Just Uploaded', streamable: true, hls: false, status: 'processing', codec: 'mp3', container: 'mp3' });
+    const tokens = makeTokens();
+    tokens.setSession(tokenPair('tok'));
+    const { calls } = mockFetch(
+      on('GET', '/api/v1/library/albums/album-x', () => json({ ...album, tracks: [fresh] })),
+      on('POST', `/api/v1/tracks/${fresh.id}/stream`, () => grant('4', false)),
+    );
+    renderApp(<AppRoutes />, { route: '/albums/album-x', tokens });
+    await userEvent.setup().click(await screen.findByRole('button', { name: 'Play all' }));
+    const audio = document.querySelector('audio[data-testid="audio"]') as HTMLAudioElement;
+    await waitFor(() => expect(audio.getAttribute('src')).toBe(`/api/v1/tracks/${fresh.id}/audio?format=original&token=tok-4`));
+    expect(screen.getByTestId('player-bar')).toHaveAttribute('data-engine', 'progressive-original(audio/mpeg)');
+    // no waveform until the processing job has made one
+    expect(calls.some((c) => c.path.endsWith('/waveform'))).toBe(false);
   });
 });

@@ -14,7 +14,7 @@ import {
   engineLabel,
   progressiveUrl,
   renewDelayMs,
-  streamToken,
+  type TrackMedia,
   withToken,
   type Capabilities,
   type Engine,
@@ -93,9 +93,16 @@ function loadVolume(): { volume: number; muted: boolean } {
   }
 }
 
+/** What engine selection needs to know of a track (whether HLS is there: per its newest grant). */
+function mediaOf(grant: Grant | null, track: Track | null): TrackMedia | undefined {
+  if (!grant || !track) return undefined;
+  return { hls: grant.hlsUrl !== null, codec: track.codec, container: track.container };
+}
+
 interface Grant {
   trackId: string;
-  hlsUrl: string;
+  /** Null until the track's HLS renditions exist: it plays progressively meanwhile. */
+  hlsUrl: string | null;
   token: string;
   expiresAt: string;
 }
@@ -143,7 +150,7 @@ export function PlayerProvider({ children }: { children: ReactNode }) {
   const requestGrant = useCallback(
     async (trackId: string): Promise<Grant> => {
       const g: StreamGrant = unwrap(await api.POST('/api/v1/tracks/{track_id}/stream', { params: { path: { track_id: trackId } } }));
-      return { trackId, hlsUrl: g.hls_url, token: streamToken(g.hls_url), expiresAt: g.expires_at };
+      return { trackId, hlsUrl: g.hls_url ?? null, token: g.token, expiresAt: g.expires_at };
     },
     [api],
   );
@@ -196,6 +203,10 @@ export function PlayerProvider({ children }: { children: ReactNode }) {
       setEngine(eng);
       log(`playing "${currentRef.current?.title ?? grant.trackId}" via ${engineLabel(eng)}`);
       audio.dataset.engine = engineLabel(eng);
+      if (eng.kind !== 'progressive' && grant.hlsUrl === null) {
+        fallbackRef.current(seq, 'no HLS renditions for this track yet', false);
+        return;
+      }
       if (eng.kind === 'hls.js') {
         // The light build: audio-only HLS needs none of alt-audio, subtitles, EME or CMCD.
         const { default: HlsCtor } = await import('hls.js/light');
@@ -237,10 +248,10 @@ export function PlayerProvider({ children }: { children: ReactNode }) {
         });
         hls.on(HlsCtor.Events.MANIFEST_PARSED, () => startPlayback(seq));
         hls.attachMedia(audio);
-        hls.loadSource(withToken(grant.hlsUrl, grant.token));
+        hls.loadSource(withToken(grant.hlsUrl!, grant.token));
         return;
       }
-      audio.src = eng.kind === 'native-hls' ? withToken(grant.hlsUrl, grant.token) : progressiveUrl(grant.trackId, eng.format, grant.token);
+      audio.src = eng.kind === 'native-hls' ? withToken(grant.hlsUrl!, grant.token) : progressiveUrl(grant.trackId, eng.format, grant.token);
       if (startAt > 0) {
         audio.addEventListener(
           'loadedmetadata',
@@ -263,7 +274,7 @@ export function PlayerProvider({ children }: { children: ReactNode }) {
       if (!audio || !failed || seq !== loadSeq.current || !capsRef.current) return;
       if (codec) failedEngines.current.add(engineLabel(failed));
       const tried = new Set([...failedEngines.current, engineLabel(failed)]);
-      const nextEngine = engineCandidates(capsRef.current, tried).find((e) => !tried.has(engineLabel(e)));
+      const nextEngine = engineCandidates(capsRef.current, tried, mediaOf(grantRef.current, currentRef.current)).find((e) => !tried.has(engineLabel(e)));
       if (!nextEngine) {
         log(`${engineLabel(failed)} failed (${reason}); nothing else to try`);
         setError('This browser cannot play this track.');
@@ -358,7 +369,7 @@ export function PlayerProvider({ children }: { children: ReactNode }) {
         if (seq !== loadSeq.current) return;
         grantRef.current = grant;
         scheduleRenew(grant.expiresAt);
-        const first = engineCandidates(capsRef.current!, failedEngines.current)[0]!;
+        const first = engineCandidates(capsRef.current!, failedEngines.current, mediaOf(grant, track))[0]!;
         await attach(seq, first, 0);
       } catch (err) {
         if (seq !== loadSeq.current) return;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { engineCandidates, engineLabel, progressiveUrl, renewDelayMs, streamToken, withToken, type Capabilities } from './sources';
+import { engineCandidates, engineLabel, originalMime, progressiveUrl, renewDelayMs, withToken, type Capabilities } from './sources';
 
 const caps = (over: Partial<Capabilities> & { types?: string[] } = {}): Capabilities => ({
   hlsJs: true,
@@ -24,9 +24,26 @@ describe('playback sources', () => {
     expect(engineCandidates(caps({ hlsJs: false, types: [] })).map(engineLabel)).toEqual(['progressive-opus']);
   });
 
-  it('reads and swaps the token in stream URLs', () => {
-    const url = '/api/v1/stream/abc.def-123/master.m3u8';
-    expect(streamToken(url)).toBe('abc.def-123');
+  it('plays a track without HLS from its original when the browser can, else a transcode', () => {
+    const flac = { hls: false, codec: 'flac', container: 'flac' };
+    expect(engineCandidates(caps({ types: ['audio/flac', 'audio/aac'] }), new Set(), flac).map(engineLabel)).toEqual([
+      'progressive-original(audio/flac)',
+      'progressive-aac',
+    ]);
+    // no FLAC here: straight to a transcode; HLS is never offered for it
+    expect(engineCandidates(caps(), new Set(), flac).map(engineLabel)).toEqual(['progressive-aac', 'progressive-opus', 'progressive-mp3']);
+    // a track with HLS is unaffected by its original's type
+    expect(engineCandidates(caps({ types: ['audio/flac'] }), new Set(), { ...flac, hls: true }).map(engineLabel)[0]).toBe('hls.js');
+    // one original failing (say, ALAC) does not rule out another type's original
+    const failed = new Set(['progressive-original(audio/mp4; codecs="alac")']);
+    const mp3 = { hls: false, codec: 'mp3', container: 'mp3' };
+    expect(engineCandidates(caps(), failed, mp3).map(engineLabel)[0]).toBe('progressive-original(audio/mpeg)');
+    expect(originalMime({ codec: 'opus', container: 'ogg' })).toBe('audio/ogg; codecs="opus"');
+    expect(originalMime({ codec: 'alac', container: 'mp4' })).toBe('audio/mp4; codecs="alac"');
+    expect(originalMime({ codec: '', container: 'weird' })).toBeNull();
+  });
+
+  it('swaps the token in stream URLs', () => {
     expect(withToken('http://x/api/v1/stream/old/a128/seg_00001.ts', 'new')).toBe('http://x/api/v1/stream/new/a128/seg_00001.ts');
     expect(progressiveUrl('t-1', 'opus', 'a b')).toBe('/api/v1/tracks/t-1/audio?format=opus&token=a%20b');
   });

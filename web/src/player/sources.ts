@@ -1,18 +1,49 @@
 /** Which way to play a track in this browser, and the URLs involved. */
 
-export type ProgressiveFormat = 'aac' | 'mp3' | 'opus';
+export type ProgressiveFormat = 'aac' | 'mp3' | 'opus' | 'original';
 
-export type Engine = { kind: 'hls.js' } | { kind: 'native-hls' } | { kind: 'progressive'; format: ProgressiveFormat };
+export type Engine = { kind: 'hls.js' } | { kind: 'native-hls' } | { kind: 'progressive'; format: ProgressiveFormat; mime?: string };
 
 export function engineLabel(e: Engine | null): string {
   if (!e) return 'none';
-  return e.kind === 'progressive' ? `progressive-${e.format}` : e.kind;
+  if (e.kind !== 'progressive') return e.kind;
+  // The original's label names its type: failing on FLAC says nothing about MP3 originals.
+  return e.format === 'original' ? `progressive-original(${e.mime ?? '?'})` : `progressive-${e.format}`;
+}
+
+/** What the player knows of a track's media: whether HLS is there, and the original's codec. */
+export interface TrackMedia {
+  hls: boolean;
+  codec: string;
+  container: string;
+}
+
+/** The MIME type of a track's original file as browsers' canPlayType() knows it. */
+export function originalMime(m: Pick<TrackMedia, 'codec' | 'container'>): string | null {
+  switch (m.container) {
+    case 'mp3':
+      return 'audio/mpeg';
+    case 'flac':
+      return 'audio/flac';
+    case 'ogg':
+      return m.codec === 'opus' ? 'audio/ogg; codecs="opus"' : 'audio/ogg; codecs="vorbis"';
+    case 'mp4':
+      return m.codec === 'alac' ? 'audio/mp4; codecs="alac"' : 'audio/mp4; codecs="mp4a.40.2"';
+    case 'aac':
+      return 'audio/aac';
+    case 'wav':
+      return 'audio/wav';
+    case 'aiff':
+      return 'audio/aiff';
+    default:
+      return null;
+  }
 }
 
 export const AAC_MSE_TYPE = 'audio/mp4; codecs="mp4a.40.2"';
 export const HLS_MIME = 'application/vnd.apple.mpegurl';
 
-const PROGRESSIVE_MIME: Record<ProgressiveFormat, string> = {
+const PROGRESSIVE_MIME: Record<Exclude<ProgressiveFormat, 'original'>, string> = {
   aac: 'audio/aac',
   mp3: 'audio/mpeg',
   opus: 'audio/ogg; codecs="opus"',
@@ -49,25 +80,25 @@ function safe(fn: () => boolean): boolean {
 /**
  * Every way to play, best first. hls.js (adaptive, seekable) when MSE takes AAC; else native HLS
  * (Safari/iOS); else progressive AAC; Opus in Ogg and MP3 are the codec fallbacks.
+ * A track without HLS yet (still processing, or scanned without processing) plays its original
+ * file when this browser can (byte ranges: seekable), else a live transcode.
  * `failed` lists engines that already failed for codec reasons for this browser.
  */
-export function engineCandidates(caps: Capabilities, failed: ReadonlySet<string> = new Set()): Engine[] {
+export function engineCandidates(caps: Capabilities, failed: ReadonlySet<string> = new Set(), media?: TrackMedia): Engine[] {
   const all: Engine[] = [];
-  if (caps.hlsJs) all.push({ kind: 'hls.js' });
-  if (caps.nativeHls) all.push({ kind: 'native-hls' });
+  if (!media || media.hls) {
+    if (caps.hlsJs) all.push({ kind: 'hls.js' });
+    if (caps.nativeHls) all.push({ kind: 'native-hls' });
+  } else {
+    const mime = originalMime(media);
+    if (mime && caps.canPlay(mime)) all.push({ kind: 'progressive', format: 'original', mime });
+  }
   for (const format of ['aac', 'opus', 'mp3'] as const) {
     if (caps.canPlay(PROGRESSIVE_MIME[format])) all.push({ kind: 'progressive', format });
   }
   const out = all.filter((e) => !failed.has(engineLabel(e)));
   // A browser that takes nothing we know of still gets Opus: better a clear media error than silence.
   return out.length > 0 ? out : [{ kind: 'progressive', format: 'opus' }];
-}
-
-/** "/api/v1/stream/<token>/master.m3u8" → "<token>". */
-export function streamToken(hlsUrl: string): string {
-  const m = hlsUrl.match(/\/stream\/([^/]+)\//);
-  if (!m) throw new Error(`Unexpected stream URL ${hlsUrl}`);
-  return m[1]!;
 }
 
 /** Point an HLS URL (playlist or segment) at a newer token. */

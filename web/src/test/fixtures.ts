@@ -38,6 +38,7 @@ export function makeTrack(i: number, overrides: Partial<Track> = {}): Track {
     play_count: 0,
     has_artwork: false,
     streamable: true,
+    hls: true,
     created_at: '2026-01-01T00:00:00Z',
     ...overrides,
   } as Track;

@@ -35,7 +35,8 @@ export function SimpleTrackList({ tracks, label, numbering = 'index', showCover 
     <ol aria-label={label} className="text-sm">
       {tracks.map((track, i) => {
         const isCurrent = now.trackId === track.id;
-        const processing = !track.streamable;
+        const blocked = !track.streamable;
+        const badge = track.status === 'ready' ? null : track.status;
         return (
           <li
             key={keyOf ? keyOf(track, i) : `${track.id}-${i}`}
@@ -48,9 +49,9 @@ export function SimpleTrackList({ tracks, label, numbering = 'index', showCover 
             <div className="flex justify-center">
               <button
                 type="button"
-                disabled={processing}
+                disabled={blocked}
                 onClick={() => (isCurrent ? player?.toggle() : play(i))}
-                aria-label={processing ? `${track.title} is processing` : isCurrent && now.playing ? `Pause ${track.title}` : `Play ${track.title}`}
+                aria-label={blocked ? `${track.title} cannot be played (${track.status})` : isCurrent && now.playing ? `Pause ${track.title}` : `Play ${track.title}`}
                 className="relative inline-flex h-8 w-8 items-center justify-center rounded-full text-neutral-500 hover:text-white focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-accent-400 disabled:cursor-not-allowed"
               >
                 <span className={`tabular-nums ${isCurrent ? 'hidden' : 'md:group-hover:hidden max-md:hidden'}`}>{numbering === 'track' ? (track.track_number ?? '–') : i + 1}</span>
@@ -75,9 +76,9 @@ export function SimpleTrackList({ tracks, label, numbering = 'index', showCover 
                   ) : (
                     track.artist_name
                   )}
-                  {processing && (
+                  {badge && (
                     <span className="ml-2 rounded bg-amber-900/50 px-1.5 py-0.5 text-[10px] uppercase tracking-wide text-amber-200">
-                      {track.status === 'failed' ? 'failed' : 'processing'}
+                      {badge}
                     </span>
                   )}
                   {note && <span className="ml-2 text-neutral-500">{note(track, i)}</span>}

@@ -66,15 +66,23 @@ describe('TrackList (virtualised)', () => {
     expect(onSort).toHaveBeenCalledWith('title');
   });
 
-  it('marks tracks that are still processing and does not play them', async () => {
+  it('marks tracks still processing (they play) and broken ones (they do not)', async () => {
     const onPlay = vi.fn();
     const tokens = makeTokens();
     tokens.setSession(tokenPair('tok'));
     mockFetch();
-    renderApp(<TrackList tracks={[makeTrack(1, { streamable: false, status: 'processing' })]} label="Tracks" onPlay={onPlay} />, { tokens });
+    const tracks = [
+      makeTrack(1, { streamable: true, hls: false, status: 'processing' }),
+      makeTrack(2, { streamable: false, hls: false, status: 'failed' }),
+    ];
+    renderApp(<TrackList tracks={tracks} label="Tracks" onPlay={onPlay} />, { tokens });
     expect(screen.getByText('processing')).toBeInTheDocument();
-    expect(screen.getByRole('button', { name: 'Track 1 is processing' })).toBeDisabled();
-    await userEvent.setup().dblClick(screen.getByText('Track 1'));
+    expect(screen.getByText('failed')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Track 2 cannot be played (failed)' })).toBeDisabled();
+    const user = userEvent.setup();
+    await user.dblClick(screen.getByText('Track 2'));
     expect(onPlay).not.toHaveBeenCalled();
+    await user.dblClick(screen.getByText('Track 1'));
+    expect(onPlay).toHaveBeenCalledWith(0);
   });
 });

@@ -155,7 +155,8 @@ export function TrackList({ tracks, label, sort, hasMore, loadingMore, loadMore,
         {items.map((item) => {
           const track = tracks[item.index]!;
           const isCurrent = nowPlaying.trackId === track.id;
-          const processing = !track.streamable;
+          const blocked = !track.streamable;
+          const badge = track.status === 'ready' ? null : track.status;
           return (
             <div
               key={item.key}
@@ -177,9 +178,9 @@ export function TrackList({ tracks, label, sort, hasMore, loadingMore, loadMore,
                 <button
                   type="button"
                   tabIndex={-1}
-                  disabled={processing}
+                  disabled={blocked}
                   onClick={() => (isCurrent ? player?.toggle() : play(item.index))}
-                  aria-label={processing ? `${track.title} is processing` : `Play ${track.title}`}
+                  aria-label={blocked ? `${track.title} cannot be played (${track.status})` : `Play ${track.title}`}
                   className={`rounded-full p-1.5 text-white hover:text-accent-300 disabled:cursor-not-allowed disabled:text-neutral-600 inline-flex md:group-hover:inline-flex md:group-focus-within:inline-flex ${isCurrent ? 'text-accent-400' : 'md:hidden'}`}
                 >
                   {isCurrent && nowPlaying.playing ? <PauseIcon className="h-4 w-4" /> : <PlayIcon className="h-4 w-4" />}
@@ -197,9 +198,9 @@ export function TrackList({ tracks, label, sort, hasMore, loadingMore, loadMore,
                     ) : (
                       track.artist_name
                     )}
-                    {processing && (
+                    {badge && (
                       <span className="ml-2 rounded bg-amber-900/50 px-1.5 py-0.5 text-[10px] uppercase tracking-wide text-amber-200">
-                        {track.status === 'failed' ? 'failed' : 'processing'}
+                        {badge}
                       </span>
                     )}
                   </p>

@@ -64,7 +64,7 @@ describe('UploadManager', () => {
   afterEach(() => vi.unstubAllGlobals());
 
   it('uploads each file in its own request and shows per-file progress, errors and the new track', async () => {
-    const good = makeTrack(7, { title: 'Good Song', artist_name: 'Good Artist', streamable: false, status: 'processing' });
+    const good = makeTrack(7, { title: 'Good Song', artist_name: 'Good Artist', streamable: true, hls: false, status: 'processing' });
     let jobPolls = 0;
     FakeXHR.respond = (xhr, file) => {
       if (file.name === 'notes.txt') return xhr.finish(415, problem(415, 'unsupported_media', 'Not a supported audio file', 'notes.txt is not audio.'), 'application/problem+json');
