@@ -69,10 +69,10 @@ async function waitForAudioPast(page, seconds, timeout = 30_000) {
 async function main() {
   await e2e.checkPrerequisites();
 
-  const file = await step('synthesize a tagged 40 s MP3 with tests.audio_fixtures', async () => {
+  const file = await step('synthesize a tagged 40 s MP3 with a cover, with tests.audio_fixtures', async () => {
     audioDir = mkdtempSync(join(tmpdir(), 'tonearm-e2e-audio-'));
     const out = join(audioDir, 'song.mp3');
-    const code = `from tests.audio_fixtures import make_audio; make_audio(${JSON.stringify(out)}, 'mp3', seconds=${SECONDS}.0, tags={'title': ${JSON.stringify(TITLE)}, 'artists': [${JSON.stringify(ARTIST)}], 'album': ${JSON.stringify(ALBUM)}})`;
+    const code = `from tests.audio_fixtures import make_audio, make_picture; make_audio(${JSON.stringify(out)}, 'mp3', seconds=${SECONDS}.0, tags={'title': ${JSON.stringify(TITLE)}, 'artists': [${JSON.stringify(ARTIST)}], 'album': ${JSON.stringify(ALBUM)}}, picture=make_picture(size=(640, 640)))`;
     const r = spawnSync(python, ['-c', code], { cwd: repoDir, encoding: 'utf8' });
     assert(r.status === 0, `make_audio failed (exit ${r.status}):\n${r.stderr}`);
     const size = statSync(out).size;
@@ -138,8 +138,9 @@ async function main() {
     log(`  browser capabilities: ${JSON.stringify(caps)}`);
     const session = await page.evaluate(() => {
       const m = navigator.mediaSession?.metadata;
-      return m ? { title: m.title, artist: m.artist, album: m.album, state: navigator.mediaSession.playbackState } : null;
+      return m ? { title: m.title, artist: m.artist, album: m.album, art: m.artwork[0]?.src ?? '', state: navigator.mediaSession.playbackState } : null;
     });
+    assert(session?.art.includes('/600.jpg'), `Media Session shows the track's cover (${session?.art})`);
     assert(session?.title === TITLE && session.artist === ARTIST && session.album === ALBUM, `Media Session metadata set (${JSON.stringify(session)})`);
     assert(session.state === 'playing', `Media Session playbackState is playing (${session.state})`);
     await bar.getByRole('button', { name: 'Pause' }).waitFor();
@@ -151,6 +152,17 @@ async function main() {
     const before = await audioTime(page);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Albums' }).click();
     await e2e.waitForPath('/albums');
+    // The album's cover is the embedded picture, decoded by the browser (not the placeholder).
+    const coverWidth = await page.waitForFunction(
+      () => {
+        const img = document.querySelector('[aria-label="Albums"] img');
+        return img && img.complete && img.naturalWidth > 0 ? img.naturalWidth : 0;
+      },
+      undefined,
+      { timeout: STEP_TIMEOUT, polling: 200 },
+    );
+    const width = await coverWidth.jsonValue();
+    assert(width === 256, `the album grid shows the 256 px cover (${width} px)`);
     await page.getByRole('list', { name: 'Albums' }).getByRole('link', { name: new RegExp(ALBUM) }).click();
     await page.getByRole('heading', { name: ALBUM, level: 1 }).waitFor();
     await page.getByRole('list', { name: 'Album tracks' }).getByText(TITLE).waitFor();

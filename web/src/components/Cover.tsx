@@ -1,4 +1,9 @@
-/** Generated artwork placeholder: a gradient picked from the seed plus initials. The API has no artwork URL yet. */
+import { useState } from 'react';
+
+/**
+ * Artwork: the cover image when the API has one (signed URLs, one per size), else, and when the
+ * image fails to load, a generated placeholder: a gradient picked from the seed plus initials.
+ */
 
 function hash(seed: string): number {
   let h = 2166136261;
@@ -44,13 +49,30 @@ interface CoverProps {
   seed: string;
   /** Text the initials come from. */
   label: string;
+  /** The cover image URL, when there is one. */
+  src?: string | null;
   className?: string;
   rounded?: 'md' | 'lg' | 'full';
 }
 
-export function Cover({ seed, label, className = 'h-10 w-10', rounded = 'md' }: CoverProps) {
+export function Cover({ seed, label, src, className = 'h-10 w-10', rounded = 'md' }: CoverProps) {
+  const [failed, setFailed] = useState<string | null>(null);
   const [a, b] = coverColors(seed);
   const radius = rounded === 'full' ? 'rounded-full' : rounded === 'lg' ? 'rounded-xl' : 'rounded-md';
+  if (src && src !== failed) {
+    return (
+      <img
+        src={src}
+        alt=""
+        aria-hidden="true"
+        loading="lazy"
+        decoding="async"
+        draggable={false}
+        onError={() => setFailed(src)}
+        className={`${className} ${radius} shrink-0 select-none bg-neutral-800 object-cover shadow-inner`}
+      />
+    );
+  }
   return (
     <div
       aria-hidden="true"

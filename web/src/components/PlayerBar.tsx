@@ -169,7 +169,7 @@ function NowPlayingSheet({ onClose, onQueue }: { onClose: () => void; onQueue: (
         </button>
       </div>
       <div className="flex flex-1 items-center justify-center py-6">
-        <Cover seed={current.album?.id ?? current.id} label={current.album?.title ?? current.title} className="aspect-square w-full max-w-xs" rounded="lg" />
+        <Cover seed={current.album?.id ?? current.id} label={current.album?.title ?? current.title} src={current.artwork?.large} className="aspect-square w-full max-w-xs" rounded="lg" />
       </div>
       <div className="flex items-start justify-between gap-3">
         <NowPlayingText />
@@ -215,7 +215,7 @@ export function PlayerBar() {
             <div className="flex h-full items-center gap-3 px-3 md:grid md:grid-cols-[minmax(0,1fr)_minmax(0,2fr)_minmax(0,1fr)] md:gap-6 md:px-4">
               <div className="flex min-w-0 flex-1 items-center gap-3">
                 <button type="button" className="flex min-w-0 flex-1 items-center gap-3 text-left md:pointer-events-none md:flex-none" onClick={() => setSheetOpen(true)} aria-label="Open now playing">
-                  <Cover seed={current.album?.id ?? current.id} label={current.album?.title ?? current.title} className="h-11 w-11 md:h-14 md:w-14" />
+                  <Cover seed={current.album?.id ?? current.id} label={current.album?.title ?? current.title} src={current.artwork?.small} className="h-11 w-11 md:h-14 md:w-14" />
                   <span className="min-w-0 flex-1 md:hidden">
                     <span className="block truncate text-sm font-medium text-white">{current.title}</span>
                     <span className="block truncate text-xs text-neutral-400">{current.artist_name}</span>

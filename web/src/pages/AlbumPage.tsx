@@ -21,7 +21,7 @@ export function AlbumPage() {
   return (
     <div className="space-y-6">
       <div className="flex flex-col gap-5 sm:flex-row sm:items-end">
-        <Cover seed={album.id} label={album.title} className="h-44 w-44 shadow-2xl sm:h-52 sm:w-52" rounded="lg" />
+        <Cover seed={album.id} label={album.title} src={album.artwork?.large} className="h-44 w-44 shadow-2xl sm:h-52 sm:w-52" rounded="lg" />
         <div className="min-w-0 space-y-2">
           <p className="text-xs uppercase tracking-widest text-neutral-400">Album</p>
           <h1 className="text-3xl font-bold tracking-tight text-white sm:text-4xl">{album.title}</h1>

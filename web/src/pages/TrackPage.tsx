@@ -137,7 +137,7 @@ export function TrackPage() {
   return (
     <div className="space-y-6">
       <div className="flex flex-col gap-5 sm:flex-row sm:items-end">
-        <Cover seed={track.album?.id ?? track.id} label={track.album?.title ?? track.title} className="h-40 w-40 sm:h-48 sm:w-48" rounded="lg" />
+        <Cover seed={track.album?.id ?? track.id} label={track.album?.title ?? track.title} src={track.artwork?.large} className="h-40 w-40 sm:h-48 sm:w-48" rounded="lg" />
         <div className="min-w-0 space-y-2">
           <p className="text-xs uppercase tracking-widest text-neutral-400">Track</p>
           <h1 className="text-3xl font-bold tracking-tight text-white">{track.title}</h1>

@@ -5,7 +5,7 @@ import type { ErrorData } from 'hls.js';
 import { unwrap } from '../api/problem';
 import type { PlayEvent, StreamGrant, Track } from '../api/types';
 import { useApi } from '../auth/AuthContext';
-import { coverDataUrl } from '../components/Cover';
+import { useMediaSession } from './mediaSession';
 import { createPlayReporter, type PlayReporter } from './plays';
 import { currentEntry, emptyQueue, playable, previousAction, queueReducer, type QueueState, type RepeatMode } from './queue';
 import {
@@ -581,74 +581,7 @@ export function PlayerProvider({ children }: { children: ReactNode }) {
     };
   }, [startPlayback]);
 
-  // ---- Media Session (lock screen, headset keys) ---------------------------------------------
-  useEffect(() => {
-    const ms = typeof navigator !== 'undefined' ? navigator.mediaSession : undefined;
-    if (!ms) return;
-    if (!current) {
-      ms.metadata = null;
-      return;
-    }
-    if (typeof MediaMetadata !== 'undefined') {
-      const art = coverDataUrl(current.album?.id ?? current.id, current.album?.title ?? current.title);
-      ms.metadata = new MediaMetadata({
-        title: current.title,
-        artist: current.artist_name,
-        album: current.album?.title ?? '',
-        artwork: [{ src: art, sizes: '512x512', type: 'image/svg+xml' }],
-      });
-    }
-  }, [current]);
-
-  useEffect(() => {
-    const ms = typeof navigator !== 'undefined' ? navigator.mediaSession : undefined;
-    if (!ms) return;
-    const handlers: Array<[MediaSessionAction, MediaSessionActionHandler]> = [
-      ['play', () => actions.play()],
-      ['pause', () => actions.pause()],
-      ['previoustrack', () => actions.previous()],
-      ['nexttrack', () => actions.next()],
-      ['seekto', (d) => d.seekTime !== undefined && actions.seek(d.seekTime)],
-      ['seekbackward', (d) => actions.seek((audioRef.current?.currentTime ?? 0) - (d.seekOffset ?? 10))],
-      ['seekforward', (d) => actions.seek((audioRef.current?.currentTime ?? 0) + (d.seekOffset ?? 10))],
-    ];
-    for (const [action, handler] of handlers) {
-      try {
-        ms.setActionHandler(action, handler);
-      } catch {
-        // action not supported by this browser
-      }
-    }
-    return () => {
-      for (const [action] of handlers) {
-        try {
-          ms.setActionHandler(action, null);
-        } catch {
-          // ignore
-        }
-      }
-    };
-  }, [actions]);
-
-  useEffect(() => {
-    const ms = typeof navigator !== 'undefined' ? navigator.mediaSession : undefined;
-    if (!ms) return;
-    ms.playbackState = status === 'playing' || status === 'loading' ? 'playing' : current ? 'paused' : 'none';
-  }, [status, current]);
-
-  const lastPositionState = useRef(0);
-  useEffect(() => {
-    const ms = typeof navigator !== 'undefined' ? navigator.mediaSession : undefined;
-    if (!ms || typeof ms.setPositionState !== 'function' || !current) return;
-    const now = Date.now();
-    if (now - lastPositionState.current < 1000) return;
-    lastPositionState.current = now;
-    try {
-      if (time.duration > 0) ms.setPositionState({ duration: time.duration, position: Math.min(time.position, time.duration), playbackRate: 1 });
-    } catch {
-      // invalid state while loading
-    }
-  }, [time, current]);
+  useMediaSession(current, status, time, actions, audioRef);
 
   const state = useMemo<PlayerState>(
     () => ({ queue, current, status, engine, error, volume, muted }),

@@ -69,7 +69,7 @@ export function QueuePanel({ onClose }: { onClose: () => void }) {
                 }`}
               >
                 <button type="button" className="flex min-w-0 flex-1 items-center gap-3 text-left" onClick={() => actions.jump(i)} aria-label={`Play ${entry.track.title} from the queue`}>
-                  <Cover seed={entry.track.album?.id ?? entry.track.id} label={entry.track.album?.title ?? entry.track.title} className="h-9 w-9" />
+                  <Cover seed={entry.track.album?.id ?? entry.track.id} label={entry.track.album?.title ?? entry.track.title} src={entry.track.artwork?.small} className="h-9 w-9" />
                   <span className="min-w-0 flex-1">
                     <span className={`block truncate text-sm ${isCurrent ? 'text-accent-300' : 'text-white'}`}>{entry.track.title}</span>
                     <span className="block truncate text-xs text-neutral-400">{entry.track.artist_name}</span>

@@ -29,7 +29,7 @@ export function AlbumCard({ album }: { album: Album }) {
   return (
     <li>
       <Link to={`/albums/${album.id}`} className="group block rounded-xl p-2 transition-colors hover:bg-neutral-900 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-accent-400">
-        <Cover seed={album.id} label={album.title} className="aspect-square w-full shadow-lg" rounded="lg" />
+        <Cover seed={album.id} label={album.title} src={album.artwork?.medium} className="aspect-square w-full shadow-lg" rounded="lg" />
         <p className="mt-2 truncate text-sm font-medium text-white">{album.title}</p>
         <p className="truncate text-xs text-neutral-400">
           {album.artist?.name ?? 'Various artists'}

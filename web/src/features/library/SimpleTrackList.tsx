@@ -61,7 +61,7 @@ export function SimpleTrackList({ tracks, label, numbering = 'index', showCover 
               </button>
             </div>
             <div className="flex min-w-0 items-center gap-3">
-              {showCover && <Cover seed={track.album?.id ?? track.id} label={track.album?.title ?? track.title} className="h-9 w-9" />}
+              {showCover && <Cover seed={track.album?.id ?? track.id} label={track.album?.title ?? track.title} src={track.artwork?.small} className="h-9 w-9" />}
               <div className="min-w-0">
                 <p className={`truncate font-medium ${isCurrent ? 'text-accent-300' : 'text-white'}`}>
                   <Link to={`/tracks/${track.id}`} className="hover:underline">

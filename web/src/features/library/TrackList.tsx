@@ -187,7 +187,7 @@ export function TrackList({ tracks, label, sort, hasMore, loadingMore, loadMore,
                 </button>
               </div>
               <div role="cell" className="flex min-w-0 items-center gap-3">
-                <Cover seed={track.album?.id ?? track.id} label={track.album?.title ?? track.title} className="h-9 w-9" />
+                <Cover seed={track.album?.id ?? track.id} label={track.album?.title ?? track.title} src={track.artwork?.small} className="h-9 w-9" />
                 <div className="min-w-0">
                   <p className={`truncate font-medium ${isCurrent ? 'text-accent-300' : 'text-white'}`}>{track.title}</p>
                   <p className="truncate text-xs text-neutral-400">

@@ -123,7 +123,7 @@ export function SearchBox({ className = '' }: { className?: string }) {
                 {header && <p className="px-2 pb-1 pt-2 text-[11px] font-semibold uppercase tracking-wider text-neutral-500">{header}</p>}
                 {opt.kind === 'track' && (
                   <div {...common} className={cls}>
-                    <Cover seed={opt.track.album?.id ?? opt.track.id} label={opt.track.album?.title ?? opt.track.title} className="h-8 w-8" />
+                    <Cover seed={opt.track.album?.id ?? opt.track.id} label={opt.track.album?.title ?? opt.track.title} src={opt.track.artwork?.small} className="h-8 w-8" />
                     <span className="min-w-0">
                       <span className="block truncate">{opt.track.title}</span>
                       <span className="block truncate text-xs text-neutral-400">{opt.track.artist_name}</span>
@@ -132,7 +132,7 @@ export function SearchBox({ className = '' }: { className?: string }) {
                 )}
                 {opt.kind === 'album' && (
                   <div {...common} className={cls}>
-                    <Cover seed={opt.album.id} label={opt.album.title} className="h-8 w-8" />
+                    <Cover seed={opt.album.id} label={opt.album.title} src={opt.album.artwork?.small} className="h-8 w-8" />
                     <span className="min-w-0">
                       <span className="block truncate">{opt.album.title}</span>
                       <span className="block truncate text-xs text-neutral-400">{opt.album.artist?.name ?? 'Album'}</span>
