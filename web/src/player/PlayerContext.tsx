@@ -1,10 +1,10 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useReducer, useRef, useState, type ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import type Hls from 'hls.js';
-import type { ErrorData } from 'hls.js';
 import { unwrap } from '../api/problem';
 import type { PlayEvent, StreamGrant, Track } from '../api/types';
 import { useApi } from '../auth/AuthContext';
+import { attachHlsJs } from './hlsEngine';
 import { useMediaSession } from './mediaSession';
 import { createPlayReporter, type PlayReporter } from './plays';
 import { currentEntry, emptyQueue, playable, previousAction, queueReducer, type QueueState, type RepeatMode } from './queue';
@@ -107,11 +107,6 @@ interface Grant {
   expiresAt: string;
 }
 
-/** hls.js errors that mean "this browser cannot decode/append this media", not a network problem. */
-function isCodecError(data: ErrorData): boolean {
-  return /codec|bufferAppend|bufferAdd|incompatible|manifestParsingError/i.test(String(data.details)) || data.type === 'mediaError';
-}
-
 function log(msg: string) {
   console.info(`[player] ${msg}`);
 }
@@ -208,47 +203,23 @@ export function PlayerProvider({ children }: { children: ReactNode }) {
         return;
       }
       if (eng.kind === 'hls.js') {
-        // The light build: audio-only HLS needs none of alt-audio, subtitles, EME or CMCD.
-        const { default: HlsCtor } = await import('hls.js/light');
-        if (seq !== loadSeq.current) return;
-        const hls = new HlsCtor({
-          startPosition: startAt > 0 ? startAt : -1,
-          maxBufferLength: 60,
-          // Stream tokens live in the URL path: send every playlist/segment request with the newest one.
-          xhrSetup: (xhr, url) => {
-            const fresh = grantRef.current ? withToken(url, grantRef.current.token) : url;
-            if (fresh !== url) xhr.open('GET', fresh, true);
+        const hls = await attachHlsJs(audio, withToken(grant.hlsUrl!, grant.token), startAt, {
+          token: () => grantRef.current?.token ?? null,
+          isCurrent: () => seq === loadSeq.current,
+          onReady: () => startPlayback(seq),
+          onNetworkError: (details, code, retry) => {
+            if (retries.current++ >= 3) return false;
+            log(`hls.js network error (${details}, HTTP ${code ?? '?'}); renewing the grant and retrying`);
+            void renewRef.current(true).then(retry);
+            return true;
+          },
+          onCodecError: (reason) => fallbackRef.current(seq, reason, true),
+          onFatal: (message) => {
+            setError(message);
+            setStatus('error');
           },
         });
-        hlsRef.current = hls;
-        let mediaRecovered = false;
-        hls.on(HlsCtor.Events.ERROR, (_evt, data) => {
-          if (!data.fatal || seq !== loadSeq.current) return;
-          if (data.type === HlsCtor.ErrorTypes.NETWORK_ERROR) {
-            const code = (data.response as { code?: number } | undefined)?.code;
-            if (retries.current++ < 3) {
-              log(`hls.js network error (${data.details}, HTTP ${code ?? '?'}); renewing the grant and retrying`);
-              void renewRef.current(true).then(() => hls.startLoad());
-              return;
-            }
-            setError('Network error while streaming.');
-            setStatus('error');
-            return;
-          }
-          if (data.type === HlsCtor.ErrorTypes.MEDIA_ERROR && !mediaRecovered && !/codec|incompatible/i.test(data.details)) {
-            mediaRecovered = true;
-            hls.recoverMediaError();
-            return;
-          }
-          if (isCodecError(data)) fallbackRef.current(seq, `hls.js ${data.type}/${data.details}`, true);
-          else {
-            setError(`Playback failed (${data.details}).`);
-            setStatus('error');
-          }
-        });
-        hls.on(HlsCtor.Events.MANIFEST_PARSED, () => startPlayback(seq));
-        hls.attachMedia(audio);
-        hls.loadSource(withToken(grant.hlsUrl!, grant.token));
+        if (hls) hlsRef.current = hls; // null: superseded while hls.js was loading
         return;
       }
       audio.src = eng.kind === 'native-hls' ? withToken(grant.hlsUrl!, grant.token) : progressiveUrl(grant.trackId, eng.format, grant.token);
