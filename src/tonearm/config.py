@@ -56,6 +56,11 @@ class Settings(BaseSettings):
     # --- auth --------------------------------------------------------------------------------
     access_token_ttl_seconds: int = 15 * 60
     refresh_token_ttl_days: int = 30
+    # A refresh token presented again this soon after it was exchanged, while the token it was
+    # exchanged for is still unused, is a retry whose response was lost (a phone between
+    # networks): it gets a new token and the unused one is voided. Later, or once that one was
+    # used, it is a stolen copy and the whole session is revoked. 0: no retries.
+    refresh_retry_grace_seconds: int = 30
     email_token_ttl_hours: int = 24
     password_reset_ttl_minutes: int = 60
     otp_ttl_seconds: int = 300

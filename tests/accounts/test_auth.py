@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import statistics
 import time
+from datetime import timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -110,19 +112,60 @@ async def test_refresh_rotates_and_reuse_revokes_family(client: httpx.AsyncClien
     assert r1.status_code == 200
     second = r1.json()
     assert second["refresh_token"] != first_refresh
-    # The new access token works.
+    # The new access token works, and the new refresh token is used in turn.
     assert (await client.get("/api/v1/me", headers=bearer(second))).status_code == 200
-    # Presenting the spent token again: 401 and the whole family dies.
+    r2 = await client.post("/api/v1/auth/refresh", json={"refresh_token": second["refresh_token"]})
+    assert r2.status_code == 200
+    third = r2.json()
+    # Presenting the first, spent token again (its successor was used: no lost response
+    # explains it): 401 and the whole family dies.
     reuse = await client.post("/api/v1/auth/refresh", json={"refresh_token": first_refresh})
     assert reuse.status_code == 401
     assert reuse.json()["code"] == "refresh_token_reused"
     after = await client.post(
-        "/api/v1/auth/refresh", json={"refresh_token": second["refresh_token"]}
+        "/api/v1/auth/refresh", json={"refresh_token": third["refresh_token"]}
     )
     assert after.status_code == 401
-    me = await client.get("/api/v1/me", headers=bearer(second))
+    me = await client.get("/api/v1/me", headers=bearer(third))
     assert me.status_code == 401
     assert me.json()["code"] == "session_revoked"
+
+
+async def test_a_refresh_retried_after_a_lost_response_keeps_the_session(
+    client: httpx.AsyncClient, state: Any
+) -> None:
+    tokens = await register(client, username="lostnet")
+    first = tokens["refresh_token"]
+    lost = (await client.post("/api/v1/auth/refresh", json={"refresh_token": first})).json()
+    # The response never arrived; the client retries with the token it still has.
+    retry = await client.post("/api/v1/auth/refresh", json={"refresh_token": first})
+    assert retry.status_code == 200, retry.text
+    kept = retry.json()
+    assert kept["refresh_token"] not in (first, lost["refresh_token"])
+    assert (await client.get("/api/v1/me", headers=bearer(kept))).status_code == 200
+    # The token in the lost response is void (unknown, not a reuse: the session lives on).
+    void = await client.post("/api/v1/auth/refresh", json={"refresh_token": lost["refresh_token"]})
+    assert void.status_code == 401 and void.json()["code"] == "invalid_refresh_token"
+    nxt = await client.post("/api/v1/auth/refresh", json={"refresh_token": kept["refresh_token"]})
+    assert nxt.status_code == 200
+
+    # Past the grace window the same retry is a stolen copy: the session is revoked.
+    from sqlalchemy import update
+
+    from tonearm.kit import security
+    from tonearm.kit.db import utcnow
+    from tonearm.models.accounts import RefreshToken
+
+    async with state.db.session() as s:
+        await s.execute(
+            update(RefreshToken)
+            .where(RefreshToken.token_hash == security.token_hash(kept["refresh_token"]))
+            .values(spent_at=utcnow() - timedelta(seconds=60))
+        )
+    late = await client.post("/api/v1/auth/refresh", json={"refresh_token": kept["refresh_token"]})
+    assert late.status_code == 401 and late.json()["code"] == "refresh_token_reused"
+    me = await client.get("/api/v1/me", headers=bearer(nxt.json()))
+    assert me.status_code == 401 and me.json()["code"] == "session_revoked"
 
 
 async def test_refresh_from_cookie(app: object) -> None:

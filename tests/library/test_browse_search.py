@@ -236,7 +236,17 @@ async def test_search_prefix_accents_case_and_ranking(
     assert [a["title"] for a in bjork["albums"]] == ["Björk Album"]
     multi = (await client.get("/api/v1/search?q=need lov", headers=h)).json()
     assert [t["title"] for t in multi["tracks"]] == ["All You Need Is Love"]
-    for odd in ('"*', "___", "a_b c", "½ ²", "日本語 テスト", "AND OR NOT", "x" * 200, "-", "a:*|b"):
+    for odd in (
+        '"*',
+        "___",
+        "a_b c",
+        "½ ²",
+        "日本語 テスト",
+        "AND OR NOT",
+        "x" * 200,
+        "-",
+        "a:*|b",
+    ):
         r = await client.get("/api/v1/search", params={"q": odd}, headers=h)
         assert r.status_code == 200, (odd, r.text)
         r = await client.get("/api/v1/search", params={"q": odd})  # a guest too

@@ -105,6 +105,25 @@ class AccountsRepository:
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
+    async def void_unused_successor(self, session_id: uuid.UUID, spent_at: datetime) -> bool:
+        """Delete the token a refresh at `spent_at` issued in this session, if it is the only
+        one since and still unused. False otherwise (it was used: the caller decides)."""
+        successors = (
+            await self.s.scalars(
+                select(RefreshToken).where(
+                    RefreshToken.session_id == session_id, RefreshToken.created_at >= spent_at
+                )
+            )
+        ).all()
+        if len(successors) != 1 or successors[0].spent_at is not None:
+            return False
+        result = await self.s.execute(
+            delete(RefreshToken).where(
+                RefreshToken.id == successors[0].id, RefreshToken.spent_at.is_(None)
+            )
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
     # --- email tokens --------------------------------------------------------------------
     async def email_token(self, token_hash: str, purpose: EmailTokenPurpose) -> EmailToken | None:
         return await self.s.scalar(

@@ -8,7 +8,7 @@ import asyncio
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import jwt
 from sqlalchemy.exc import IntegrityError
@@ -239,7 +239,9 @@ class AccountsService:
         now = utcnow()
         if auth.revoked_at is not None or auth.expires_at <= now or token.expires_at <= now:
             raise errors.InvalidRefreshToken()
-        if token.spent_at is not None or not await self.repo.spend_refresh_token(token.id):
+        if token.spent_at is not None and await self._retry_of_lost_refresh(token, now):
+            pass  # its unused successor is void; a new one is issued below
+        elif token.spent_at is not None or not await self.repo.spend_refresh_token(token.id):
             # Reuse of a spent token: someone holds a copy. Kill the whole family.
             auth.revoked_at = now
             auth.revoked_reason = "refresh_token_reuse"
@@ -252,6 +254,15 @@ class AccountsService:
         if client.ip:
             auth.ip = client.ip
         return await self._issue(user, auth)
+
+    async def _retry_of_lost_refresh(self, token: RefreshToken, now: datetime) -> bool:
+        """True when `token` was exchanged moments ago and what it was exchanged for was never
+        used: the client is retrying a refresh whose response it did not get. That successor
+        is deleted (not spent: presenting it later is simply unknown, not a reuse)."""
+        grace = timedelta(seconds=self.settings.refresh_retry_grace_seconds)
+        if token.spent_at is None or now - token.spent_at > grace:
+            return False
+        return await self.repo.void_unused_successor(token.session_id, token.spent_at)
 
     async def logout(self, principal: Principal) -> None:
         self.cache.drop_session(principal.session_id)
