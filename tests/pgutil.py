@@ -9,7 +9,8 @@ import asyncpg
 from sqlalchemy.engine import make_url
 
 
-def _dsn(url: str, database: str | None = None) -> str:
+def asyncpg_dsn(url: str, database: str | None = None) -> str:
+    """A SQLAlchemy URL (any driver) as a DSN asyncpg takes."""
     u = make_url(url).set(drivername="postgresql")
     if database:
         u = u.set(database=database)
@@ -20,7 +21,7 @@ def create_database(base_url: str) -> tuple[str, str]:
     name = f"tonearm_test_{uuid.uuid4().hex[:10]}"
 
     async def run() -> None:
-        conn = await asyncpg.connect(_dsn(base_url))
+        conn = await asyncpg.connect(asyncpg_dsn(base_url))
         try:
             await conn.execute(f'CREATE DATABASE "{name}"')
         finally:
@@ -33,7 +34,7 @@ def create_database(base_url: str) -> tuple[str, str]:
 
 def drop_database(base_url: str, name: str) -> None:
     async def run() -> None:
-        conn = await asyncpg.connect(_dsn(base_url))
+        conn = await asyncpg.connect(asyncpg_dsn(base_url))
         try:
             await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         finally:

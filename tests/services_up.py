@@ -7,13 +7,13 @@ import sys
 
 import asyncpg
 import redis.asyncio as redis
-from sqlalchemy.engine import make_url
+
+from tests.pgutil import asyncpg_dsn
 
 
 async def main(pg_url: str, redis_url: str) -> int:
     try:
-        dsn = make_url(pg_url).set(drivername="postgresql").render_as_string(hide_password=False)
-        conn = await asyncio.wait_for(asyncpg.connect(dsn), 3)
+        conn = await asyncio.wait_for(asyncpg.connect(asyncpg_dsn(pg_url)), 3)
         await conn.close()
         r = redis.from_url(redis_url)
         await asyncio.wait_for(r.ping(), 3)

@@ -46,11 +46,11 @@ def _sql(url: str, statement: str, *args: object) -> list[tuple[object, ...]]:
             con.close()
 
     import asyncpg
-    from sqlalchemy.engine import make_url
+
+    from tests.pgutil import asyncpg_dsn
 
     async def run() -> list[tuple[object, ...]]:
-        dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-        conn = await asyncpg.connect(dsn)
+        conn = await asyncpg.connect(asyncpg_dsn(url))
         try:
             return [tuple(r) for r in await conn.fetch(statement, *args)]
         finally:

@@ -207,7 +207,7 @@ class Searcher:
     def __init__(self, session: AsyncSession) -> None:
         self.s = session
         self.dialect = session.bind.dialect.name if session.bind else "sqlite"
-        self._planned = False
+        self._no_seq_scans = False
 
     def _params(self, viewer: uuid.UUID | None, q: str, limit: int) -> dict[str, Any] | None:
         folded = fold(q)
@@ -230,13 +230,13 @@ class Searcher:
         with_text = len(params["folded"]) >= MIN_TEXT_QUERY
         if not with_text:
             del params["match"]
-        if self.dialect == "postgresql" and not self._planned:
+        if self.dialect == "postgresql" and not self._no_seq_scans:
             # PostgreSQL guesses badly how many rows a prefix tsquery matches, and with
             # LIMIT in sight it then scans the table instead of the GIN index: fine on a
             # small table, a full scan of albums or artists on a large one. Every statement
             # here has an index to follow; this transaction only is told so.
             await self.s.execute(text("SET LOCAL enable_seqscan = off"))
-            self._planned = True
+            self._no_seq_scans = True
         return list((await self.s.execute(build(self.dialect, with_text), params)).all())
 
     async def tracks(
