@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from tests.audio_fixtures import write_signal  # noqa: E402
 
-from tonearm.kit.audio import package_hls  # noqa: E402
+from tonearm.media.audio import package_hls  # noqa: E402
 
 SECONDS = float(os.environ.get("BENCH_HLS_SECONDS", "300"))
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))

@@ -8,7 +8,6 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query, Request, status
 
 from tonearm.accounts.deps import CurrentUser, OptionalUser
-from tonearm.kit.audio_errors import CorruptAudio, NotAudio
 from tonearm.kit.deps import DbSession, State
 from tonearm.kit.errors import responses
 from tonearm.kit.multipart import MalformedMultipart, PartTooLarge, receive_multipart
@@ -29,6 +28,7 @@ from tonearm.library.schemas import (
 )
 from tonearm.library.service import LibraryService
 from tonearm.library.views import track_out
+from tonearm.media.errors import CorruptAudio, NotAudio
 from tonearm.models.library import Visibility
 
 router = APIRouter(prefix="/api/v1/library", tags=["library"])

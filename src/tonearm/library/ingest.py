@@ -20,11 +20,11 @@ from tonearm.kit.storage import Storage
 from tonearm.library.catalog import Catalog
 from tonearm.library.metadata import TrackMetadata, apply_metadata
 from tonearm.library.repository import LibraryRepository
-from tonearm.library.tags import TrackTags, parse_path, read_tags
+from tonearm.media.tags import TrackTags, parse_path, read_tags
 from tonearm.models.library import Track, TrackStatus, Visibility
 
 if TYPE_CHECKING:
-    from tonearm.kit.audio import AudioInfo
+    from tonearm.media.audio import AudioInfo
 
 log = structlog.get_logger(__name__)
 
@@ -63,7 +63,7 @@ def apply_audio_facts(track: Track, info: AudioInfo) -> None:
 
 
 def _inspect(path: Path, original_name: str) -> tuple[AudioInfo, TrackTags]:
-    from tonearm.kit.audio import probe  # PyAV loads on first use
+    from tonearm.media.audio import probe  # PyAV loads on first use
 
     info = probe(path)
     tags = read_tags(path)

@@ -8,15 +8,15 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from tonearm.library.artwork import InvalidArtwork, find_folder_art, resize_artwork
-from tonearm.library.tags import read_tags
+from tonearm.media.artwork import InvalidArtwork, find_folder_art, resize_artwork
+from tonearm.media.tags import read_tags
 
 WAVEFORM_BUCKETS = 1000
 
 
 @dataclass(frozen=True)
 class Rendered:
-    digest: str  # of the audio packets (kit.audio.audio_digest)
+    digest: str  # of the audio packets (media.audio.audio_digest)
     hls_dir: Path | None  # None: the audio is what the existing renditions were made from
     waveform: Path | None
     artwork: dict[int, Path]  # size -> JPEG file
@@ -28,7 +28,7 @@ def render(
     """HLS, waveform and artwork for `src`. When its audio digest equals `rendered_from` (the
     digest the track's current renditions were made from: a re-tagged file, a new cover),
     only the artwork is made again."""
-    from tonearm.kit.audio import audio_digest, package_hls, waveform_peaks  # PyAV: lazily
+    from tonearm.media.audio import audio_digest, package_hls, waveform_peaks  # PyAV: lazily
 
     out_dir = Path(out)
     digest = audio_digest(src)

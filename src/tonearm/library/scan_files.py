@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tonearm.library.tags import TrackTags, parse_path, read_tags
+from tonearm.media.tags import TrackTags, parse_path, read_tags
 
 AUDIO_EXTENSIONS = frozenset(
     {".mp3", ".flac", ".ogg", ".oga", ".opus", ".m4a", ".mp4", ".aac", ".wav", ".aiff", ".aif"}
@@ -153,7 +153,7 @@ _BY_EXTENSION = {
 
 
 def detect_codec(head: bytes, tail: bytes, ext: str) -> tuple[str, str]:
-    """(codec, container) as `kit.audio.FORMATS` names them, from the magic bytes already read
+    """(codec, container) as `media.audio.FORMATS` names them, from the magic bytes already read
     for the hash (mutagen's own type detection works the same way); the extension decides
     what the bytes cannot (e.g. ADTS AAC behind an ID3 tag)."""
     if head.startswith(b"fLaC"):

@@ -162,7 +162,7 @@ class Track(IdMixin, TimestampMixin, Base):
 
     # Derivatives.
     hls_key: Mapped[str | None] = mapped_column(String(512))  # storage prefix when packaged
-    # sha256 of the audio packets HLS and the waveform were made from (kit.audio.audio_digest)
+    # sha256 of the audio packets HLS and the waveform were made from (media.audio.audio_digest)
     audio_digest: Mapped[str | None] = mapped_column(String(64))
     waveform_key: Mapped[str | None] = mapped_column(String(512))
     error: Mapped[str | None] = mapped_column(Text)

@@ -77,7 +77,7 @@ async def live_transcode(
     finished = False
 
     def produce(src: Path) -> None:
-        from tonearm.kit.audio import transcode_iter  # PyAV loads on first use
+        from tonearm.media.audio import transcode_iter  # PyAV loads on first use
 
         gen = transcode_iter(src, fmt, bitrate)
         try:

@@ -16,8 +16,8 @@ from typing import Any
 
 import av
 
-from tonearm.kit.audio.errors import CorruptAudio, NotAudio
-from tonearm.kit.audio.probe import OPEN_OPTIONS, TIMEOUT
+from tonearm.media.audio.probe import OPEN_OPTIONS, TIMEOUT
+from tonearm.media.errors import CorruptAudio, NotAudio
 
 _MAX_DECODE_ERRORS = 50  # isolated bad packets are skipped; this many means the file is broken
 

@@ -23,8 +23,8 @@ from typing import Any, BinaryIO
 
 import av
 
-from tonearm.kit.audio.errors import CorruptAudio
-from tonearm.kit.audio.source import decoded_frames, open_input, output_rate, source_info
+from tonearm.media.audio.source import decoded_frames, open_input, output_rate, source_info
+from tonearm.media.errors import CorruptAudio
 
 
 @dataclass(frozen=True, slots=True)

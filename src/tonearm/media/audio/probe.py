@@ -25,7 +25,7 @@ from typing import Any
 
 import av
 
-from tonearm.kit.audio.errors import CorruptAudio, NotAudio
+from tonearm.media.errors import CorruptAudio, NotAudio
 
 # format_name -> (container, canonical extension, MIME type)
 FORMATS: dict[str, tuple[str, str, str]] = {

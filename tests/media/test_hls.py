@@ -7,7 +7,7 @@ import av
 import pytest
 
 from tests.audio_fixtures import make_audio, make_text_as_mp3
-from tonearm.kit.audio import CorruptAudio, HlsResult, NotAudio, package_hls
+from tonearm.media.audio import CorruptAudio, HlsResult, NotAudio, package_hls
 
 
 def parse_attrs(line: str) -> dict[str, str]:

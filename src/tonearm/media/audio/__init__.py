@@ -3,12 +3,12 @@
 Everything here is synchronous and CPU-bound: call it through kit.procpool from async code.
 """
 
-from tonearm.kit.audio.errors import CorruptAudio, NotAudio
-from tonearm.kit.audio.hls import DEFAULT_LADDER, HlsRendition, HlsResult, package_hls
-from tonearm.kit.audio.probe import FORMATS, SUPPORTED, AudioInfo, probe
-from tonearm.kit.audio.source import audio_digest
-from tonearm.kit.audio.transcode import OUTPUT_FORMATS, OutputFormat, transcode, transcode_iter
-from tonearm.kit.audio.waveform import waveform_peaks
+from tonearm.media.audio.hls import DEFAULT_LADDER, HlsRendition, HlsResult, package_hls
+from tonearm.media.audio.probe import FORMATS, SUPPORTED, AudioInfo, probe
+from tonearm.media.audio.source import audio_digest
+from tonearm.media.audio.transcode import OUTPUT_FORMATS, OutputFormat, transcode, transcode_iter
+from tonearm.media.audio.waveform import waveform_peaks
+from tonearm.media.errors import CorruptAudio, NotAudio
 
 __all__ = [
     "DEFAULT_LADDER",

@@ -10,7 +10,7 @@ from PIL import Image
 
 from tests.audio_fixtures import make_picture
 from tonearm.kit.errors import Unprocessable
-from tonearm.library.artwork import InvalidArtwork, find_folder_art, resize_artwork
+from tonearm.media.artwork import InvalidArtwork, find_folder_art, resize_artwork
 
 
 def size_of(data: bytes) -> tuple[int, int]:

@@ -8,7 +8,7 @@ import av
 import pytest
 
 from tests.audio_fixtures import FORMATS, make_text_as_mp3
-from tonearm.kit.audio import CorruptAudio, NotAudio, probe, transcode, transcode_iter
+from tonearm.media.audio import CorruptAudio, NotAudio, probe, transcode, transcode_iter
 
 # fmt -> (container FFmpeg reads back, codec, sample rate for a 44.1 kHz source)
 EXPECT = {

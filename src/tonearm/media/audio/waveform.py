@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from tonearm.kit.audio.source import decoded_frames, open_input, source_info
+from tonearm.media.audio.source import decoded_frames, open_input, source_info
 
 try:  # optional speed-up
     import numpy as _np

@@ -16,8 +16,8 @@ from tests.audio_fixtures import (
     make_truncated,
     make_video,
 )
-from tonearm.kit.audio import AudioInfo, CorruptAudio, NotAudio, probe
 from tonearm.kit.errors import Unprocessable, UnsupportedMedia
+from tonearm.media.audio import AudioInfo, CorruptAudio, NotAudio, probe
 
 EXPECTED = {
     "mp3": ("mp3", "mp3", "mp3", None),

@@ -8,7 +8,7 @@ import pytest
 from mutagen import id3
 
 from tests.audio_fixtures import EXTENSIONS, FORMATS, FULL_TAGS, make_audio, make_picture
-from tonearm.library.tags import parse_path, read_tags, split_artists
+from tonearm.media.tags import parse_path, read_tags, split_artists
 
 # Everything in FULL_TAGS is supported by every format's native tags, except that an MP4
 # BPM ("tmpo") is an integer (FULL_TAGS uses a whole BPM so it round-trips everywhere).

@@ -37,8 +37,8 @@ from typing import Any
 
 import av
 
-from tonearm.kit.audio.errors import CorruptAudio
-from tonearm.kit.audio.source import decoded_frames, open_input, output_rate, source_info
+from tonearm.media.audio.source import decoded_frames, open_input, output_rate, source_info
+from tonearm.media.errors import CorruptAudio
 
 DEFAULT_LADDER: tuple[tuple[int, str], ...] = ((64, "a64"), (128, "a128"), (256, "a256"))
 AAC_LC = "mp4a.40.2"

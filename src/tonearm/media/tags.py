@@ -25,7 +25,7 @@ from mutagen.mp4 import MP4, MP4Tags
 from mutagen.oggopus import OggOpus
 from mutagen.wave import WAVE
 
-from tonearm.library.tag_systems import (
+from tonearm.media.tag_systems import (
     Pictures,
     Raw,
     bounded_float,

@@ -7,7 +7,7 @@ import av
 import pytest
 
 from tests.audio_fixtures import make_audio
-from tonearm.kit.audio import waveform_peaks
+from tonearm.media.audio import waveform_peaks
 
 
 def write_tone_then_silence(path: Path, amp: float = 0.5) -> Path:

@@ -1,0 +1,14 @@
+"""Domain-free media code, used by the library, streaming, studio and matching.
+
+    media.audio     PyAV (FFmpeg): probe by content, HLS ladder, transcodes, waveform peaks
+    media.tags      mutagen: read tags from every format we accept; tag_systems maps fields
+    media.artwork   Pillow: embedded and folder covers, resized to the served sizes
+    media.errors    NotAudio / CorruptAudio (light: naming them loads no FFmpeg)
+
+Each submodule loads its heavy library only when imported, so import the one you need; this
+face re-exports only the errors.
+"""
+
+from tonearm.media.errors import CorruptAudio, NotAudio
+
+__all__ = ["CorruptAudio", "NotAudio"]
