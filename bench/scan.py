@@ -130,8 +130,8 @@ async def _scan(
     from sqlalchemy import select
 
     from tonearm.kit.db import Database
-    from tonearm.library.scan import Scanner, ScanOptions
-    from tonearm.library.scan_roots import ensure_root
+    from tonearm.library.scan.roots import ensure_root
+    from tonearm.library.scan.scanner import Scanner, ScanOptions
     from tonearm.models.accounts import Role, User
 
     db = Database(url)

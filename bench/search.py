@@ -42,7 +42,7 @@ from tonearm.kit.db import Database
 from tonearm.kit.migrate import upgrade
 from tonearm.kit.storage.local import LocalStorage
 from tonearm.kit.text import fold
-from tonearm.library.service import LibraryService
+from tonearm.library.catalog.service import LibraryService
 
 CACHE = Path(os.environ.get("BENCH_SEARCH_DIR", "/tmp/tonearm-bench-search"))
 QUERIES = int(os.environ.get("BENCH_QUERIES", "300"))

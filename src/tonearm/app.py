@@ -24,9 +24,10 @@ from tonearm.kit.middleware import (
     SecurityHeadersMiddleware,
 )
 from tonearm.kit.storage.endpoints import router as files_router
-from tonearm.library.endpoints import router as library_router
-from tonearm.library.endpoints import search_router
-from tonearm.library.scan_endpoints import router as scan_router
+from tonearm.library.catalog.endpoints import router as library_router
+from tonearm.library.ingest.endpoints import router as upload_router
+from tonearm.library.scan.endpoints import router as scan_router
+from tonearm.library.search.endpoints import router as search_router
 from tonearm.listening.endpoints import router as listening_router
 from tonearm.state import build_state
 from tonearm.streaming.endpoints import router as streaming_router
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = False) -> Fa
         *accounts_routers,
         jobs_router,
         library_router,
+        upload_router,
         search_router,
         scan_router,
         streaming_router,

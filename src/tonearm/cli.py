@@ -115,7 +115,7 @@ def db_upgrade(revision: str = "head") -> None:
 def db_vacuum() -> None:
     """Compact the database and rebuild the search index (safe while the server runs)."""
     from tonearm.kit.db import Database
-    from tonearm.library.search import compact
+    from tonearm.library.search.searcher import compact
 
     async def run() -> None:
         db = Database(get_settings().effective_database_url)
@@ -222,7 +222,7 @@ def scan(
     workers: Annotated[int | None, typer.Option(help="Tag-reading processes")] = None,
 ) -> None:
     """Scan a music folder in place: new, changed, moved and missing files."""
-    from tonearm.library.scan_cli import run_scan
+    from tonearm.library.scan.cli import run_scan
 
     code = run_scan(console, directory, user, visibility, full, process, workers)
     if code:

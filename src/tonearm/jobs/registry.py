@@ -33,8 +33,8 @@ F = TypeVar("F", bound=Handler)
 registry_modules: list[str] = [
     "tonearm.jobs.selftest",
     "tonearm.jobs.housekeeping",
-    "tonearm.library.tasks",
-    "tonearm.library.scan",
+    "tonearm.library.processing.tasks",
+    "tonearm.library.scan.scanner",
 ]
 
 

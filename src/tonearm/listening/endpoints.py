@@ -13,10 +13,10 @@ from tonearm.accounts.deps import CurrentUser
 from tonearm.kit.deps import DbSession, State
 from tonearm.kit.errors import responses
 from tonearm.kit.pagination import PageParams, page_params
+from tonearm.library.catalog.service import artwork_map
+from tonearm.library.catalog.views import art_key, track_out
 from tonearm.library.errors import TrackNotFound
 from tonearm.library.schemas import TrackOut, TrackPage
-from tonearm.library.service import artwork_map
-from tonearm.library.views import art_key, track_out
 from tonearm.listening.service import ListeningService, PlayNotFound
 from tonearm.models.library import Play
 

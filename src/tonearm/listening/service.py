@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tonearm.kit.db import utcnow
 from tonearm.kit.errors import NotFound
 from tonearm.kit.pagination import PageParams, keyset, split_page
+from tonearm.library.catalog.repository import LibraryRepository, _track_opts
 from tonearm.library.errors import TrackNotFound
-from tonearm.library.repository import LibraryRepository, _track_opts
 from tonearm.models.library import Love, Play, Track
 
 COUNT_AFTER_SECONDS = 30.0
@@ -129,7 +129,7 @@ class ListeningService:
             .options(*_track_opts())
         )
         # Loves of tracks that became invisible to the user are hidden, not deleted.
-        from tonearm.library.repository import readable
+        from tonearm.library.catalog.repository import readable
 
         stmt = stmt.where(readable(user))
         stmt = keyset(stmt, Love.created_at, Love.track_id, params)

@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tonearm.kit.db import Database, utcnow
 from tonearm.kit.security import TokenSigner
 from tonearm.kit.storage import Storage, local_copy
+from tonearm.library.catalog.repository import LibraryRepository
 from tonearm.library.errors import TrackNotFound
-from tonearm.library.repository import LibraryRepository
 from tonearm.models.library import LibraryRoot, Track, TranscodeCacheEntry
 from tonearm.streaming import tokens
 from tonearm.streaming.errors import (

@@ -13,7 +13,7 @@ from tonearm.jobs.service import enqueue
 from tonearm.kit.deps import DbSession, State
 from tonearm.kit.errors import responses
 from tonearm.library.errors import PublicNeedsArtist, RootNotAllowed
-from tonearm.library.scan_roots import (
+from tonearm.library.scan.roots import (
     FolderNotFound,
     RootOverlaps,
     RootOwnerConflict,

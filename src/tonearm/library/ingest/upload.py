@@ -17,9 +17,9 @@ from tonearm.jobs.service import enqueue
 from tonearm.kit.db import utcnow
 from tonearm.kit.multipart import FilePart
 from tonearm.kit.storage import Storage
-from tonearm.library.catalog import Catalog
-from tonearm.library.metadata import TrackMetadata, apply_metadata
-from tonearm.library.repository import LibraryRepository
+from tonearm.library.catalog.builder import Catalog
+from tonearm.library.catalog.metadata import TrackMetadata, apply_metadata
+from tonearm.library.catalog.repository import LibraryRepository
 from tonearm.media.tags import TrackTags, parse_path, read_tags
 from tonearm.models.library import Track, TrackStatus, Visibility
 

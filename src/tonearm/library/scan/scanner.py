@@ -48,7 +48,7 @@ from tonearm.jobs.context import JobContext
 from tonearm.jobs.registry import job
 from tonearm.kit.db import Database, utcnow
 from tonearm.kit.procpool import _start_method
-from tonearm.library.scan_files import (
+from tonearm.library.scan.files import (
     ROOT_FOLDER,
     FileResult,
     Folder,
@@ -58,7 +58,7 @@ from tonearm.library.scan_files import (
     read_files,
     walk,
 )
-from tonearm.library.scan_write import (
+from tonearm.library.scan.write import (
     IN_CHUNK,
     BatchWriter,
     Known,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from tonearm.kit.text import fold, nfc
-from tonearm.library.catalog import Catalog
+from tonearm.library.catalog.builder import Catalog
 from tonearm.models.library import Track, TrackArtist
 
 

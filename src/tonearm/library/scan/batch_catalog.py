@@ -19,8 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tonearm.kit.text import fold, nfc
-from tonearm.library.catalog import Catalog
-from tonearm.library.metadata import TrackMetadata
+from tonearm.library.catalog.builder import Catalog
+from tonearm.library.catalog.metadata import TrackMetadata
 from tonearm.models.library import Album, Artist
 
 _IN_CHUNK = 500

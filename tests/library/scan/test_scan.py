@@ -18,12 +18,12 @@ from typer.testing import CliRunner
 from tests.audio_fixtures import make_audio, make_picture, make_text_as_mp3, tag_file
 from tests.factories import bearer, register
 from tests.library.conftest import wait_job
-from tonearm.library import scan_files
-from tonearm.library.catalog import Catalog
-from tonearm.library.metadata import TrackMetadata
-from tonearm.library.scan import Scanner, ScanOptions, ScanReport
-from tonearm.library.scan_catalog import BatchCatalog
-from tonearm.library.scan_roots import ensure_root
+from tonearm.library.catalog.builder import Catalog
+from tonearm.library.catalog.metadata import TrackMetadata
+from tonearm.library.scan import files as scan_files
+from tonearm.library.scan.batch_catalog import BatchCatalog
+from tonearm.library.scan.roots import ensure_root
+from tonearm.library.scan.scanner import Scanner, ScanOptions, ScanReport
 from tonearm.models.jobs import Job
 from tonearm.models.library import Album, LibraryRoot, Track, TrackStatus
 from tonearm.state import AppState

@@ -16,8 +16,8 @@ from tonearm.jobs.errors import PermanentJobError
 from tonearm.jobs.registry import job
 from tonearm.kit.db import utcnow
 from tonearm.kit.storage import Storage, local_copy
-from tonearm.library.processing import Rendered, render, walk_files
-from tonearm.library.repository import LibraryRepository, track_art_prefix
+from tonearm.library.catalog.repository import LibraryRepository, track_art_prefix
+from tonearm.library.processing.render import Rendered, render, walk_files
 from tonearm.media.artwork import SIZES
 from tonearm.models.library import LibraryRoot, Track, TrackStatus
 

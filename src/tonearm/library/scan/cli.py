@@ -20,8 +20,8 @@ from rich.table import Table
 
 from tonearm.config import get_settings
 from tonearm.kit.errors import TonearmError
-from tonearm.library.scan import RootMissing, Scanner, ScanOptions, ScanReport
-from tonearm.library.scan_roots import ensure_root, find_user, first_admin
+from tonearm.library.scan.roots import ensure_root, find_user, first_admin
+from tonearm.library.scan.scanner import RootMissing, Scanner, ScanOptions, ScanReport
 from tonearm.models.library import Visibility
 
 

@@ -12,10 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tonearm.kit.db import after_commit, utcnow
 from tonearm.kit.pagination import PageParams
 from tonearm.kit.storage import Storage
-from tonearm.library import errors, views
-from tonearm.library.catalog import Catalog
-from tonearm.library.metadata import apply_metadata, metadata_of
-from tonearm.library.repository import LibraryRepository, track_art_prefix
+from tonearm.library import errors
+from tonearm.library.catalog import views
+from tonearm.library.catalog.builder import Catalog
+from tonearm.library.catalog.metadata import apply_metadata, metadata_of
+from tonearm.library.catalog.repository import LibraryRepository, track_art_prefix
 from tonearm.library.schemas import (
     AlbumDetail,
     AlbumOut,
@@ -27,7 +28,7 @@ from tonearm.library.schemas import (
     TrackOut,
     TrackPatch,
 )
-from tonearm.library.search import Searcher
+from tonearm.library.search.searcher import Searcher
 from tonearm.models.accounts import Role
 from tonearm.models.library import Album, Track, Visibility
 

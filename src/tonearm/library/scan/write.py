@@ -1,6 +1,6 @@
 """Writing a scan's results: one batch of read files per transaction.
 
-A batch is classified against what the database knows (see `tonearm.library.scan`): known
+A batch is classified against what the database knows (see `tonearm.library.scan.scanner`): known
 path => updated; the hash of one of the owner's tracks under this root whose file is gone =>
 moved; the hash of any other of the owner's tracks => duplicate (skipped); else added. New
 rows go in with one bulk INSERT (tracks, then credits), changed ones with one bulk UPDATE by
@@ -22,11 +22,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tonearm.jobs.service import enqueue
 from tonearm.kit.db import Database, utcnow
-from tonearm.library.catalog import Catalog
-from tonearm.library.ingest import metadata_from_tags
-from tonearm.library.metadata import TrackMetadata, apply_metadata
-from tonearm.library.scan_catalog import BatchCatalog
-from tonearm.library.scan_files import FileResult, folder_of, mtime_seconds
+from tonearm.library.catalog.builder import Catalog
+from tonearm.library.catalog.metadata import TrackMetadata, apply_metadata
+from tonearm.library.ingest.upload import metadata_from_tags
+from tonearm.library.scan.batch_catalog import BatchCatalog
+from tonearm.library.scan.files import FileResult, folder_of, mtime_seconds
 from tonearm.models.library import Track, TrackArtist, TrackStatus, Visibility
 
 log = structlog.get_logger("tonearm.library.scan")

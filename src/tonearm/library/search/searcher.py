@@ -43,7 +43,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, contains_eager, defer, selectinload
 
 from tonearm.kit.text import fold, search_terms
-from tonearm.library.repository import album_stats, artist_stats, listable
+from tonearm.library.catalog.repository import album_stats, artist_stats, listable
 from tonearm.models.library import Album, Artist, Love, Track, TrackArtist
 
 SEARCH_TABLES = ("tracks", "albums", "artists")
