@@ -167,7 +167,7 @@ async def _scan(
 
 
 def fresh_db(tmp: Path, name: str) -> str:
-    from tonearm.kit.migrate import upgrade
+    from tonearm.platform.migrate import upgrade
 
     url = f"sqlite+aiosqlite:///{tmp / name}"
     upgrade(url)

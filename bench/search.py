@@ -39,10 +39,10 @@ import httpx
 from _server import serve
 
 from tonearm.kit.db import Database
-from tonearm.kit.migrate import upgrade
 from tonearm.kit.storage.local import LocalStorage
 from tonearm.kit.text import fold
 from tonearm.library.catalog.service import LibraryService
+from tonearm.platform.migrate import upgrade
 
 CACHE = Path(os.environ.get("BENCH_SEARCH_DIR", "/tmp/tonearm-bench-search"))
 QUERIES = int(os.environ.get("BENCH_QUERIES", "300"))

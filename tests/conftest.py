@@ -15,11 +15,12 @@ from asgi_lifespan import LifespanManager
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from tonearm.accounts.authcache import AuthCache
 from tonearm.app import create_app
 from tonearm.config import Settings, normalise_db_url
 from tonearm.kit.db import Base
-from tonearm.kit.migrate import upgrade
-from tonearm.state import AppState
+from tonearm.platform.migrate import upgrade
+from tonearm.platform.state import AppState
 
 TEST_DB_URL = os.environ.get("TONEARM_TEST_DATABASE_URL")
 TEST_REDIS_URL = os.environ.get("TONEARM_TEST_REDIS_URL")
@@ -102,7 +103,7 @@ async def _isolate(request: pytest.FixtureRequest) -> AsyncIterator[None]:
     state: AppState = request.getfixturevalue("state")
     yield
     await state.limiter.reset()
-    state.auth_cache.clear()
+    state.get(AuthCache).clear()
     async with state.db.engine.begin() as conn:
         tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
         if conn.dialect.name == "postgresql":

@@ -83,8 +83,8 @@ def test_keys_rotate_reencrypts_stored_secrets(cli_env: Path) -> None:
 
     from tonearm.kit import crypto
     from tonearm.kit.db import Database
-    from tonearm.kit.migrate import upgrade
     from tonearm.models.accounts import User
+    from tonearm.platform.migrate import upgrade
 
     settings = get_settings()
     upgrade(settings.effective_database_url)

@@ -17,8 +17,8 @@ from typer.testing import CliRunner
 from tests.conftest import TEST_DB_URL
 from tonearm.cli import app
 from tonearm.config import get_settings, normalise_db_url
-from tonearm.kit.migrate import alembic_config, upgrade
 from tonearm.kit.text import fold
+from tonearm.platform.migrate import alembic_config, upgrade
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""create_app(): routers, middleware, lifespan. Nothing else."""
+"""create_app(): the platform's routers and middleware, every domain's routers, the lifespan.
+A composition root: it iterates `DOMAINS` and names no domain."""
 
 from __future__ import annotations
 
@@ -10,27 +11,21 @@ import structlog
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from tonearm import ops, web
-from tonearm.accounts.endpoints import routers as accounts_routers
+from tonearm import domains
 from tonearm.config import Settings, get_settings
 from tonearm.jobs import runtime as jobs_runtime
 from tonearm.jobs.endpoints import router as jobs_router
 from tonearm.kit.errors import install_error_handlers
-from tonearm.kit.guards import IdempotencyMiddleware, RateLimitMiddleware
 from tonearm.kit.logging import configure_logging
-from tonearm.kit.middleware import (
+from tonearm.platform import ops, spa
+from tonearm.platform.files import router as files_router
+from tonearm.platform.guards import IdempotencyMiddleware, RateLimitMiddleware
+from tonearm.platform.middleware import (
     BodySizeLimitMiddleware,
     RequestContextMiddleware,
     SecurityHeadersMiddleware,
 )
-from tonearm.kit.storage.endpoints import router as files_router
-from tonearm.library.catalog.endpoints import router as library_router
-from tonearm.library.ingest.endpoints import router as upload_router
-from tonearm.library.scan.endpoints import router as scan_router
-from tonearm.library.search.endpoints import router as search_router
-from tonearm.listening.endpoints import router as listening_router
-from tonearm.state import build_state
-from tonearm.streaming.endpoints import router as streaming_router
+from tonearm.platform.state import build_state
 
 log = structlog.get_logger(__name__)
 
@@ -43,13 +38,13 @@ def create_app(settings: Settings | None = None, *, migrate: bool = False) -> Fa
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         state = build_state(settings)
         if migrate:
-            from tonearm.kit.migrate import upgrade_async
+            from tonearm.platform.migrate import upgrade_async
 
             await upgrade_async(settings.effective_database_url)
-        app.state.tonearm = state
-        app.state.storage = state.storage
+        domains.install(state)
         jobs_runtime.install(state)
-        await ops.start(state)
+        app.state.tonearm = state
+        await state.lifecycle.start()
         # Everything allocated so far lives as long as the process: keep it out of the
         # cyclic GC's generations so collections stay short under load.
         gc.collect()
@@ -58,7 +53,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = False) -> Fa
         try:
             yield
         finally:
-            await ops.stop(state)
+            await state.lifecycle.stop()
             await state.close()
 
     app = FastAPI(
@@ -72,28 +67,21 @@ def create_app(settings: Settings | None = None, *, migrate: bool = False) -> Fa
     )
     install_error_handlers(app)
 
-    for router in (
-        *accounts_routers,
-        jobs_router,
-        library_router,
-        upload_router,
-        search_router,
-        scan_router,
-        streaming_router,
-        listening_router,
-        files_router,
-        *ops.routers(),
-    ):
+    body_limits: dict[str, int] = {}
+    for domain in domains.DOMAINS:
+        for router in domain.routers():
+            app.include_router(router)
+        if domain.body_limits is not None:
+            body_limits.update(domain.body_limits(settings))
+    for router in (jobs_router, files_router, ops.router):
         app.include_router(router)
-    app.include_router(web.spa_router(web.resolve_dist(settings.web_dist)))
+    app.include_router(spa.spa_router(spa.resolve_dist(settings.web_dist)))  # catch-all: last
 
     # Outermost last.
     app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(RateLimitMiddleware)
     app.add_middleware(
-        BodySizeLimitMiddleware,
-        max_bytes=settings.max_body_bytes,
-        overrides={"/api/v1/library/uploads": settings.upload_max_request_bytes},
+        BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes, overrides=body_limits
     )
     if settings.cors_origins:
         app.add_middleware(

@@ -14,9 +14,10 @@ from sqlalchemy import select
 from tests.jobs import handlers  # noqa: F401  (registers the test job kinds)
 from tonearm.jobs.context import JobConfig
 from tonearm.jobs.runners import LocalRunner
+from tonearm.jobs.runtime import JobRuntime
 from tonearm.kit.db import Database
 from tonearm.models.jobs import FINISHED, Job, JobStatus
-from tonearm.state import AppState
+from tonearm.platform.state import AppState
 
 FAST = JobConfig(
     backoff_base=0.02,
@@ -32,7 +33,7 @@ FAST = JobConfig(
 @pytest.fixture
 def fast_jobs(state: AppState) -> Iterator[JobConfig]:
     """Shorten the running app's job timings for one test."""
-    cfg: JobConfig = state.extras["job_env"].config
+    cfg: JobConfig = state.get(JobRuntime).env.config
     saved = {f.name: getattr(cfg, f.name) for f in fields(cfg)}
     for f in fields(FAST):
         setattr(cfg, f.name, getattr(FAST, f.name))
@@ -44,7 +45,7 @@ def fast_jobs(state: AppState) -> Iterator[JobConfig]:
 @pytest.fixture
 async def paused_runner(state: AppState, fast_jobs: JobConfig) -> AsyncIterator[LocalRunner]:
     """Stop the app's local runner for one test (so the test controls who claims what)."""
-    runner: LocalRunner = state.extras["jobs"]
+    runner: LocalRunner = state.get(JobRuntime).runner
     await runner.stop()
     try:
         yield runner

@@ -26,9 +26,9 @@ from tonearm.jobs.runners import CeleryRunner, worker_id
 from tonearm.jobs.service import enqueue
 from tonearm.kit.db import Database
 from tonearm.kit.events import RedisPubSub
-from tonearm.kit.migrate import upgrade
 from tonearm.kit.procpool import ProcessPool
 from tonearm.models.jobs import Job, JobStatus
+from tonearm.platform.migrate import upgrade
 
 pytestmark = [pytest.mark.slow, pytest.mark.redis]
 
@@ -83,7 +83,7 @@ def worker(celery_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
             "-m",
             "celery",
             "-A",
-            "tonearm.jobs.celery_app",
+            "tonearm.worker",
             "worker",
             f"--queues={queue},{queue}.cpu",
             "--concurrency=1",

@@ -18,9 +18,10 @@ from tests.jobs.handlers import gate
 from tonearm.jobs import sse
 from tonearm.jobs.context import JobConfig
 from tonearm.jobs.runners import LocalRunner
+from tonearm.jobs.runtime import JobRuntime
 from tonearm.jobs.service import enqueue
 from tonearm.models.jobs import JobStatus
-from tonearm.state import AppState
+from tonearm.platform.state import AppState
 
 
 async def _enqueue(state: AppState, owner: uuid.UUID, kind: str, **kw: Any) -> uuid.UUID:
@@ -264,7 +265,7 @@ async def test_disconnect_releases_the_subscription(
     token, user = await register(client)
     job_id = await _enqueue(state, user, "tests.gated")
     await wait_for(state.db, job_id, {JobStatus.running})
-    hub = state.extras["pubsub"]
+    hub = state.get(JobRuntime).pubsub
     channel = f"job:{job_id}"
     async with (
         httpx.AsyncClient(base_url=server, timeout=20) as http,

@@ -13,9 +13,10 @@ from tests.jobs.conftest import wait_for
 from tonearm.jobs import runtime
 from tonearm.jobs.context import JobConfig
 from tonearm.jobs.runners import CeleryRunner, LocalRunner
+from tonearm.jobs.runtime import JobRuntime
 from tonearm.jobs.service import enqueue
 from tonearm.kit.events import MemoryPubSub, RedisPubSub
-from tonearm.state import AppState, build_state
+from tonearm.platform.state import AppState, build_state
 
 
 async def test_ready_reports_the_runner(client: httpx.AsyncClient, state: AppState) -> None:
@@ -43,14 +44,14 @@ async def test_broker_url_selects_celery_runner(data_dir: Path, database_url: st
     st = build_state(settings)
     try:
         runtime.install(st)
-        assert isinstance(st.extras["jobs"], CeleryRunner)
-        assert isinstance(st.extras["pubsub"], RedisPubSub)  # the broker's Redis
-        assert {"broker", "pubsub"} <= set(st.extras["readiness"])
-        assert "jobs" not in st.extras["readiness"]
+        assert isinstance(st.get(JobRuntime).runner, CeleryRunner)
+        assert isinstance(st.get(JobRuntime).pubsub, RedisPubSub)  # the broker's Redis
+        assert {"broker", "pubsub"} <= set(st.lifecycle.readiness)
+        assert "jobs" not in st.lifecycle.readiness
         # Nothing listens on port 1: the broker probe fails instead of hanging.
         with pytest.raises(Exception):
-            await asyncio.wait_for(st.extras["readiness"]["broker"](), 10)
-        await st.extras["pubsub"].close()
+            await asyncio.wait_for(st.lifecycle.readiness["broker"](), 10)
+        await st.get(JobRuntime).pubsub.close()
     finally:
         await st.close()
 
@@ -59,10 +60,10 @@ async def test_local_mode_without_redis(data_dir: Path, database_url: str) -> No
     st = build_state(make_settings(data_dir, database_url, redis_url=None, scheduler_enabled=False))
     try:
         runtime.install(st)
-        assert isinstance(st.extras["jobs"], LocalRunner)
-        assert isinstance(st.extras["pubsub"], MemoryPubSub)
-        assert st.extras["scheduler"] is None
-        assert len(st.extras["starters"]) == 1
+        assert isinstance(st.get(JobRuntime).runner, LocalRunner)
+        assert isinstance(st.get(JobRuntime).pubsub, MemoryPubSub)
+        assert st.get(JobRuntime).scheduler is None
+        assert len(st.lifecycle.starters) == 1
         # (build_state shares the session's data dir: the global keyring stays the same.)
     finally:
         await st.close()

@@ -17,12 +17,13 @@ from tonearm.jobs import dispatch
 from tonearm.jobs.context import JobConfig, JobEnv, job_channel
 from tonearm.jobs.executor import backoff_delay, claim, execute
 from tonearm.jobs.runners import LocalRunner, worker_id
+from tonearm.jobs.runtime import JobRuntime
 from tonearm.jobs.service import JobsService, enqueue
 from tonearm.kit.db import utcnow
 from tonearm.kit.events import MemoryPubSub
 from tonearm.kit.procpool import ProcessPool
 from tonearm.models.jobs import Job, JobStatus
-from tonearm.state import AppState
+from tonearm.platform.state import AppState
 
 
 async def _enqueue(state: AppState, kind: str, **kwargs: Any) -> uuid.UUID:
@@ -42,7 +43,7 @@ async def _collect(sub: Any, until: set[str], timeout: float = 15.0) -> list[dic
 
 
 async def test_success_reports_progress_and_result(state: AppState, fast_jobs: JobConfig) -> None:
-    pubsub = state.extras["pubsub"]
+    pubsub = state.get(JobRuntime).pubsub
     async with state.db.session() as s:
         job = await enqueue(s, "platform.selftest", steps=4, delay=0.01, fail_times=0)
         # Subscribe before the commit dispatches it: we see every event.
@@ -69,7 +70,7 @@ async def test_success_reports_progress_and_result(state: AppState, fast_jobs: J
 
 
 async def test_retries_with_backoff_until_success(state: AppState, fast_jobs: JobConfig) -> None:
-    pubsub = state.extras["pubsub"]
+    pubsub = state.get(JobRuntime).pubsub
     async with state.db.session() as s:
         job = await enqueue(s, "platform.selftest", steps=1, delay=0, fail_times=2)
         sub = pubsub.subscribe(job_channel(job.id))
@@ -278,7 +279,7 @@ async def test_lost_lease_does_not_overwrite(state: AppState, fast_jobs: JobConf
 
 
 async def test_dispatcher_registered_for_app_database(state: AppState) -> None:
-    assert dispatch.for_database(state.db) is state.extras["jobs"]
+    assert dispatch.for_database(state.db) is state.get(JobRuntime).runner
 
 
 @pytest.mark.parametrize("mode", ["process", "thread"])

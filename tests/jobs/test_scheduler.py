@@ -20,7 +20,7 @@ from tonearm.jobs.service import enqueue
 from tonearm.kit.db import Database, utcnow
 from tonearm.models.jobs import Job, JobStatus, SchedulerTick
 from tonearm.models.platform import IdempotencyRecord
-from tonearm.state import AppState
+from tonearm.platform.state import AppState
 
 
 def test_every_is_aligned_to_the_epoch() -> None:

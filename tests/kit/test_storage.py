@@ -7,6 +7,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import httpx
@@ -24,16 +25,16 @@ from tonearm.kit.storage import (
     Storage,
     StorageNotFound,
     TooLarge,
-    create_storage,
     local_copy,
     parse_range,
     sign_local_url,
     verify_local_signature,
 )
 from tonearm.kit.storage.base import READ_BATCH
-from tonearm.kit.storage.endpoints import router
 from tonearm.kit.storage.s3 import make_client
 from tonearm.kit.storage.signing import InvalidSignature, UrlExpired
+from tonearm.platform.files import router
+from tonearm.platform.storage import storage_from_settings
 
 BUCKET = "tonearm-test"
 SECRET = "test-secret-key"
@@ -311,7 +312,7 @@ def files_app(storage: Storage) -> FastAPI:
     app = FastAPI()
     install_error_handlers(app)
     app.include_router(router)
-    app.state.storage = storage
+    app.state.tonearm = SimpleNamespace(storage=storage)
     return app
 
 
@@ -495,14 +496,14 @@ async def test_check_and_local_copy(storage: Storage) -> None:
         assert not path.exists()  # the temp download is cleaned up
 
 
-def test_create_storage_local(tmp_path: Path) -> None:
-    storage = create_storage(Settings(data_dir=tmp_path, secret_key=SECRET))
+def test_storage_from_settings_local(tmp_path: Path) -> None:
+    storage = storage_from_settings(Settings(data_dir=tmp_path, secret_key=SECRET))
     assert isinstance(storage, LocalStorage)
     assert storage.root == (tmp_path / "media").resolve()
 
 
 @pytest.mark.s3
-async def test_create_storage_s3(moto_endpoint: str) -> None:
+async def test_storage_from_settings_s3(moto_endpoint: str) -> None:
     settings = Settings(
         s3_bucket=BUCKET,
         s3_endpoint_url=moto_endpoint,
@@ -510,7 +511,7 @@ async def test_create_storage_s3(moto_endpoint: str) -> None:
         s3_secret_access_key="testing",
         s3_prefix="/media/",
     )
-    storage = create_storage(settings)
+    storage = storage_from_settings(settings)
     assert isinstance(storage, S3Storage)
     assert storage.prefix == "media/"
     assert await storage.check()

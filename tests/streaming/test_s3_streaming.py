@@ -15,7 +15,7 @@ from tests.factories import bearer, register
 from tests.kit.test_storage import BUCKET, moto_endpoint  # noqa: F401  (fixture)
 from tests.library.conftest import upload, wait_job
 from tonearm.app import create_app
-from tonearm.kit.migrate import upgrade_async
+from tonearm.platform.migrate import upgrade_async
 
 pytestmark = pytest.mark.s3
 

@@ -14,6 +14,7 @@ import pytest
 from tests.factories import bearer, register
 from tests.library.conftest import upload, wait_job
 from tonearm.streaming import tokens
+from tonearm.streaming.live import TranscodeSlots
 
 
 async def _ready_track(
@@ -164,7 +165,7 @@ async def test_transcode_cache_is_capped(
 ) -> None:
     from sqlalchemy import select
 
-    from tonearm.models.library import TranscodeCacheEntry
+    from tonearm.models.streaming import TranscodeCacheEntry
 
     h, track = await _ready_track(client, tagged_mp3)
     old = state.settings.transcode_cache_bytes
@@ -188,7 +189,7 @@ async def test_live_transcodes_are_capped(
     client: httpx.AsyncClient, tagged_mp3: Path, state: Any
 ) -> None:
     h, track = await _ready_track(client, tagged_mp3)
-    slots = state.transcode_slots
+    slots = state.get(TranscodeSlots)
     old = slots.per_user
     slots.per_user = 0
     try:

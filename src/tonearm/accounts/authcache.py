@@ -11,39 +11,9 @@ from __future__ import annotations
 
 import time
 import uuid
-from dataclasses import dataclass
 from datetime import datetime
 
-from tonearm.models.accounts import Role, User
-
-
-@dataclass(frozen=True, slots=True)
-class UserView:
-    """A detached, read-only picture of a user, safe to share between requests."""
-
-    id: uuid.UUID
-    email: str | None
-    username: str
-    display_name: str | None
-    bio: str | None
-    role: Role
-    email_verified_at: datetime | None
-    created_at: datetime
-    is_active: bool
-
-    @classmethod
-    def of(cls, user: User) -> UserView:
-        return cls(
-            id=user.id,
-            email=user.email,
-            username=user.username,
-            display_name=user.display_name,
-            bio=user.bio,
-            role=user.role,
-            email_verified_at=user.email_verified_at,
-            created_at=user.created_at,
-            is_active=user.is_active,
-        )
+from tonearm.platform.auth import UserView
 
 
 class AuthCache:

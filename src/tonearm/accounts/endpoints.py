@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request, Response, status
 
 from tonearm.accounts import errors, otp, verification
 from tonearm.accounts.authcache import UserView
-from tonearm.accounts.deps import Accounts, AdminUser, Client, CurrentUser
+from tonearm.accounts.deps import Accounts, Client
 from tonearm.accounts.schemas import (
     Accepted,
     EmailIn,
@@ -32,10 +32,11 @@ from tonearm.accounts.schemas import (
     UserPage,
 )
 from tonearm.accounts.service import IssuedTokens
-from tonearm.kit.deps import State, client_ip
 from tonearm.kit.errors import RateLimited, responses
 from tonearm.kit.pagination import PageParams, page_params
 from tonearm.models.accounts import User
+from tonearm.platform.auth import AdminUser, CurrentUser
+from tonearm.platform.deps import State, client_ip
 
 auth = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 me = APIRouter(prefix="/api/v1/me", tags=["me"])

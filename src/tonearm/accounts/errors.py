@@ -12,6 +12,10 @@ from tonearm.kit.errors import (
     Unauthorized,
 )
 
+# Defined by the platform (its auth dependencies raise them), named here with the rest.
+from tonearm.platform.auth import InsufficientRole as InsufficientRole
+from tonearm.platform.auth import NotAuthenticated as NotAuthenticated
+
 
 class CommitThenRaise:
     """Mixin: the unit of work commits before this error propagates (e.g. a revoked token
@@ -26,10 +30,6 @@ class InvalidCredentials(Unauthorized):
 
 class AccountDisabled(Forbidden):
     code, title = "account_disabled", "This account is disabled"
-
-
-class NotAuthenticated(Unauthorized):
-    code, title = "not_authenticated", "Sign in to do this"
 
 
 class InvalidAccessToken(Unauthorized):
@@ -66,10 +66,6 @@ class UserNotFound(NotFound):
 
 class WrongPassword(BadRequest):
     code, title = "wrong_password", "Current password is wrong"
-
-
-class InsufficientRole(Forbidden):
-    code, title = "insufficient_role", "Your role does not allow this"
 
 
 class InvalidEmailToken(BadRequest):

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tonearm.accounts import errors
-from tonearm.accounts.authcache import AuthCache, UserView
+from tonearm.accounts.authcache import AuthCache
 from tonearm.accounts.devices import device_name
 from tonearm.accounts.repository import AccountsRepository
 from tonearm.accounts.senders import Outbox
@@ -25,6 +25,7 @@ from tonearm.kit.db import utcnow
 from tonearm.kit.pagination import PageParams, split_page
 from tonearm.kit.security import AccessClaims, TokenSigner
 from tonearm.models.accounts import AuthSession, RefreshToken, Role, User
+from tonearm.platform.auth import Principal, UserView
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,22 +41,6 @@ class IssuedTokens:
     access_token: str
     refresh_token: str
     expires_in: int
-
-
-@dataclass(frozen=True, slots=True)
-class Principal:
-    """The authenticated caller of a request (a detached view of the user)."""
-
-    user: UserView
-    session_id: uuid.UUID
-
-    @property
-    def id(self) -> uuid.UUID:
-        return self.user.id
-
-    @property
-    def role(self) -> Role:
-        return self.user.role
 
 
 async def hash_password(password: str) -> str:

@@ -9,7 +9,10 @@ Each worker process builds its own Database, pub/sub and event loop on `worker_p
 (after the prefork, never before: connections must not cross a fork) and keeps them for every
 task it runs. Use the prefork (default) or solo pool.
 
-    celery -A tonearm.jobs.celery_app worker      # or: tonearm worker
+    celery -A tonearm.worker worker      # or: tonearm worker
+
+This package names no domain: the composition root (`tonearm.worker`, or the CLI) calls
+`configure(setup)` with what gives a new state the domains' components and handlers.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +32,14 @@ from tonearm.config import Settings, get_settings
 log = structlog.get_logger(__name__)
 
 DEFAULT_QUEUE = "tonearm"
+
+# Called on each worker process's new AppState (the domains' components and job modules).
+_setup: Callable[[Any], object] | None = None
+
+
+def configure(setup: Callable[[Any], object]) -> None:
+    global _setup
+    _setup = setup
 
 
 def create_celery(settings: Settings, *, queue: str = DEFAULT_QUEUE) -> Celery:
@@ -96,13 +108,14 @@ def build_runtime(settings: Settings) -> WorkerRuntime:
     from tonearm.kit.events import make_pubsub
     from tonearm.kit.logging import configure_logging
     from tonearm.kit.procpool import ProcessPool
-    from tonearm.state import build_state
+    from tonearm.platform.state import build_state
 
     configure_logging(settings.log_level, settings.json_logs)
-    load_handlers()
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     state = build_state(settings)
+    if _setup is not None:
+        _setup(state)
     env = JobEnv(
         db=state.db,
         pubsub=make_pubsub(pubsub_url(settings)),
@@ -111,6 +124,7 @@ def build_runtime(settings: Settings) -> WorkerRuntime:
         worker_id=worker_id("celery"),
         state=state,
     )
+    load_handlers()
     runner = CeleryRunner(env, _app_for(settings))
     loop.run_until_complete(runner.start())
     return WorkerRuntime(loop=loop, state=state, env=env, runner=runner)
@@ -141,7 +155,7 @@ def _on_process_shutdown(**_: Any) -> None:
             log.warning("worker_runtime_close_failed", exc_info=True)
 
 
-# --- the module-level app for `celery -A tonearm.jobs.celery_app` -------------------------
+# --- the module-level app (`celery -A tonearm.worker` reaches it through tonearm.worker) ----
 
 _apps: dict[str | None, Celery] = {}
 

@@ -49,7 +49,7 @@ async def scheduler_main(stop: asyncio.Event | None = None) -> None:
     from tonearm.kit.events import make_pubsub
     from tonearm.kit.logging import configure_logging
     from tonearm.kit.procpool import ProcessPool
-    from tonearm.state import build_state
+    from tonearm.platform.state import build_state
 
     settings = get_settings()
     configure_logging(settings.log_level, settings.json_logs)

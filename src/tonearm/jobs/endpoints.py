@@ -8,22 +8,23 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 
-from tonearm.accounts.deps import CurrentUser, StreamUser
 from tonearm.jobs import sse
 from tonearm.jobs.errors import JobFinished, JobNotFound
+from tonearm.jobs.runtime import JobRuntime
 from tonearm.jobs.schemas import JobOut, JobPage
 from tonearm.jobs.service import JobsService
-from tonearm.kit.deps import DbSession, State
 from tonearm.kit.errors import responses
 from tonearm.kit.events import MemoryPubSub
 from tonearm.kit.pagination import InvalidCursor, PageParams, page_params
 from tonearm.models.jobs import JobStatus
+from tonearm.platform.auth import CurrentUser, StreamUser
+from tonearm.platform.deps import DbSession, State
 
 router = APIRouter(prefix="/api/v1/jobs", tags=["jobs"])
 
 
 def jobs_service(session: DbSession, state: State) -> JobsService:
-    return JobsService(session, state.extras.get("pubsub"))
+    return JobsService(session, state.get(JobRuntime).pubsub)
 
 
 Jobs = Annotated[JobsService, Depends(jobs_service)]
@@ -75,7 +76,7 @@ async def job_events(
 ) -> StreamingResponse:
     """Server-Sent Events for one job; the stream closes once the job has finished."""
     await svc.get(job_id, user.id)  # 404 before the stream starts
-    pubsub = state.extras["pubsub"]
+    pubsub = state.get(JobRuntime).pubsub
     # In memory, events from a sibling `serve` worker never arrive: re-read the row too.
     recheck = 2.0 if isinstance(pubsub, MemoryPubSub) else None
     return StreamingResponse(

@@ -1,11 +1,11 @@
-"""Housekeeping jobs: purge expired records, re-dispatch jobs a broker lost."""
+"""Platform housekeeping jobs: purge expired platform records, re-dispatch jobs a broker lost.
+A domain purges its own records with its own periodic job (accounts: `accounts.purge_expired`)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
 
-from tonearm.accounts.repository import AccountsRepository
 from tonearm.jobs import dispatch
 from tonearm.jobs.context import JobContext
 from tonearm.jobs.registry import job
@@ -18,14 +18,13 @@ from tonearm.models.platform import IdempotencyRecord
 IDEMPOTENCY_TTL = timedelta(hours=24)
 FINISHED_JOBS_TTL = timedelta(days=30)
 TICKS_TTL = timedelta(days=7)
-ACCOUNT_TOKENS_GRACE = timedelta(days=1)
 
 
 @periodic("platform.purge_expired", every=timedelta(hours=1))
 @job("platform.purge_expired", retries=2)
 async def purge_expired(ctx: JobContext) -> dict[str, Any]:
     """Delete idempotency records older than 24 h, finished jobs older than 30 days, old
-    scheduler ticks, and long-expired tokens and codes. Idempotent."""
+    scheduler ticks. Idempotent."""
     from sqlalchemy import delete
 
     async with ctx.session() as s:
@@ -39,14 +38,10 @@ async def purge_expired(ctx: JobContext) -> dict[str, Any]:
     async with ctx.session() as s:
         jobs = await JobRepository(s).purge_finished(FINISHED_JOBS_TTL)
         ticks = await JobRepository(s).purge_ticks(TICKS_TTL)
-    await ctx.progress(0.5)
-    async with ctx.session() as s:
-        tokens = await AccountsRepository(s).purge_expired(ACCOUNT_TOKENS_GRACE)
     return {
         "idempotency_records": idempotency,
         "jobs": jobs,
         "scheduler_ticks": ticks,
-        "account_tokens": tokens,
     }
 
 

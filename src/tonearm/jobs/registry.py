@@ -9,7 +9,9 @@ in a worker), stored as JSON, and validated back into their types (UUID, datetim
 the handler runs.
 
 Every process that runs jobs (serve, Celery workers, the scheduler) calls `load_handlers()`,
-which imports the modules listed in `registry_modules`, so all of them know the same kinds.
+which imports the jobs' own modules and those the composition root named with
+`use_modules()` (each domain's `job_modules`), so all of them know the same kinds. This
+package names no domain.
 """
 
 from __future__ import annotations
@@ -29,13 +31,18 @@ from tonearm.jobs.errors import InvalidJobArgs, UnknownJobKind
 Handler = Callable[..., Awaitable[dict[str, Any] | None]]
 F = TypeVar("F", bound=Handler)
 
-# Modules whose import registers handlers (and periodic tasks). Domains add theirs here.
+# Modules whose import registers handlers (and periodic tasks): the platform's own, then
+# whatever the composition root adds with use_modules().
 registry_modules: list[str] = [
     "tonearm.jobs.selftest",
     "tonearm.jobs.housekeeping",
-    "tonearm.library.processing.tasks",
-    "tonearm.library.scan.scanner",
 ]
+
+
+def use_modules(modules: list[str]) -> None:
+    for module in modules:
+        if module not in registry_modules:
+            registry_modules.append(module)
 
 
 @dataclass(frozen=True)

@@ -5,13 +5,13 @@
                (then `serve` only dispatches; `tonearm worker` processes run the jobs)
     scheduler  embedded when TONEARM_SCHEDULER_ENABLED (default), safe with several processes
 
-and registers starters/stoppers, readiness probes and the job-count metric sampler in
-`state.extras`. `state.extras["jobs"]` is the runner, `["pubsub"]` the pub/sub,
-`["scheduler"]` the scheduler (or None) and `["job_env"]` the shared JobEnv."""
+and registers start/stop hooks, readiness probes and the job-count metric sampler in
+`state.lifecycle`. The parts are kept as one typed component: `state.get(JobRuntime)`."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from tonearm.jobs.context import JobEnv
 from tonearm.jobs.registry import load_handlers
@@ -19,12 +19,12 @@ from tonearm.jobs.repository import JobRepository
 from tonearm.jobs.runners import CeleryRunner, LocalRunner, worker_id
 from tonearm.jobs.scheduler import Scheduler
 from tonearm.kit import metrics
-from tonearm.kit.events import make_pubsub
+from tonearm.kit.events import PubSub, make_pubsub
 from tonearm.kit.procpool import ProcessPool
 
 if TYPE_CHECKING:
     from tonearm.config import Settings
-    from tonearm.state import AppState
+    from tonearm.platform.state import AppState
 
 
 def pubsub_url(settings: Settings) -> str | None:
@@ -45,8 +45,16 @@ def make_runner(env: JobEnv, state: AppState) -> LocalRunner | CeleryRunner:
     return LocalRunner(env, workers=settings.job_workers)
 
 
-def install(state: AppState) -> None:
-    """Register starters/stoppers/readiness probes/metric samplers in state.extras."""
+@dataclass(frozen=True)
+class JobRuntime:
+    runner: LocalRunner | CeleryRunner
+    pubsub: PubSub
+    scheduler: Scheduler | None
+    env: JobEnv
+
+
+def install(state: AppState) -> JobRuntime:
+    """Build this process's runner, pub/sub and scheduler; register their hooks."""
     settings = state.settings
     load_handlers()
     pubsub = make_pubsub(pubsub_url(settings))
@@ -55,32 +63,25 @@ def install(state: AppState) -> None:
     runner = make_runner(env, state)
     scheduler = Scheduler(state.db) if settings.scheduler_enabled else None
 
-    extras = state.extras
-    extras["jobs"] = runner
-    extras["pubsub"] = pubsub
-    extras["scheduler"] = scheduler
-    extras["job_env"] = env
-
-    starters: list[Any] = extras.setdefault("starters", [])
-    stoppers: list[Any] = extras.setdefault("stoppers", [])
-    starters.append(runner.start)
+    runtime = state.provide(JobRuntime(runner, pubsub, scheduler, env))
+    life = state.lifecycle
+    life.starters.append(runner.start)
     # Stoppers run in reverse: scheduler, runner, then the pool and pub/sub they use.
-    stoppers.extend([pubsub.close, pool.shutdown, runner.stop])
+    life.stoppers.extend([pubsub.close, pool.shutdown, runner.stop])
     if scheduler is not None:
-        starters.append(scheduler.start)
-        stoppers.append(scheduler.stop)
+        life.starters.append(scheduler.start)
+        life.stoppers.append(scheduler.stop)
 
-    readiness: dict[str, Any] = extras.setdefault("readiness", {})
     if isinstance(runner, CeleryRunner):
-        readiness["broker"] = runner.ping
+        life.readiness["broker"] = runner.ping
     else:
 
         async def runner_alive() -> bool:
             return runner.healthy
 
-        readiness["jobs"] = runner_alive
+        life.readiness["jobs"] = runner_alive
     if pubsub_url(settings):
-        readiness["pubsub"] = pubsub.ping
+        life.readiness["pubsub"] = pubsub.ping
 
     seen: set[tuple[str, str]] = set()
 
@@ -94,4 +95,5 @@ def install(state: AppState) -> None:
             metrics.JOBS.labels(kind, status).set(n)
         seen.update(now)
 
-    extras.setdefault("metric_samplers", []).append(sample_job_counts)
+    life.metric_samplers.append(sample_job_counts)
+    return runtime

@@ -1,1 +1,78 @@
-"""Music library: artists, albums, tracks, uploads, folder scan, search."""
+"""The music library (Listen's catalog): artists, albums, tracks, uploads, folder scans,
+processing (HLS, waveform, covers), browse and search, and the annotations (loves, play
+counts). Subpackages: catalog, ingest, scan, processing, search.
+
+The face other domains import:
+
+    Library(session, storage)   visible_track, visible_tracks, tracks_out / track_out (the one
+                                way a track is presented to a viewer), scanned_file (the file
+                                behind a track, inside its root), by_isrc / by_recording_mbid /
+                                by_title_key / by_path (for matching), love / unlove /
+                                loved_tracks / count_play (annotations)
+    TrackOut, TrackPage, AlbumOut, Artwork         the shapes
+    TrackNotFound, TrackFileMissing, PublicNeedsArtist
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from tonearm.library.catalog.facade import Library
+from tonearm.library.errors import PublicNeedsArtist, TrackFileMissing, TrackNotFound
+from tonearm.library.schemas import AlbumOut, Artwork, TrackOut, TrackPage
+from tonearm.platform.domain import Domain
+
+if TYPE_CHECKING:
+    import typer
+    from fastapi import APIRouter
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
+    from tonearm.config import Settings
+
+
+def _routers() -> list[APIRouter]:
+    from tonearm.library.catalog.endpoints import router as catalog
+    from tonearm.library.ingest.endpoints import router as uploads
+    from tonearm.library.scan.endpoints import router as scans
+    from tonearm.library.search.endpoints import router as search
+
+    return [catalog, uploads, search, scans]
+
+
+def _cli(root: typer.Typer) -> None:
+    from tonearm.library.scan.cli import scan
+
+    root.command()(scan)
+
+
+def _body_limits(settings: Settings) -> Mapping[str, int]:
+    return {"/api/v1/library/uploads": settings.upload_max_request_bytes}
+
+
+async def _after_vacuum(engine: AsyncEngine) -> None:
+    from tonearm.library.search.searcher import rebuild_index
+
+    await rebuild_index(engine)
+
+
+DOMAIN = Domain(
+    name="library",
+    routers=_routers,
+    job_modules=("tonearm.library.processing.tasks", "tonearm.library.scan.scanner"),
+    cli=_cli,
+    body_limits=_body_limits,
+    after_vacuum=_after_vacuum,
+)
+
+__all__ = [
+    "DOMAIN",
+    "AlbumOut",
+    "Artwork",
+    "Library",
+    "PublicNeedsArtist",
+    "TrackFileMissing",
+    "TrackNotFound",
+    "TrackOut",
+    "TrackPage",
+]

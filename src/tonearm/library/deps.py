@@ -7,10 +7,11 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from tonearm.accounts.deps import OptionalUser
-from tonearm.kit.deps import DbSession, State
 from tonearm.kit.pagination import PageParams, page_params
 from tonearm.library.catalog.service import LibraryService
+from tonearm.library.ingest.service import IngestService
+from tonearm.platform.auth import OptionalUser, viewer_id
+from tonearm.platform.deps import DbSession, State
 
 Pages = Annotated[PageParams, Depends(page_params)]
 
@@ -23,4 +24,11 @@ Library = Annotated[LibraryService, Depends(library_service)]
 
 
 def viewer_of(principal: OptionalUser) -> uuid.UUID | None:
-    return principal.id if principal else None
+    return viewer_id(principal)
+
+
+def ingest_service(session: DbSession, state: State) -> IngestService:
+    return IngestService(session, state.storage)
+
+
+Ingest = Annotated[IngestService, Depends(ingest_service)]

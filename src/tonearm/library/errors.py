@@ -31,3 +31,9 @@ class NoFiles(TonearmError):
 
 class RootNotAllowed(TonearmError):
     status, code, title = 400, "root_not_allowed", "That folder is not inside a library root"
+
+
+class TrackFileMissing(NotFound):
+    """A scanned track's file is gone, unreadable, or (after a link changed) outside its root."""
+
+    code, title = "source_missing", "The track's file is missing"

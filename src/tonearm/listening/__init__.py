@@ -1,1 +1,26 @@
-"""Listening: plays (history, play counts, now playing) and loves."""
+"""Listening: plays (counted once past 30 s or on completion), history, now playing, and the
+love/unlove routes (loves and play counts themselves are the library's annotations).
+
+The face: ListeningService, PlayedTrack, PlayNotFound.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tonearm.listening.service import ListeningService, PlayedTrack, PlayNotFound
+from tonearm.platform.domain import Domain
+
+if TYPE_CHECKING:
+    from fastapi import APIRouter
+
+
+def _routers() -> list[APIRouter]:
+    from tonearm.listening.endpoints import router
+
+    return [router]
+
+
+DOMAIN = Domain(name="listening", routers=_routers)
+
+__all__ = ["DOMAIN", "ListeningService", "PlayNotFound", "PlayedTrack"]

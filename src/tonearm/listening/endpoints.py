@@ -9,26 +9,16 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Response, status
 from pydantic import BaseModel, Field
 
-from tonearm.accounts.deps import CurrentUser
-from tonearm.kit.deps import DbSession, State
 from tonearm.kit.errors import responses
 from tonearm.kit.pagination import PageParams, page_params
-from tonearm.library.catalog.service import artwork_map
-from tonearm.library.catalog.views import art_key, track_out
-from tonearm.library.errors import TrackNotFound
-from tonearm.library.schemas import TrackOut, TrackPage
-from tonearm.listening.service import ListeningService, PlayNotFound
-from tonearm.models.library import Play
+from tonearm.library import TrackNotFound, TrackOut, TrackPage
+from tonearm.listening.deps import Listening
+from tonearm.listening.service import PlayedTrack, PlayNotFound
+from tonearm.models.listening import Play
+from tonearm.platform.auth import CurrentUser
 
 router = APIRouter(prefix="/api/v1", tags=["listening"])
 Pages = Annotated[PageParams, Depends(page_params)]
-
-
-def listening(session: DbSession) -> ListeningService:
-    return ListeningService(session)
-
-
-Listening = Annotated[ListeningService, Depends(listening)]
 
 
 class PlayIn(BaseModel):
@@ -64,6 +54,10 @@ class NowPlaying(BaseModel):
     item: HistoryItem | None
 
 
+def history_item(item: PlayedTrack) -> HistoryItem:
+    return HistoryItem(play=play_out(item.play), track=item.track)
+
+
 def play_out(p: Play) -> PlayOut:
     return PlayOut(
         id=p.id,
@@ -91,16 +85,9 @@ async def record_play(body: PlayIn, principal: CurrentUser, svc: Listening) -> P
 
 
 @router.get("/me/history", operation_id="listening-history")
-async def history(principal: CurrentUser, svc: Listening, page: Pages, state: State) -> HistoryPage:
-    rows, nxt = await svc.history(principal.id, page)
-    art = await artwork_map(state.storage, (art_key(t) for _, t in rows))
-    return HistoryPage(
-        items=[
-            HistoryItem(play=play_out(p), track=track_out(t, principal.id, None, art))
-            for p, t in rows
-        ],
-        next_cursor=nxt,
-    )
+async def history(principal: CurrentUser, svc: Listening, page: Pages) -> HistoryPage:
+    items, nxt = await svc.history(principal.id, page)
+    return HistoryPage(items=[history_item(i) for i in items], next_cursor=nxt)
 
 
 @router.get("/me/now-playing", operation_id="listening-now-playing")
@@ -108,10 +95,7 @@ async def now_playing(principal: CurrentUser, svc: Listening) -> NowPlaying:
     found = await svc.now_playing(principal.id)
     if found is None:
         return NowPlaying(playing=False, item=None)
-    p, t = found
-    return NowPlaying(
-        playing=True, item=HistoryItem(play=play_out(p), track=track_out(t, principal.id))
-    )
+    return NowPlaying(playing=True, item=history_item(found))
 
 
 @router.put(
@@ -136,10 +120,6 @@ async def unlove(track_id: uuid.UUID, principal: CurrentUser, svc: Listening) ->
 
 
 @router.get("/me/loves", operation_id="listening-loves")
-async def loves(principal: CurrentUser, svc: Listening, page: Pages, state: State) -> TrackPage:
-    rows, nxt = await svc.loves(principal.id, page)
-    loved = {t.id for _, t in rows}
-    art = await artwork_map(state.storage, (art_key(t) for _, t in rows))
-    return TrackPage(
-        items=[track_out(t, principal.id, loved, art) for _, t in rows], next_cursor=nxt
-    )
+async def loves(principal: CurrentUser, svc: Listening, page: Pages) -> TrackPage:
+    items, nxt = await svc.loves(principal.id, page)
+    return TrackPage(items=items, next_cursor=nxt)

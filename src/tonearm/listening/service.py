@@ -1,21 +1,24 @@
-"""Plays and loves. A play counts once: when it passes 30 s or completes."""
+"""Plays, history, now playing, loves. A play counts once: when it passes 30 s or completes.
+
+Tracks, their visibility and their annotations (loves, play counts) belong to the library:
+this service reaches them only through its face."""
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal
 
-from sqlalchemy import delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tonearm.kit.db import utcnow
 from tonearm.kit.errors import NotFound
-from tonearm.kit.pagination import PageParams, keyset, split_page
-from tonearm.library.catalog.repository import LibraryRepository, _track_opts
-from tonearm.library.errors import TrackNotFound
-from tonearm.models.library import Love, Play, Track
+from tonearm.kit.pagination import PageParams
+from tonearm.kit.storage import Storage
+from tonearm.library import Library, TrackOut
+from tonearm.listening.repository import PlayRepository
+from tonearm.models.listening import Play
 
 COUNT_AFTER_SECONDS = 30.0
 NOW_PLAYING_WINDOW = timedelta(minutes=10)
@@ -25,10 +28,17 @@ class PlayNotFound(NotFound):
     code, title = "play_not_found", "Play not found"
 
 
+@dataclass(frozen=True, slots=True)
+class PlayedTrack:
+    play: Play
+    track: TrackOut
+
+
 class ListeningService:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, storage: Storage) -> None:
         self.s = session
-        self.library = LibraryRepository(session)
+        self.plays = PlayRepository(session)
+        self.library = Library(session, storage)
 
     async def record(
         self,
@@ -39,9 +49,7 @@ class ListeningService:
         play_id: uuid.UUID | None,
         client: str | None,
     ) -> Play:
-        track = await self.library.track_for(track_id, user)
-        if track is None:
-            raise TrackNotFound()
+        track = await self.library.visible_track(user, track_id, full=False)
         now = utcnow()
         if event == "start" or play_id is None:
             play = Play(
@@ -55,11 +63,7 @@ class ListeningService:
             )
             self.s.add(play)
         else:
-            found = await self.s.scalar(
-                select(Play).where(
-                    Play.id == play_id, Play.user_id == user, Play.track_id == track.id
-                )
-            )
+            found = await self.plays.play(user, play_id, track.id)
             if found is None:
                 raise PlayNotFound()
             play = found
@@ -69,69 +73,35 @@ class ListeningService:
             play.completed = True
         if not play.counted and (play.completed or play.position >= COUNT_AFTER_SECONDS):
             play.counted = True
-            await self.s.execute(
-                update(Track).where(Track.id == track.id).values(play_count=Track.play_count + 1)
-            )
+            await self.library.count_play(track.id)
         await self.s.flush()
         return play
 
     async def history(
         self, user: uuid.UUID, params: PageParams
-    ) -> tuple[list[tuple[Play, Track]], str | None]:
-        stmt = (
-            select(Play, Track)
-            .join(Track, Track.id == Play.track_id)
-            .where(Play.user_id == user)
-            .options(*_track_opts())
-        )
-        stmt = keyset(stmt, Play.started_at, Play.id, params)
-        rows = [(r[0], r[1]) for r in (await self.s.execute(stmt)).unique().all()]
-        return split_page(rows, params, lambda r: (r[0].started_at, r[0].id))
+    ) -> tuple[list[PlayedTrack], str | None]:
+        """The user's plays, newest first. A play of a track the user may no longer open is
+        left out of the page (as loves are), without moving the cursor."""
+        plays, nxt = await self.plays.history(user, params)
+        return await self._with_tracks(user, plays), nxt
 
-    async def now_playing(self, user: uuid.UUID) -> tuple[Play, Track] | None:
-        row = (
-            await self.s.execute(
-                select(Play, Track)
-                .join(Track, Track.id == Play.track_id)
-                .where(
-                    Play.user_id == user,
-                    Play.completed.is_(False),
-                    Play.updated_at > utcnow() - NOW_PLAYING_WINDOW,
-                )
-                .order_by(Play.updated_at.desc())
-                .limit(1)
-                .options(*_track_opts())
-            )
-        ).first()
-        return None if row is None else (row[0], row[1])
+    async def now_playing(self, user: uuid.UUID) -> PlayedTrack | None:
+        plays = await self.plays.latest_unfinished(user, utcnow() - NOW_PLAYING_WINDOW)
+        found = await self._with_tracks(user, plays)
+        return found[0] if found else None
+
+    async def _with_tracks(self, user: uuid.UUID, plays: list[Play]) -> list[PlayedTrack]:
+        tracks = await self.library.visible_tracks(user, [p.track_id for p in plays])
+        kept = [p for p in plays if p.track_id in tracks]
+        outs = await self.library.tracks_out([tracks[p.track_id] for p in kept], user)
+        return [PlayedTrack(p, out) for p, out in zip(kept, outs, strict=True)]
 
     async def love(self, user: uuid.UUID, track_id: uuid.UUID) -> None:
-        if await self.library.track_for(track_id, user) is None:
-            raise TrackNotFound()
-        dialect = self.s.bind.dialect.name if self.s.bind else "sqlite"
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        await self.s.execute(
-            insert(Love)
-            .values(user_id=user, track_id=track_id, created_at=utcnow())
-            .on_conflict_do_nothing()
-        )
+        await self.library.love(user, track_id)
 
     async def unlove(self, user: uuid.UUID, track_id: uuid.UUID) -> None:
-        await self.s.execute(delete(Love).where(Love.user_id == user, Love.track_id == track_id))
+        await self.library.unlove(user, track_id)
 
-    async def loves(
-        self, user: uuid.UUID, params: PageParams
-    ) -> tuple[list[tuple[Love, Track]], str | None]:
-        stmt = (
-            select(Love, Track)
-            .join(Track, Track.id == Love.track_id)
-            .where(Love.user_id == user)
-            .options(*_track_opts())
-        )
-        # Loves of tracks that became invisible to the user are hidden, not deleted.
-        from tonearm.library.catalog.repository import readable
-
-        stmt = stmt.where(readable(user))
-        stmt = keyset(stmt, Love.created_at, Love.track_id, params)
-        rows = [(r[0], r[1]) for r in (await self.s.execute(stmt)).unique().all()]
-        return split_page(rows, params, lambda r: (r[0].created_at, r[0].track_id))
+    async def loves(self, user: uuid.UUID, params: PageParams) -> tuple[list[TrackOut], str | None]:
+        rows, nxt = await self.library.loved_tracks(user, params)
+        return [out for _, out in rows], nxt

@@ -1,4 +1,5 @@
-"""The music library: artists, albums, tracks, their files, folder-scan state, plays and loves.
+"""The music library: artists, albums, tracks, their files, folder-scan state, and loves
+(the library owns the annotations: loves and play counts).
 
 Artists and albums are shared catalog entries (deduplicated by a folded name key); what a caller
 may see is decided by track visibility: their own tracks plus public ones. A track has an owner
@@ -200,26 +201,6 @@ class TrackArtist(Base):
     artist: Mapped[Artist] = relationship(lazy="joined")
 
 
-class Play(IdMixin, Base):
-    """One listen: started, then progress updates, maybe completed."""
-
-    __tablename__ = "plays"
-
-    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    track_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tracks.id", ondelete="CASCADE"))
-    started_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
-    position: Mapped[float] = mapped_column(Float, default=0.0)
-    completed: Mapped[bool] = mapped_column(default=False)
-    counted: Mapped[bool] = mapped_column(default=False)  # past 30 s or completed
-    client: Mapped[str | None] = mapped_column(String(64))
-
-    __table_args__ = (
-        Index("ix_plays_user_started", "user_id", "started_at"),
-        Index("ix_plays_track", "track_id"),
-    )
-
-
 class Love(Base):
     __tablename__ = "loves"
 
@@ -230,19 +211,3 @@ class Love(Base):
         ForeignKey("tracks.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-class TranscodeCacheEntry(Base):
-    """A cached progressive transcode; evicted least-recently-used past the size cap."""
-
-    __tablename__ = "transcode_cache"
-
-    track_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("tracks.id", ondelete="CASCADE"), primary_key=True
-    )
-    format: Mapped[str] = mapped_column(String(8), primary_key=True)
-    bitrate: Mapped[int] = mapped_column(Integer, primary_key=True)
-    storage_key: Mapped[str] = mapped_column(String(1024))
-    size: Mapped[int] = mapped_column(BigInteger)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    last_used_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from tonearm.kit.errors import Forbidden, NotFound, RateLimited, TonearmError, Unauthorized
+from tonearm.library import TrackFileMissing
 
 
 class StreamTokenInvalid(Unauthorized):
@@ -31,5 +32,5 @@ class TranscodeBusy(RateLimited):
     code, title = "transcode_busy", "Too many live transcodes; try again shortly"
 
 
-class SourceMissing(NotFound):
-    code, title = "source_missing", "The track's file is missing"
+# The library says when a track's file is missing; streaming answers with its error.
+SourceMissing = TrackFileMissing

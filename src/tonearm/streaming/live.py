@@ -13,7 +13,7 @@ import tempfile
 import threading
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
@@ -65,7 +65,7 @@ async def live_transcode(
     user: uuid.UUID,
     on_complete: Callable[[Path], Awaitable[None]],
     tmp_dir: Path,
-) -> AsyncIterator[bytes]:
+) -> AsyncGenerator[bytes]:
     """Yield encoded bytes. `on_complete(path)` gets the whole output file if the encode
     finished and the client read all of it; the file is removed afterwards either way."""
     loop = asyncio.get_running_loop()

@@ -26,7 +26,7 @@ from tonearm.library.scan.roots import ensure_root
 from tonearm.library.scan.scanner import Scanner, ScanOptions, ScanReport
 from tonearm.models.jobs import Job
 from tonearm.models.library import Album, LibraryRoot, Track, TrackStatus
-from tonearm.state import AppState
+from tonearm.platform.state import AppState
 
 
 def _tags(title: str, artist: str, album: str, n: int, **more: Any) -> dict[str, Any]:

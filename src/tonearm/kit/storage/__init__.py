@@ -1,7 +1,7 @@
 """Object storage: one async interface over local disk and S3-compatible buckets.
 
-`create_storage(settings)` picks the back end: S3 when `TONEARM_S3_BUCKET` is set, otherwise
-files under `<data_dir>/media`. See `base.Storage` for the contract.
+`tonearm.platform.storage.storage_from_settings` picks the back end (S3 when a bucket is set,
+otherwise files under `<data_dir>/media`). See `base.Storage` for the contract.
 """
 
 from __future__ import annotations
@@ -37,7 +37,6 @@ from tonearm.kit.storage.signing import (
 )
 
 if TYPE_CHECKING:
-    from tonearm.config import Settings
     from tonearm.kit.storage.s3 import S3Storage
 
 __all__ = [
@@ -55,7 +54,6 @@ __all__ = [
     "TooLarge",
     "UrlExpired",
     "UrlSigner",
-    "create_storage",
     "local_copy",
     "parse_range",
     "sign_local_url",
@@ -72,18 +70,6 @@ def __getattr__(name: str) -> Any:
 
         return S3Storage
     raise AttributeError(name)
-
-
-def create_storage(settings: Settings) -> Storage:
-    if settings.s3_bucket:
-        from tonearm.kit.storage.s3 import S3Storage
-
-        return S3Storage.from_settings(settings)
-    return LocalStorage(
-        settings.data_dir / "media",
-        secret=settings.resolved_secret_key(),
-        base_url="",  # same-origin paths: the SPA and API share the origin
-    )
 
 
 @contextlib.asynccontextmanager

@@ -11,6 +11,7 @@ from typing import Protocol, runtime_checkable
 from urllib.parse import quote
 
 from tonearm.kit.errors import BadRequest, NotFound, PayloadTooLarge, ServiceUnavailable
+from tonearm.kit.storage.signing import UrlSigner
 
 #: Size of the chunks `Storage.open` yields.
 CHUNK_SIZE = 64 * 1024
@@ -62,7 +63,15 @@ class Storage(Protocol):
     `open` is a coroutine (await it: a missing key or an unsatisfiable range raises *before*
     any byte is produced, so an endpoint can still answer 404/416) that returns an iterator you
     must exhaust or `aclose()`; `list` is an async generator (`async for k in s.list(p)`).
+
+    `presigned_downloads`: True when `signed_url` points at the back end itself (S3), so a
+    server hands clients those URLs (redirects, rewritten playlists) instead of relaying the
+    bytes; False when the server serves the files it signs (local disk, through `url_signer`).
     """
+
+    presigned_downloads: bool
+    #: Verifies the signed URLs this server serves itself; None when the back end signs its own.
+    url_signer: UrlSigner | None
 
     async def put(
         self,

@@ -46,10 +46,13 @@ _WRITE_BATCH = 1024 * 1024
 
 
 class LocalStorage:
+    presigned_downloads = False
+
     def __init__(self, root: Path, *, secret: str, base_url: str = "") -> None:
         root.mkdir(parents=True, exist_ok=True)
         self.root = root.resolve()
-        self.url_signer = UrlSigner(secret, base_url)
+        self._signer = UrlSigner(secret, base_url)
+        self.url_signer: UrlSigner | None = self._signer
 
     # --- paths ---------------------------------------------------------------------------
     def _path(self, key: str) -> Path:
@@ -194,7 +197,7 @@ class LocalStorage:
     ) -> str:
         validate_key(key)
         expires_at = int(time.time()) + expires_in
-        return self.url_signer.sign(key, expires_at, filename, content_type)
+        return self._signer.sign(key, expires_at, filename, content_type)
 
     async def local_path(self, key: str) -> Path | None:
         path = self._path(key)

@@ -37,12 +37,12 @@ from tonearm.kit.storage.base import (
     validate_prefix,
 )
 from tonearm.kit.storage.ranges import RangeNotSatisfiable
+from tonearm.kit.storage.signing import UrlSigner
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_s3.type_defs import CompletedPartTypeDef
 
-    from tonearm.config import Settings
 
 log = structlog.get_logger(__name__)
 T = TypeVar("T")
@@ -81,6 +81,7 @@ def make_client(
 class S3Storage:
     # Downloads go straight to the bucket through presigned URLs (see streaming).
     presigned_downloads = True
+    url_signer: UrlSigner | None = None
 
     def __init__(
         self,
@@ -96,23 +97,6 @@ class S3Storage:
         self.bucket = bucket
         self.prefix = f"{prefix.strip('/')}/" if prefix.strip("/") else ""
         self.part_size = part_size
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> S3Storage:
-        assert settings.s3_bucket
-        client = make_client(
-            endpoint_url=settings.s3_endpoint_url,
-            region=settings.s3_region,
-            access_key_id=(
-                settings.s3_access_key_id.get_secret_value() if settings.s3_access_key_id else None
-            ),
-            secret_access_key=(
-                settings.s3_secret_access_key.get_secret_value()
-                if settings.s3_secret_access_key
-                else None
-            ),
-        )
-        return cls(client, settings.s3_bucket, prefix=settings.s3_prefix)
 
     def _full(self, key: str) -> str:
         return self.prefix + validate_key(key)

@@ -7,7 +7,6 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, status
 
-from tonearm.accounts.deps import CurrentUser, OptionalUser
 from tonearm.kit.errors import responses
 from tonearm.library import errors
 from tonearm.library.deps import Library, Pages, viewer_of
@@ -20,6 +19,7 @@ from tonearm.library.schemas import (
     TrackPage,
     TrackPatch,
 )
+from tonearm.platform.auth import CurrentUser, OptionalUser
 
 router = APIRouter(prefix="/api/v1/library", tags=["library"])
 

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from tonearm.kit.pagination import PageParams, keyset, split_page
-from tonearm.models.library import Album, Artist, Love, Track, TrackArtist, Visibility
+from tonearm.models.library import Album, Artist, LibraryRoot, Track, TrackArtist, Visibility
 
 TRACK_SORTS: dict[str, Any] = {
     "created": Track.created_at,
@@ -97,21 +97,35 @@ class LibraryRepository:
         streaming, which only needs the row)."""
         stmt = select(Track).where(Track.id == track_id, readable(viewer))
         if full:
-            stmt = stmt.options(*_track_opts())
+            stmt = stmt.options(*track_options())
         return await self.s.scalar(stmt)
+
+    async def tracks_where(self, viewer: uuid.UUID | None, *clauses: Any) -> list[Track]:
+        """Tracks the viewer may open that match every clause, oldest first, loaded for
+        presenting."""
+        rows = await self.s.scalars(
+            select(Track)
+            .where(readable(viewer), *clauses)
+            .order_by(Track.created_at, Track.id)
+            .options(*track_options())
+        )
+        return list(rows.unique().all())
+
+    async def root(self, root_id: uuid.UUID) -> LibraryRoot | None:
+        return await self.s.get(LibraryRoot, root_id)
 
     async def owned_track(self, track_id: uuid.UUID, owner: uuid.UUID) -> Track | None:
         return await self.s.scalar(
             select(Track)
             .where(Track.id == track_id, Track.owner_id == owner)
-            .options(*_track_opts())
+            .options(*track_options())
         )
 
     async def track_by_hash(self, owner: uuid.UUID, content_hash: str) -> Track | None:
         return await self.s.scalar(
             select(Track)
             .where(Track.owner_id == owner, Track.content_hash == content_hash)
-            .options(*_track_opts())
+            .options(*track_options())
         )
 
     async def list_tracks(
@@ -142,7 +156,7 @@ class LibraryRepository:
         if year is not None:
             stmt = stmt.where(Track.year == year)
         stmt = keyset(
-            stmt.options(*_track_opts()), sort_expr, Track.id, params, descending=descending
+            stmt.options(*track_options()), sort_expr, Track.id, params, descending=descending
         )
         rows = list((await self.s.scalars(stmt)).unique().all())
         key = _sort_value(sort)
@@ -157,17 +171,9 @@ class LibraryRepository:
                 func.coalesce(Track.track_number, 0),
                 Track.title_key,
             )
-            .options(*_track_opts())
+            .options(*track_options())
         )
         return list((await self.s.scalars(stmt)).unique().all())
-
-    async def loved_ids(self, viewer: uuid.UUID | None, ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
-        if viewer is None or not ids:
-            return set()
-        rows = await self.s.scalars(
-            select(Love.track_id).where(Love.user_id == viewer, Love.track_id.in_(list(ids)))
-        )
-        return set(rows.all())
 
     # --- albums --------------------------------------------------------------------------
     async def list_albums(
@@ -293,7 +299,8 @@ class LibraryRepository:
         return {a.id: a for a in rows.all()}
 
 
-def _track_opts() -> list[Any]:
+def track_options() -> list[Any]:
+    """What a presented track needs loaded with it: credits, album and album artist."""
     return [
         selectinload(Track.credits),
         selectinload(Track.album).selectinload(Album.artist),

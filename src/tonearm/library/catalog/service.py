@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import time
 import uuid
-from collections.abc import Iterable
 from dataclasses import replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,13 +14,13 @@ from tonearm.library import errors
 from tonearm.library.catalog import views
 from tonearm.library.catalog.builder import Catalog
 from tonearm.library.catalog.metadata import apply_metadata, metadata_of
+from tonearm.library.catalog.present import Presenter
 from tonearm.library.catalog.repository import LibraryRepository, track_art_prefix
 from tonearm.library.schemas import (
     AlbumDetail,
     AlbumOut,
     ArtistDetail,
     ArtistOut,
-    Artwork,
     SearchResults,
     TrackDetail,
     TrackOut,
@@ -30,25 +28,8 @@ from tonearm.library.schemas import (
 )
 from tonearm.library.search.searcher import Searcher
 from tonearm.models.accounts import Role
-from tonearm.models.library import Album, Track, Visibility
-
-
-def _art_expiry_seconds() -> int:
-    """Cover URLs expire at the end of the next UTC day, so they stay stable (and cacheable by
-    the browser) for a day at a time."""
-    now = int(time.time())
-    return (now // 86400 + 2) * 86400 - now
-
-
-async def artwork_map(storage: Storage, keys: Iterable[str | None]) -> views.ArtMap:
-    out: views.ArtMap = {}
-    ttl = _art_expiry_seconds()
-    for key in {k for k in keys if k}:
-        urls = [
-            await storage.signed_url(f"{key}{size}.jpg", expires_in=ttl) for size in (64, 256, 600)
-        ]
-        out[key] = Artwork(small=urls[0], medium=urls[1], large=urls[2])
-    return out
+from tonearm.models.library import Track, Visibility
+from tonearm.platform.auth import can_publish
 
 
 class LibraryService:
@@ -56,37 +37,20 @@ class LibraryService:
         self.s = session
         self.repo = LibraryRepository(session)
         self.storage = storage
+        self.present = Presenter(session, storage)
 
     # --- tracks --------------------------------------------------------------------------
-    async def tracks_out(
-        self,
-        tracks: list[Track],
-        viewer: uuid.UUID | None,
-        loved: set[uuid.UUID] | None = None,
-    ) -> list[TrackOut]:
-        """`loved` is looked up unless the caller already has it."""
-        if loved is None:
-            loved = await self.repo.loved_ids(viewer, [t.id for t in tracks])
-        art = await artwork_map(self.storage, (views.art_key(t) for t in tracks))
-        return [views.track_out(t, viewer, loved, art) for t in tracks]
-
-    async def albums_out(self, rows: list[tuple[Album, int, float]]) -> list[AlbumOut]:
-        art = await artwork_map(self.storage, (a.artwork_key for a, _, _ in rows))
-        return [views.album_out(a, n, d, art) for a, n, d in rows]
-
     async def list_tracks(
         self, viewer: uuid.UUID | None, params: PageParams, **filters: object
     ) -> tuple[list[TrackOut], str | None]:
         rows, nxt = await self.repo.list_tracks(viewer, params, **filters)  # type: ignore[arg-type]
-        return await self.tracks_out(rows, viewer), nxt
+        return await self.present.tracks(rows, viewer), nxt
 
     async def get_track(self, viewer: uuid.UUID | None, track_id: uuid.UUID) -> TrackDetail:
         track = await self.repo.track_for(track_id, viewer)
         if track is None:
             raise errors.TrackNotFound()
-        loved = await self.repo.loved_ids(viewer, [track.id])
-        art = await artwork_map(self.storage, [views.art_key(track)])
-        return views.track_detail(track, viewer, loved, art)
+        return await self.present.detail(track, viewer)
 
     async def visible_track(self, viewer: uuid.UUID | None, track_id: uuid.UUID) -> Track:
         track = await self.repo.track_for(track_id, viewer)
@@ -109,7 +73,7 @@ class LibraryService:
     ) -> TrackDetail:
         track = await self._owned(owner, track_id)
         changes = patch.model_dump(exclude_unset=True)
-        if changes.get("visibility") == "public" and role not in (Role.artist, Role.admin):
+        if changes.get("visibility") == "public" and not can_publish(role):
             raise errors.PublicNeedsArtist()
         meta = metadata_of(track)
         same_name = {
@@ -159,7 +123,7 @@ class LibraryService:
         self, viewer: uuid.UUID | None, params: PageParams, **filters: object
     ) -> tuple[list[AlbumOut], str | None]:
         rows, nxt = await self.repo.list_albums(viewer, params, **filters)  # type: ignore[arg-type]
-        return await self.albums_out(rows), nxt
+        return await self.present.albums(rows), nxt
 
     async def get_album(self, viewer: uuid.UUID | None, album_id: uuid.UUID) -> AlbumDetail:
         found = await self.repo.album_for(album_id, viewer)
@@ -167,8 +131,8 @@ class LibraryService:
             raise errors.AlbumNotFound()
         album, count, duration = found
         tracks = await self.repo.album_tracks(album_id, viewer)
-        (base,) = await self.albums_out([(album, count, duration)])
-        return AlbumDetail(**base.model_dump(), tracks=await self.tracks_out(tracks, viewer))
+        (base,) = await self.present.albums([(album, count, duration)])
+        return AlbumDetail(**base.model_dump(), tracks=await self.present.tracks(tracks, viewer))
 
     async def list_artists(
         self, viewer: uuid.UUID | None, params: PageParams, descending: bool = False
@@ -189,8 +153,8 @@ class LibraryService:
         )
         return ArtistDetail(
             **views.artist_out(artist, tracks, albums).model_dump(),
-            albums=await self.albums_out(album_rows),
-            top_tracks=await self.tracks_out(top, viewer),
+            albums=await self.present.albums(album_rows),
+            top_tracks=await self.present.tracks(top, viewer),
         )
 
     # --- search --------------------------------------------------------------------------
@@ -201,7 +165,7 @@ class LibraryService:
         artists = await searcher.artists(viewer, q, limit)
         return SearchResults(
             query=q,
-            tracks=await self.tracks_out(tracks, viewer, loved),
-            albums=await self.albums_out(albums),
+            tracks=await self.present.tracks(tracks, viewer, loved),
+            albums=await self.present.albums(albums),
             artists=[views.artist_out(*a) for a in artists],
         )

@@ -40,19 +40,14 @@ def art_key(track: Track) -> str | None:
 
 
 def track_out(
-    track: Track,
-    viewer: uuid.UUID | None,
-    loved: set[uuid.UUID] | None = None,
-    art: ArtMap | None = None,
+    track: Track, viewer: uuid.UUID | None, loved: set[uuid.UUID], art: ArtMap
 ) -> TrackOut:
+    """Call through `present.Presenter`, which looks `loved` and `art` up."""
     return TrackOut(**_track_fields(track, viewer, loved, art))
 
 
 def track_detail(
-    track: Track,
-    viewer: uuid.UUID | None,
-    loved: set[uuid.UUID] | None = None,
-    art: ArtMap | None = None,
+    track: Track, viewer: uuid.UUID | None, loved: set[uuid.UUID], art: ArtMap
 ) -> TrackDetail:
     return TrackDetail(
         **_track_fields(track, viewer, loved, art),
@@ -62,11 +57,12 @@ def track_detail(
 
 
 def _track_fields(
-    t: Track, viewer: uuid.UUID | None, loved: set[uuid.UUID] | None, art: ArtMap | None
+    t: Track, viewer: uuid.UUID | None, loved: set[uuid.UUID], art: ArtMap
 ) -> dict[str, object]:
     key = art_key(t)
+    artwork = art.get(key) if key else None
     return {
-        "artwork": (art or {}).get(key) if key else None,
+        "artwork": artwork,
         "id": t.id,
         "title": t.title,
         "artist_name": t.artist_name,
@@ -97,9 +93,9 @@ def _track_fields(
         "visibility": t.visibility.value,
         "status": t.status.value,
         "owned": viewer is not None and t.owner_id == viewer,
-        "loved": bool(loved and t.id in loved),
+        "loved": t.id in loved,
         "play_count": t.play_count,
-        "has_artwork": bool(t.artwork_key or (t.album and t.album.artwork_key)),
+        "has_artwork": artwork is not None,
         "streamable": t.status.playable,
         "hls": t.hls_key is not None,
         "created_at": t.created_at,

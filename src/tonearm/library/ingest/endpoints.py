@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, status
 
-from tonearm.accounts.deps import CurrentUser
-from tonearm.kit.deps import DbSession, State
 from tonearm.kit.errors import responses
 from tonearm.kit.multipart import MalformedMultipart, PartTooLarge, receive_multipart
 from tonearm.library import errors
-from tonearm.library.catalog.views import track_out
-from tonearm.library.ingest.upload import upload_files
-from tonearm.library.schemas import UploadedTrack, UploadResult
+from tonearm.library.deps import Ingest
+from tonearm.library.schemas import UploadResult
 from tonearm.media.errors import CorruptAudio, NotAudio
 from tonearm.models.library import Visibility
+from tonearm.platform.auth import CurrentUser
+from tonearm.platform.deps import State
 
 router = APIRouter(prefix="/api/v1/library", tags=["library"])
 
@@ -55,7 +54,7 @@ UPLOAD_BODY = {
     ),
 )
 async def upload(
-    request: Request, session: DbSession, state: State, principal: CurrentUser
+    request: Request, svc: Ingest, state: State, principal: CurrentUser
 ) -> UploadResult:
     """Upload one or many audio files (field `files`). All are ingested or none is."""
     received = await receive_multipart(
@@ -68,22 +67,10 @@ async def upload(
         parts = [p for p in received.files if p.field in ("files", "file")]
         if not parts:
             raise errors.NoFiles()
-        raw_vis = received.fields.get("visibility", "private")
         try:
-            visibility = Visibility(raw_vis)
+            visibility = Visibility(received.fields.get("visibility", "private"))
         except ValueError as exc:
             raise MalformedMultipart("visibility must be private, unlisted or public") from exc
-        if visibility is Visibility.public and principal.role.value not in ("artist", "admin"):
-            raise errors.PublicNeedsArtist()
-        done = await upload_files(session, state.storage, principal.id, parts, visibility)
-        await session.flush()
-        return UploadResult(
-            items=[
-                UploadedTrack(
-                    track=track_out(i.track, principal.id), job_id=i.job_id, duplicate=i.duplicate
-                )
-                for i in done
-            ]
-        )
+        return await svc.upload(principal.id, principal.role, parts, visibility)
     finally:
         received.cleanup()

@@ -16,7 +16,9 @@ from tonearm.jobs.errors import PermanentJobError
 from tonearm.jobs.registry import job
 from tonearm.kit.db import utcnow
 from tonearm.kit.storage import Storage, local_copy
+from tonearm.library.catalog.files import file_in_root
 from tonearm.library.catalog.repository import LibraryRepository, track_art_prefix
+from tonearm.library.errors import TrackFileMissing
 from tonearm.library.processing.render import Rendered, render, walk_files
 from tonearm.media.artwork import SIZES
 from tonearm.models.library import LibraryRoot, Track, TrackStatus
@@ -38,14 +40,10 @@ async def track_source(
         async with local_copy(storage, track.storage_key) as path:
             yield path, None
         return
-    if root is None or track.path is None:
-        raise PermanentJobError("track has no file")
-    base = Path(root.path).resolve()
-    path = (base / track.path).resolve()
-    if not path.is_relative_to(base):
-        raise PermanentJobError("track path escapes its library root")
-    if not path.is_file():
-        raise PermanentJobError("file is missing")
+    try:
+        path = file_in_root(track, root)
+    except TrackFileMissing as exc:
+        raise PermanentJobError(exc.detail or exc.title) from exc
     yield path, path.parent
 
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 import asyncio
 import time
 from pathlib import Path
+from typing import Annotated
 
+import typer
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -18,9 +20,10 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from tonearm.accounts import find_user, first_admin
 from tonearm.config import get_settings
 from tonearm.kit.errors import TonearmError
-from tonearm.library.scan.roots import ensure_root, find_user, first_admin
+from tonearm.library.scan.roots import ensure_root
 from tonearm.library.scan.scanner import RootMissing, Scanner, ScanOptions, ScanReport
 from tonearm.models.library import Visibility
 
@@ -44,7 +47,7 @@ def run_scan(
     if not folder.is_dir():
         console.print(f"[red]{folder} is not a folder[/red]")
         return 2
-    from tonearm.kit.migrate import upgrade
+    from tonearm.platform.migrate import upgrade
 
     settings = get_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -66,7 +69,7 @@ async def _run(
     visibility: Visibility | None,
     options: ScanOptions,
 ) -> ScanReport:
-    from tonearm.state import build_state
+    from tonearm.platform.state import build_state
 
     state = build_state(get_settings())
     try:
@@ -132,3 +135,23 @@ def _print_report(console: Console, r: ScanReport) -> None:
         table.add_row(label, str(value))
     table.add_row("elapsed", f"{r.elapsed:.2f} s")
     console.print(table)
+
+
+def scan(
+    directory: Annotated[Path, typer.Argument(help="Folder to scan (it becomes a library root)")],
+    user: Annotated[
+        str | None, typer.Option(help="Owner (username or email); default: the first admin")
+    ] = None,
+    visibility: Annotated[
+        str | None, typer.Option(help="private, unlisted or public (new root: private)")
+    ] = None,
+    full: Annotated[bool, typer.Option("--full", help="Ignore folder fingerprints")] = False,
+    process: Annotated[
+        bool, typer.Option("--process/--no-process", help="Queue HLS/waveform/artwork jobs")
+    ] = True,
+    workers: Annotated[int | None, typer.Option(help="Tag-reading processes")] = None,
+) -> None:
+    """Scan a music folder in place: new, changed, moved and missing files."""
+    code = run_scan(Console(), directory, user, visibility, full, process, workers)
+    if code:
+        raise typer.Exit(code)

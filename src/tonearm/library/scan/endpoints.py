@@ -7,10 +7,8 @@ import uuid
 from fastapi import APIRouter, status
 from pydantic import BaseModel, Field
 
-from tonearm.accounts.deps import AdminUser
-from tonearm.accounts.errors import UserNotFound
+from tonearm.accounts import UserNotFound
 from tonearm.jobs.service import enqueue
-from tonearm.kit.deps import DbSession, State
 from tonearm.kit.errors import responses
 from tonearm.library.errors import PublicNeedsArtist, RootNotAllowed
 from tonearm.library.scan.roots import (
@@ -21,6 +19,8 @@ from tonearm.library.scan.roots import (
     ensure_root,
 )
 from tonearm.models.library import Visibility
+from tonearm.platform.auth import AdminUser
+from tonearm.platform.deps import DbSession, State
 
 router = APIRouter(prefix="/api/v1/admin/library", tags=["admin"])
 

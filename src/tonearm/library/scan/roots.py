@@ -14,10 +14,10 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tonearm.accounts.errors import UserNotFound
+from tonearm.accounts import UserNotFound, can_publish, get_user
 from tonearm.kit.errors import BadRequest, Conflict
+from tonearm.kit.paths import is_inside
 from tonearm.library.errors import PublicNeedsArtist, RootNotAllowed
-from tonearm.models.accounts import Role, User
 from tonearm.models.library import LibraryRoot, Visibility
 
 
@@ -57,32 +57,12 @@ def allowed_path(requested: str, roots: list[Path]) -> Path:
             base = root.resolve(strict=True)
         except (OSError, RuntimeError):
             continue
-        if real == base or real.is_relative_to(base):
+        if is_inside(real, base):
             # Only now (inside a root) say whether it exists.
             if not real.is_dir():
                 raise FolderNotFound()
             return real
     raise RootNotAllowed()
-
-
-async def find_user(s: AsyncSession, login: str) -> User:
-    """A user by username or email (case-insensitive)."""
-    key = login.strip().lower()
-    user = await s.scalar(select(User).where(User.username_key == key))
-    if user is None and "@" in key:
-        user = await s.scalar(select(User).where(User.email == key))
-    if user is None:
-        raise UserNotFound()
-    return user
-
-
-async def first_admin(s: AsyncSession) -> User | None:
-    return await s.scalar(
-        select(User)
-        .where(User.role == Role.admin, User.is_active.is_(True))
-        .order_by(User.created_at, User.id)
-        .limit(1)
-    )
 
 
 async def ensure_root(
@@ -104,18 +84,18 @@ async def ensure_root(
     if root is None:
         # A root inside another (or around it) would index the same files twice.
         for other in (await s.scalars(select(LibraryRoot.path))).all():
-            if path.is_relative_to(other) or Path(other).is_relative_to(path):
+            if is_inside(path, Path(other)) or is_inside(Path(other), path):
                 raise RootOverlaps(other)
     if root is not None:
         if owner_id is not None and owner_id != root.owner_id:
             raise RootOwnerConflict()
-        owner = await s.get(User, root.owner_id)
+        owner = await get_user(s, root.owner_id)
     else:
         chosen = owner_id or default_owner
-        owner = await s.get(User, chosen) if chosen else None
+        owner = await get_user(s, chosen) if chosen else None
         if owner is None:
             raise UserNotFound()
-    if visibility is Visibility.public and (owner is None or owner.role not in _PUBLISHERS):
+    if visibility is Visibility.public and (owner is None or not can_publish(owner.role)):
         raise PublicNeedsArtist()
     if root is None:
         assert owner is not None
@@ -130,6 +110,3 @@ async def ensure_root(
     elif visibility is not None:
         root.visibility = visibility
     return root
-
-
-_PUBLISHERS = (Role.artist, Role.admin)

@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from tonearm.accounts.deps import OptionalUser
 from tonearm.library.deps import Library, viewer_of
 from tonearm.library.schemas import SearchResults
+from tonearm.platform.auth import OptionalUser
 
 router = APIRouter(prefix="/api/v1", tags=["search"])
 

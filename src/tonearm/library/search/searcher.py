@@ -263,20 +263,18 @@ class Searcher:
         return [(a, int(n), int(m)) for a, n, m in rows]
 
 
-async def compact(engine: AsyncEngine) -> None:
-    """VACUUM the database, then bring the search index back in step with the rows.
+async def rebuild_index(engine: AsyncEngine) -> None:
+    """Bring the search index back in step with the rows, after `tonearm db vacuum`.
 
     On SQLite the FTS5 tables are external-content indexes keyed by the tables' implicit
     rowids, which VACUUM is allowed to renumber (tables without an INTEGER PRIMARY KEY), so
     they are rebuilt from the rows in one transaction; the rebuild also repairs an index that
-    went out of step any other way. PostgreSQL's GIN indexes follow the rows by themselves:
-    VACUUM (ANALYZE) there. Safe while the server runs; writers wait for the rebuild."""
+    went out of step any other way. PostgreSQL's GIN indexes follow the rows by themselves.
+    Safe while the server runs; writers wait for the rebuild."""
     async with engine.connect() as conn:
         auto = await conn.execution_options(isolation_level="AUTOCOMMIT")
         if auto.dialect.name != "sqlite":
-            await auto.exec_driver_sql("VACUUM (ANALYZE)")
             return
-        await auto.exec_driver_sql("VACUUM")
         await auto.exec_driver_sql("BEGIN IMMEDIATE")
         try:
             for table in SEARCH_TABLES:

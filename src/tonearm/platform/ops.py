@@ -1,4 +1,5 @@
-"""Operational surface: /health, /ready, /metrics, and start/stop of background services."""
+"""Operational routes: /health, /ready (every readiness probe the domains registered) and
+/metrics (Prometheus, after running the registered samplers)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
 
 from tonearm.kit import metrics
-from tonearm.state import AppState
+from tonearm.platform.deps import get_state
+from tonearm.platform.state import AppState
 
 log = structlog.get_logger(__name__)
 
@@ -39,11 +41,11 @@ async def _db_ok(state: AppState) -> bool:
 
 @router.get("/ready", operation_id="ops-ready")
 async def ready(request: Request) -> JSONResponse:
-    state: AppState = request.app.state.tonearm
+    state = get_state(request)
     checks = [_check("database", _db_ok(state)), _check("storage", state.storage.check())]
     if state.settings.redis_url:
         checks.append(_check("redis", state.limiter.check_health()))
-    for name, probe in state.extras.get("readiness", {}).items():
+    for name, probe in state.lifecycle.readiness.items():
         checks.append(_check(name, probe()))
     results = dict(await asyncio.gather(*checks))
     ok = all(v == "ok" for v in results.values())
@@ -55,29 +57,10 @@ async def ready(request: Request) -> JSONResponse:
 
 @router.get("/metrics", operation_id="ops-metrics", response_class=Response)
 async def prometheus(request: Request) -> Response:
-    state: AppState = request.app.state.tonearm
-    for sampler in state.extras.get("metric_samplers", []):
+    for sampler in get_state(request).lifecycle.metric_samplers:
         try:
             await sampler()
         except Exception:
             log.exception("metric_sampler_failed")
     body, content_type = metrics.render()
     return Response(body, media_type=content_type)
-
-
-def routers() -> list[APIRouter]:
-    return [router]
-
-
-async def start(state: AppState) -> None:
-    """Start background services (job runner, scheduler) for this process."""
-    for starter in state.extras.get("starters", []):
-        await starter()
-
-
-async def stop(state: AppState) -> None:
-    for stopper in reversed(state.extras.get("stoppers", [])):
-        try:
-            await stopper()
-        except Exception:
-            log.exception("stop_failed")

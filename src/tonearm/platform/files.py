@@ -1,6 +1,6 @@
 """`GET /api/v1/files/{key}`: the target of the local back end's signed URLs.
 
-Needs `app.state.storage` (set in the app lifespan) and the problem+json error handlers.
+Needs the app state (set in the app lifespan) and the problem+json error handlers.
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from tonearm.kit.errors import responses
 from tonearm.kit.storage.base import Storage, StorageNotFound
 from tonearm.kit.storage.ranges import RangeNotSatisfiable
 from tonearm.kit.storage.serve import serve_object
-from tonearm.kit.storage.signing import InvalidSignature, UrlExpired, UrlSigner
+from tonearm.kit.storage.signing import InvalidSignature, UrlExpired
+from tonearm.platform.deps import get_state
 
 router = APIRouter(tags=["files"])
 
@@ -26,8 +27,8 @@ async def _get_file(
     filename: str | None,
     content_type: str | None,
 ) -> Response:
-    storage: Storage = request.app.state.storage
-    signer: UrlSigner | None = getattr(storage, "url_signer", None)
+    storage: Storage = get_state(request).storage
+    signer = storage.url_signer
     if signer is None:  # this storage hands out its own URLs (S3 presigned)
         raise StorageNotFound("This server does not serve stored files directly")
     signer.verify(key, expires, sig, filename, content_type)

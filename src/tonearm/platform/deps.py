@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tonearm.kit.db import session_scope
 
 if TYPE_CHECKING:
-    from tonearm.state import AppState
+    from tonearm.platform.state import AppState
 
 
 def get_state(request: Request) -> AppState:

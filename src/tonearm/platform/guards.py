@@ -16,11 +16,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tonearm.kit.db import utcnow
 from tonearm.kit.errors import RateLimited
-from tonearm.kit.middleware import send_problem
 from tonearm.models.platform import IdempotencyRecord
+from tonearm.platform.middleware import send_problem
 
 if TYPE_CHECKING:
-    from tonearm.state import AppState
+    from tonearm.platform.state import AppState
 
 log = structlog.get_logger(__name__)
 

@@ -1,0 +1,68 @@
+"""A track as a viewer sees it: loved or not, its cover's signed URLs, owned or not. The one
+place that turns rows into `TrackOut` and `AlbumOut`, used by every endpoint of every domain
+(and, through the library's face, by the second API face)."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tonearm.kit.storage import Storage
+from tonearm.library.catalog import views
+from tonearm.library.catalog.annotations import Annotations
+from tonearm.library.schemas import AlbumOut, Artwork, TrackDetail, TrackOut
+from tonearm.models.library import Album, Track
+
+COVER_SIZES = (64, 256, 600)
+
+
+def _art_expiry_seconds() -> int:
+    """Cover URLs expire at the end of the next UTC day, so they stay stable (and cacheable by
+    the browser) for a day at a time."""
+    now = int(time.time())
+    return (now // 86400 + 2) * 86400 - now
+
+
+async def artwork_map(storage: Storage, keys: Iterable[str | None]) -> views.ArtMap:
+    out: views.ArtMap = {}
+    ttl = _art_expiry_seconds()
+    for key in {k for k in keys if k}:
+        small, medium, large = [
+            await storage.signed_url(f"{key}{size}.jpg", expires_in=ttl) for size in COVER_SIZES
+        ]
+        out[key] = Artwork(small=small, medium=medium, large=large)
+    return out
+
+
+class Presenter:
+    def __init__(self, session: AsyncSession, storage: Storage) -> None:
+        self.annotations = Annotations(session)
+        self.storage = storage
+
+    async def tracks(
+        self,
+        tracks: Sequence[Track],
+        viewer: uuid.UUID | None,
+        loved: set[uuid.UUID] | None = None,
+    ) -> list[TrackOut]:
+        """`loved` is looked up unless the caller already has it (search reads it along)."""
+        if loved is None:
+            loved = await self.annotations.loved_ids(viewer, [t.id for t in tracks])
+        art = await artwork_map(self.storage, (views.art_key(t) for t in tracks))
+        return [views.track_out(t, viewer, loved, art) for t in tracks]
+
+    async def track(self, track: Track, viewer: uuid.UUID | None) -> TrackOut:
+        (out,) = await self.tracks([track], viewer)
+        return out
+
+    async def detail(self, track: Track, viewer: uuid.UUID | None) -> TrackDetail:
+        loved = await self.annotations.loved_ids(viewer, [track.id])
+        art = await artwork_map(self.storage, [views.art_key(track)])
+        return views.track_detail(track, viewer, loved, art)
+
+    async def albums(self, rows: Sequence[tuple[Album, int, float]]) -> list[AlbumOut]:
+        art = await artwork_map(self.storage, (a.artwork_key for a, _, _ in rows))
+        return [views.album_out(a, n, d, art) for a, n, d in rows]

@@ -1,0 +1,17 @@
+"""Builds the listening service for a request."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends
+
+from tonearm.listening.service import ListeningService
+from tonearm.platform.deps import DbSession, State
+
+
+def listening_service(session: DbSession, state: State) -> ListeningService:
+    return ListeningService(session, state.storage)
+
+
+Listening = Annotated[ListeningService, Depends(listening_service)]
