@@ -100,6 +100,24 @@ def openapi() -> None:
     sys.stdout.write(json.dumps(spec, indent=2, sort_keys=False) + "\n")
 
 
+@app.command("settings-table")
+def settings_table(
+    write: Annotated[
+        Path | None,
+        typer.Option(help="Replace the table between the markers in this file (README.md)."),
+    ] = None,
+) -> None:
+    """Print the configuration table (markdown), generated from the settings models."""
+    from tonearm.configdoc import readme_with_table
+    from tonearm.configdoc import settings_table as table
+
+    if write is None:
+        sys.stdout.write(table())
+        return
+    write.write_text(readme_with_table(write.read_text()))
+    console.print(f"Updated the settings table in {write}")
+
+
 @db_app.command("upgrade")
 def db_upgrade(revision: str = "head") -> None:
     """Apply migrations up to REVISION (default: head)."""

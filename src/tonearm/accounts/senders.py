@@ -105,22 +105,23 @@ def _mime(msg: EmailMessage, sender: str) -> MimeMessage:
 
 class SmtpEmailSender:
     def __init__(self, settings: Settings) -> None:
-        if not settings.smtp_host:
-            raise ValueError("TONEARM_SMTP_HOST is required for the smtp email backend")
-        self.s = settings
+        if not settings.smtp.host:
+            raise ValueError("TONEARM_SMTP__HOST is required for the smtp email backend")
+        self.smtp = settings.smtp
+        self.sender = settings.email_from
 
     def _send_sync(self, mime: MimeMessage) -> None:
-        s = self.s
-        assert s.smtp_host
-        with smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=20) as smtp:
-            if s.smtp_starttls:
+        s = self.smtp
+        assert s.host
+        with smtplib.SMTP(s.host, s.port, timeout=20) as smtp:
+            if s.starttls:
                 smtp.starttls(context=ssl.create_default_context())
-            if s.smtp_username and s.smtp_password:
-                smtp.login(s.smtp_username, s.smtp_password.get_secret_value())
+            if s.username and s.password:
+                smtp.login(s.username, s.password.get_secret_value())
             smtp.send_message(mime)
 
     async def send(self, msg: EmailMessage) -> None:
-        await asyncio.to_thread(self._send_sync, _mime(msg, self.s.email_from))
+        await asyncio.to_thread(self._send_sync, _mime(msg, self.sender))
         log.info("email_sent", backend="smtp", to=msg.to, subject=msg.subject)
 
 
@@ -130,9 +131,9 @@ class ResendEmailSender:
     URL = "https://api.resend.com/emails"
 
     def __init__(self, settings: Settings, client: httpx.AsyncClient | None = None) -> None:
-        if settings.resend_api_key is None:
-            raise ValueError("TONEARM_RESEND_API_KEY is required for the resend email backend")
-        self.key = settings.resend_api_key
+        if settings.resend.api_key is None:
+            raise ValueError("TONEARM_RESEND__API_KEY is required for the resend email backend")
+        self.key = settings.resend.api_key
         self.sender = settings.email_from
         self.client = client or httpx.AsyncClient(timeout=15)
 
@@ -161,10 +162,10 @@ class Msg91SmsSender:
     URL = "https://control.msg91.com/api/v5/flow"
 
     def __init__(self, settings: Settings, client: httpx.AsyncClient | None = None) -> None:
-        if settings.msg91_auth_key is None or not settings.msg91_template_id:
-            raise ValueError("TONEARM_MSG91_AUTH_KEY and TONEARM_MSG91_TEMPLATE_ID are required")
-        self.key = settings.msg91_auth_key
-        self.template = settings.msg91_template_id
+        if settings.msg91.auth_key is None or not settings.msg91.template_id:
+            raise ValueError("TONEARM_MSG91__AUTH_KEY and TONEARM_MSG91__TEMPLATE_ID are required")
+        self.key = settings.msg91.auth_key
+        self.template = settings.msg91.template_id
         self.client = client or httpx.AsyncClient(timeout=15)
 
     async def send(self, msg: SmsMessage) -> None:
@@ -189,16 +190,15 @@ class TwilioSmsSender:
     """Twilio Messages API: POST /2010-04-01/Accounts/{sid}/Messages.json, form-encoded."""
 
     def __init__(self, settings: Settings, client: httpx.AsyncClient | None = None) -> None:
-        if not (
-            settings.twilio_account_sid and settings.twilio_auth_token and settings.twilio_from
-        ):
+        tw = settings.twilio
+        if not (tw.account_sid and tw.auth_token and tw.from_):
             raise ValueError(
-                "TONEARM_TWILIO_ACCOUNT_SID, TONEARM_TWILIO_AUTH_TOKEN and TONEARM_TWILIO_FROM "
+                "TONEARM_TWILIO__ACCOUNT_SID, TONEARM_TWILIO__AUTH_TOKEN and TONEARM_TWILIO__FROM "
                 "are required for the twilio sms backend"
             )
-        self.sid = settings.twilio_account_sid
-        self.token = settings.twilio_auth_token
-        self.sender = settings.twilio_from
+        self.sid = tw.account_sid
+        self.token = tw.auth_token
+        self.sender = tw.from_
         self.client = client or httpx.AsyncClient(timeout=15)
 
     async def send(self, msg: SmsMessage) -> None:

@@ -1,6 +1,6 @@
 """Object storage: one async interface over local disk and S3-compatible buckets.
 
-`create_storage(settings)` picks the back end: S3 when `TONEARM_S3_BUCKET` is set, otherwise
+`create_storage(settings)` picks the back end: S3 when `TONEARM_S3__BUCKET` is set, otherwise
 files under `<data_dir>/media`. See `base.Storage` for the contract.
 """
 
@@ -75,7 +75,7 @@ def __getattr__(name: str) -> Any:
 
 
 def create_storage(settings: Settings) -> Storage:
-    if settings.s3_bucket:
+    if settings.s3.bucket:
         from tonearm.kit.storage.s3 import S3Storage
 
         return S3Storage.from_settings(settings)

@@ -99,20 +99,17 @@ class S3Storage:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> S3Storage:
-        assert settings.s3_bucket
+        s3 = settings.s3
+        assert s3.bucket
         client = make_client(
-            endpoint_url=settings.s3_endpoint_url,
-            region=settings.s3_region,
-            access_key_id=(
-                settings.s3_access_key_id.get_secret_value() if settings.s3_access_key_id else None
-            ),
+            endpoint_url=s3.endpoint_url,
+            region=s3.region,
+            access_key_id=s3.access_key_id.get_secret_value() if s3.access_key_id else None,
             secret_access_key=(
-                settings.s3_secret_access_key.get_secret_value()
-                if settings.s3_secret_access_key
-                else None
+                s3.secret_access_key.get_secret_value() if s3.secret_access_key else None
             ),
         )
-        return cls(client, settings.s3_bucket, prefix=settings.s3_prefix)
+        return cls(client, s3.bucket, prefix=s3.prefix)
 
     def _full(self, key: str) -> str:
         return self.prefix + validate_key(key)
