@@ -58,6 +58,8 @@ __all__ = [  # the address policy lives in kit.netguard; callers import it from 
     "USER_AGENT",
     "AllowedHosts",
     "GuardedClient",
+    "GuardedResponse",
+    "GuardedStream",
     "IPAddress",
     "PinnedTransport",
     "ResponseTooLarge",
