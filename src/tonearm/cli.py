@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -95,6 +96,24 @@ def openapi() -> None:
 
     spec = create_app().openapi()
     sys.stdout.write(json.dumps(spec, indent=2, sort_keys=False) + "\n")
+
+
+@app.command("settings-table")
+def settings_table(
+    write: Annotated[
+        Path | None,
+        typer.Option(help="Replace the table between the markers in this file (README.md)."),
+    ] = None,
+) -> None:
+    """Print the configuration table (markdown), generated from the settings models."""
+    from tonearm.configdoc import readme_with_table
+    from tonearm.configdoc import settings_table as table
+
+    if write is None:
+        sys.stdout.write(table())
+        return
+    write.write_text(readme_with_table(write.read_text()))
+    console.print(f"Updated the settings table in {write}")
 
 
 @db_app.command("upgrade")

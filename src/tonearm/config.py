@@ -1,4 +1,6 @@
-"""The one Settings class. Every variable is `TONEARM_<NAME>`; see the README table."""
+"""The one Settings class. Every variable is `TONEARM_<NAME>`; each provider has a nested
+section, `TONEARM_<SECTION>__<NAME>` (`TONEARM_SMTP__HOST`). The README's table is generated
+from the descriptions here: `tonearm settings-table --write README.md`."""
 
 from __future__ import annotations
 
@@ -6,117 +8,328 @@ import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic import AliasChoices, BaseModel, Field, SecretStr, field_validator, model_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+from tonearm.kit.netguard import AllowedHosts
+
+ENV_PREFIX = "TONEARM_"
 
 
 def default_scan_workers() -> int:
     return max(1, (os.cpu_count() or 2) - 1)
 
 
+# --- provider sections -------------------------------------------------------------------------
+
+
+class S3Settings(BaseModel):
+    bucket: str | None = Field(
+        None, description="Set: media and artifacts go to this S3-compatible bucket."
+    )
+    endpoint_url: str | None = Field(None, description="S3 endpoint (MinIO, R2, ...).")
+    region: str = Field("us-east-1", description="S3 region.")
+    access_key_id: SecretStr | None = Field(None, description="S3 access key id.")
+    secret_access_key: SecretStr | None = Field(None, description="S3 secret key.")
+    prefix: str = Field("", description="Key prefix inside the bucket.")
+
+
+class SmtpSettings(BaseModel):
+    host: str | None = Field(None, description="SMTP host (`TONEARM_EMAIL_BACKEND=smtp`).")
+    port: int = Field(587, description="SMTP port.")
+    username: str | None = Field(None, description="SMTP user.")
+    password: SecretStr | None = Field(None, description="SMTP password.")
+    starttls: bool = Field(True, description="Use STARTTLS.")
+
+
+class ResendSettings(BaseModel):
+    api_key: SecretStr | None = Field(
+        None, description="Resend API key (`TONEARM_EMAIL_BACKEND=resend`)."
+    )
+    api_url: str = Field("https://api.resend.com", description="Resend API base URL.")
+
+
+class Msg91Settings(BaseModel):
+    auth_key: SecretStr | None = Field(
+        None, description="MSG91 auth key (`TONEARM_SMS_BACKEND=msg91`)."
+    )
+    template_id: str | None = Field(None, description="MSG91 flow template id (variable `otp`).")
+    api_url: str = Field("https://control.msg91.com/api/v5", description="MSG91 API base URL.")
+
+
+class TwilioSettings(BaseModel):
+    account_sid: str | None = Field(
+        None, description="Twilio account SID (`TONEARM_SMS_BACKEND=twilio`)."
+    )
+    auth_token: SecretStr | None = Field(None, description="Twilio auth token.")
+    from_: str | None = Field(
+        None, validation_alias=AliasChoices("from", "from_"), description="Twilio sender number."
+    )
+    api_url: str = Field("https://api.twilio.com", description="Twilio API base URL.")
+
+
+SECTIONS: dict[str, type[BaseModel]] = {
+    "s3": S3Settings,
+    "smtp": SmtpSettings,
+    "resend": ResendSettings,
+    "msg91": Msg91Settings,
+    "twilio": TwilioSettings,
+}
+
+# The flat names the sections replaced (`TONEARM_SMTP_HOST`): still read, as environment
+# variables and as keyword arguments. Where both spellings are set, the nested one wins.
+LEGACY_NAMES: dict[str, tuple[str, str]] = {
+    f"{section}_{key}": (section, key)
+    for section, keys in {
+        "s3": ("bucket", "endpoint_url", "region", "access_key_id", "secret_access_key", "prefix"),
+        "smtp": ("host", "port", "username", "password", "starttls"),
+        "resend": ("api_key",),
+        "msg91": ("auth_key", "template_id"),
+        "twilio": ("account_sid", "auth_token", "from"),
+    }.items()
+    for key in keys
+}
+
+
+class _LegacyEnvSource(PydanticBaseSettingsSource):
+    """The legacy flat names from the environment, handed on as flat keys for
+    `Settings._legacy_flat_names` to place (the env source only reads declared fields)."""
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False  # unused: __call__ reads its names itself
+
+    def __call__(self) -> dict[str, Any]:
+        prefix = str(self.config.get("env_prefix", "")).lower()
+        env = {k.lower(): v for k, v in os.environ.items()}
+        return {flat: env[prefix + flat] for flat in LEGACY_NAMES if prefix + flat in env}
+
+
+# --- settings ----------------------------------------------------------------------------------
+
+
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="TONEARM_", env_file=None, extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_nested_delimiter="__", env_file=None, extra="ignore"
+    )
 
     # --- runtime -----------------------------------------------------------------------------
-    env: Literal["development", "production", "test"] = "development"
-    data_dir: Path = Path("./data")
-    base_url: str = "http://127.0.0.1:8000"
-    host: str = "127.0.0.1"
-    port: int = 8000
-    log_level: str = "INFO"
-    log_json: bool | None = None  # default: JSON in production, key=value otherwise
+    env: Literal["development", "production", "test"] = Field(
+        "development",
+        description="`development`, `production` or `test`. Production: JSON logs, secure "
+        "cookies, HSTS.",
+    )
+    data_dir: Path = Field(
+        Path("./data"),
+        description="Embedded data: SQLite file, media, outbox, secret key, encryption keys.",
+    )
+    base_url: str = Field(
+        "http://127.0.0.1:8000",
+        description="Public URL, used in emailed links and signed URLs.",
+    )
+    host: str = Field("127.0.0.1", description="Bind address for `tonearm serve`.")
+    port: int = Field(8000, description="Port for `tonearm serve`.")
+    log_level: str = Field("INFO", description="Log level.")
+    log_json: bool | None = Field(
+        None,
+        description="Force JSON (true) or key=value (false) logs; default: JSON in production.",
+    )
 
     # --- secrets (no built-in defaults) ------------------------------------------------------
-    secret_key: SecretStr | None = None
-    # Comma-separated Fernet keys, newest first. Defaults to one derived from the secret key.
-    encryption_keys: SecretStr | None = None
+    secret_key: SecretStr | None = Field(
+        None,
+        description="Signing secret for tokens. Unset: generated once into "
+        "`<data_dir>/secret.key` (0600).",
+    )
+    encryption_keys: SecretStr | None = Field(
+        None,
+        description="Comma-separated Fernet keys, newest first, for secrets at rest. Unset: "
+        "`<data_dir>/encryption.keys`.",
+    )
 
     # --- database ----------------------------------------------------------------------------
-    database_url: str | None = None  # default: sqlite+aiosqlite:///<data_dir>/tonearm.db
-    database_echo: bool = False
-    database_pool_size: int = 10
+    database_url: str | None = Field(
+        None,
+        description="`postgresql://...` (asyncpg) or `sqlite:///...`. Unset: SQLite in the data "
+        "folder.",
+    )
+    database_echo: bool = Field(False, description="Log SQL.")
+    database_pool_size: int = Field(10, description="PostgreSQL pool size (per process).")
 
     # --- jobs, cache, pub/sub ----------------------------------------------------------------
-    broker_url: str | None = None  # set => Celery runner
-    redis_url: str | None = None  # set => rate limits, pub/sub, idempotency, scheduler lock
-    job_workers: int = 4
-    process_pool_size: int = 2
-    scheduler_enabled: bool = True
+    broker_url: str | None = Field(
+        None,
+        description="Celery broker (Redis or RabbitMQ). Set: jobs run on `tonearm worker`. A "
+        "Redis broker also carries job events when `TONEARM_REDIS_URL` is unset.",
+    )
+    redis_url: str | None = Field(
+        None, description="Redis for rate limits, pub/sub and locks. Unset: in memory."
+    )
+    job_workers: int = Field(4, description="Concurrent jobs per process (local runner).")
+    process_pool_size: int = Field(2, description="Processes for CPU-heavy job work.")
+    scheduler_enabled: bool = Field(True, description="Run the periodic scheduler inside `serve`.")
 
     # --- storage -----------------------------------------------------------------------------
-    s3_bucket: str | None = None
-    s3_endpoint_url: str | None = None
-    s3_region: str = "us-east-1"
-    s3_access_key_id: SecretStr | None = None
-    s3_secret_access_key: SecretStr | None = None
-    s3_prefix: str = ""
+    s3: S3Settings = Field(default_factory=S3Settings, description="S3-compatible storage.")
 
     # --- auth --------------------------------------------------------------------------------
-    access_token_ttl_seconds: int = 15 * 60
-    refresh_token_ttl_days: int = 30
+    access_token_ttl_seconds: int = Field(15 * 60, description="Access JWT lifetime.")
+    refresh_token_ttl_days: int = Field(30, description="Refresh token and session lifetime.")
     # A refresh token presented again this soon after it was exchanged, while the token it was
     # exchanged for is still unused, is a retry whose response was lost (a phone between
     # networks): it gets a new token and the unused one is voided. Later, or once that one was
     # used, it is a stolen copy and the whole session is revoked. 0: no retries.
-    refresh_retry_grace_seconds: int = 30
-    email_token_ttl_hours: int = 24
-    password_reset_ttl_minutes: int = 60
-    otp_ttl_seconds: int = 300
-    otp_max_attempts: int = 5
-    auth_cache_seconds: float = 5.0
-    refresh_cookie_name: str = "tonearm_refresh"
-    cookie_secure: bool | None = None  # default: True in production
+    refresh_retry_grace_seconds: int = Field(
+        30,
+        description="A refresh retried this soon with the same token, before the token it "
+        "returned was used, is taken as a lost response (new token; the unused one is voided); "
+        "otherwise reuse revokes the session. `0` turns retries off.",
+    )
+    email_token_ttl_hours: int = Field(24, description="Email verification link lifetime.")
+    password_reset_ttl_minutes: int = Field(60, description="Password reset link lifetime.")
+    otp_ttl_seconds: int = Field(300, description="Phone OTP code lifetime.")
+    otp_max_attempts: int = Field(5, description="Tries per OTP code.")
+    auth_cache_seconds: float = Field(
+        5.0,
+        description="How long a process trusts a validated session before checking the "
+        "database again (0: always check). Revocation applies at once in the same process, "
+        "everywhere within this time.",
+    )
+    refresh_cookie_name: str = Field(
+        "tonearm_refresh", description="Name of the HttpOnly refresh cookie."
+    )
+    cookie_secure: bool | None = Field(
+        None, description="Secure flag on cookies; default: on in production."
+    )
 
     # --- rate limits (limits' notation) ------------------------------------------------------
-    rate_limit_enabled: bool = True
-    rate_limit_auth: str = "10/minute"
-    rate_limit_otp: str = "3/hour"
-    rate_limit_user: str = "100/minute"
-    rate_limit_guest: str = "20/minute"
+    rate_limit_enabled: bool = Field(True, description="Turn rate limiting off (benchmarks only).")
+    rate_limit_auth: str = Field(
+        "10/minute", description="Per IP, per auth route (login, register, reset, OTP)."
+    )
+    rate_limit_otp: str = Field("3/hour", description="Codes per phone number.")
+    rate_limit_user: str = Field("100/minute", description="Signed-in callers, rest of the API.")
+    rate_limit_guest: str = Field("20/minute", description="Guests (per IP), rest of the API.")
 
     # --- http --------------------------------------------------------------------------------
-    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
-    max_body_bytes: int = 10 * 1024 * 1024
-    upload_max_bytes: int = 200 * 1024 * 1024  # per file
-    transcode_cache_bytes: int = 2 * 1024 * 1024 * 1024
-    transcode_max_live: int = 4  # live transcodes per server process
-    transcode_max_live_per_user: int = 2
-    upload_max_request_bytes: int = 2 * 1024 * 1024 * 1024  # per upload request
-    trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated origins allowed by CORS (none by default: same origin).",
+    )
+    max_body_bytes: int = Field(10 * 1024 * 1024, description="Request body limit (413 above).")
+    upload_max_bytes: int = Field(
+        200 * 1024 * 1024,
+        description="Largest audio file accepted by an upload (413 `upload_too_large` above).",
+    )
+    transcode_cache_bytes: int = Field(
+        2 * 1024 * 1024 * 1024,
+        description="Size cap of the progressive transcode cache (least recently used go first).",
+    )
+    transcode_max_live: int = Field(
+        4,
+        description="Live transcodes at once per server process (429 `transcode_busy` above).",
+    )
+    transcode_max_live_per_user: int = Field(2, description="Live transcodes at once per user.")
+    upload_max_request_bytes: int = Field(
+        2 * 1024 * 1024 * 1024, description="Largest upload request (many files)."
+    )
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated proxy IPs whose X-Forwarded-For is believed.",
+    )
+
+    # --- outgoing http (kit.http) ------------------------------------------------------------
+    http_allow_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated `host` or `host:port` entries that outgoing HTTP may reach "
+        "although they resolve to private or loopback addresses: a self-hosted service on the "
+        "LAN, a local fake in tests. Matched against the name in the URL; cloud metadata "
+        "addresses stay refused. Empty: public addresses only.",
+    )
 
     # --- email and sms -----------------------------------------------------------------------
-    email_backend: Literal["console", "smtp", "resend"] = "console"
-    email_from: str = "Tonearm <no-reply@tonearm.local>"
-    smtp_host: str | None = None
-    smtp_port: int = 587
-    smtp_username: str | None = None
-    smtp_password: SecretStr | None = None
-    smtp_starttls: bool = True
-    resend_api_key: SecretStr | None = None
-    sms_backend: Literal["console", "msg91", "twilio"] = "console"
-    msg91_auth_key: SecretStr | None = None
-    msg91_template_id: str | None = None
-    twilio_account_sid: str | None = None
-    twilio_auth_token: SecretStr | None = None
-    twilio_from: str | None = None
+    email_backend: Literal["console", "smtp", "resend"] = Field(
+        "console", description="`console` (log + `data/outbox/`), `smtp` or `resend`."
+    )
+    email_from: str = Field("Tonearm <no-reply@tonearm.local>", description="Sender address.")
+    smtp: SmtpSettings = Field(default_factory=SmtpSettings, description="SMTP email.")
+    resend: ResendSettings = Field(default_factory=ResendSettings, description="Resend email.")
+    sms_backend: Literal["console", "msg91", "twilio"] = Field(
+        "console", description="`console` (log + `data/outbox/`), `msg91` or `twilio`."
+    )
+    msg91: Msg91Settings = Field(default_factory=Msg91Settings, description="MSG91 SMS.")
+    twilio: TwilioSettings = Field(default_factory=TwilioSettings, description="Twilio SMS.")
 
     # --- library folder scan -----------------------------------------------------------------
-    # Folders the admin API may scan (comma separated); nothing outside them is ever read.
-    library_roots: Annotated[list[Path], NoDecode] = Field(default_factory=list)
-    # Tag-reading processes. One core is left to the process that writes what they read:
-    # on 2 cores, 1 reader scans ~10% faster than 2 (the writer was starved).
-    scan_workers: int = Field(default_factory=default_scan_workers)
+    library_roots: Annotated[list[Path], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated folders the admin scan API may scan "
+        "(`POST /api/v1/admin/library/scans`); nothing outside them is read. "
+        "`tonearm scan DIR` may scan any folder.",
+    )
+    # On 2 cores, 1 reader scans ~10% faster than 2 (the writer was starved).
+    scan_workers: int = Field(
+        default_factory=default_scan_workers,
+        description="Processes reading tags during a folder scan; the process writing what "
+        "they read keeps a core.",
+        json_schema_extra={"default_text": "CPU count - 1 (at least 1)"},
+    )
 
     # --- web ---------------------------------------------------------------------------------
-    web_dist: Path | None = None  # default: <repo>/web/dist when it exists
+    web_dist: Path | None = Field(None, description="Built SPA folder; default `web/dist`.")
 
-    @field_validator("cors_origins", "trusted_proxies", "library_roots", mode="before")
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        legacy = _LegacyEnvSource(settings_cls)
+        return init_settings, env_settings, legacy, dotenv_settings, file_secret_settings
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy_flat_names(cls, data: Any) -> Any:
+        """`smtp_host=` / `TONEARM_SMTP_HOST` -> `smtp.host`, unless the nested one is set."""
+        if not isinstance(data, dict) or not any(k in LEGACY_NAMES for k in data):
+            return data
+        data = dict(data)
+        for flat, (section, key) in LEGACY_NAMES.items():
+            if flat not in data:
+                continue
+            value = data.pop(flat)
+            nested = data.get(section)
+            if nested is None:
+                nested = {}
+            if not isinstance(nested, dict):
+                continue  # a whole section object was given: it wins
+            if key not in nested and f"{key}_" not in nested:
+                data[section] = {**nested, key: value}
+        return data
+
+    @field_validator(
+        "cors_origins", "trusted_proxies", "library_roots", "http_allow_hosts", mode="before"
+    )
     @classmethod
     def _split_csv(cls, v: object) -> object:
         if isinstance(v, str) and not v.strip().startswith("["):
             return [p.strip() for p in v.split(",") if p.strip()]
+        return v
+
+    @field_validator("http_allow_hosts")
+    @classmethod
+    def _valid_hosts(cls, v: list[str]) -> list[str]:
+        AllowedHosts.parse(v)  # ValueError names the bad entry
         return v
 
     # --- derived -----------------------------------------------------------------------------

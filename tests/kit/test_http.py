@@ -12,6 +12,7 @@ import pytest
 
 from tonearm.kit.http import (
     USER_AGENT,
+    AllowedHosts,
     GuardedClient,
     IPAddress,
     PinnedTransport,
@@ -20,6 +21,7 @@ from tonearm.kit.http import (
     UpstreamError,
     UpstreamTimeout,
     UrlNotAllowed,
+    basic_auth,
     blocked_reason,
     parse_retry_after,
 )
@@ -32,6 +34,7 @@ DNS: dict[str, list[str]] = {
     "internal.test": ["10.1.2.3"],
     "mixed.test": [PUBLIC, "192.168.1.10"],
     "metadata.test": ["169.254.169.254"],
+    "nas.lan": ["192.168.1.20"],
 }
 
 
@@ -166,14 +169,72 @@ async def test_public_url_is_fetched_with_user_agent() -> None:
     assert recorder.requests[0].headers["user-agent"] == USER_AGENT
 
 
-async def test_allow_private_overrides() -> None:
-    client, recorder, _ = make_client(ok, allow_private_hosts=["internal.test"])
+async def test_allowed_hosts_pass_by_name_and_port() -> None:
+    client, recorder, _ = make_client(
+        ok, allow_hosts=["internal.test", "127.0.0.1:9000", "NAS.lan:8080", "[::1]:9001"]
+    )
     async with client:
-        assert (await client.fetch("http://127.0.0.1:9000/", allow_private=True)).is_success
-        assert (await client.fetch("http://internal.test/")).is_success
+        assert (await client.fetch("http://internal.test/")).is_success  # any port
+        assert (await client.fetch("https://internal.test:8443/")).is_success
+        assert (await client.fetch("http://127.0.0.1:9000/")).is_success
+        assert (await client.fetch("http://nas.lan:8080/")).is_success
+        assert (await client.fetch("http://[::1]:9001/")).is_success
+        for refused in (
+            "http://127.0.0.1:9001/",  # another port
+            "http://127.0.0.1/",
+            "http://nas.lan/",
+            "http://192.168.1.20:8080/",  # the address it resolves to is not the name
+            "http://10.1.2.3/",
+        ):
+            with pytest.raises(UrlNotAllowed):
+                await client.fetch(refused)
+    assert len(recorder.requests) == 5
+
+
+async def test_allowed_host_never_reaches_cloud_metadata() -> None:
+    client, recorder, _ = make_client(ok, allow_hosts=["metadata.test", "169.254.169.254"])
+    async with client:
+        for url in ("http://metadata.test/", "http://169.254.169.254/latest/meta-data/"):
+            with pytest.raises(UrlNotAllowed, match="metadata"):
+                await client.fetch(url)
+    assert recorder.requests == []
+
+
+async def test_redirect_from_allowed_host_to_private_refused() -> None:
+    client, recorder, _ = make_client(
+        lambda r: httpx.Response(302, headers={"Location": "http://10.1.2.3/"}),
+        allow_hosts=["nas.lan"],
+    )
+    async with client:
         with pytest.raises(UrlNotAllowed):
-            await client.fetch("http://127.0.0.1:9000/")
-    assert len(recorder.requests) == 2
+            await client.fetch("http://nas.lan/")
+    assert len(recorder.requests) == 1
+
+
+@pytest.mark.parametrize(
+    ("entries", "expected"),
+    [
+        ("", set()),
+        ("nas.lan", {("nas.lan", None)}),
+        (" NAS.lan:8080 , 127.0.0.1:80,", {("nas.lan", 8080), ("127.0.0.1", 80)}),
+        (["[fd00::5]:443", "::1"], {("fd00::5", 443), ("::1", None)}),
+        (["bücher.example"], {("xn--bcher-kva.example", None)}),
+    ],
+)
+def test_allowed_hosts_parse(entries: str | list[str], expected: set[Any]) -> None:
+    assert AllowedHosts.parse(entries).entries == expected
+
+
+@pytest.mark.parametrize(
+    "entry", ["http://nas.lan", "nas.lan/path", "user@nas.lan", "nas.lan:port", ":8080"]
+)
+def test_allowed_hosts_refuse_what_is_not_a_host(entry: str) -> None:
+    with pytest.raises(ValueError, match="host"):
+        AllowedHosts.parse([entry])
+
+
+def test_basic_auth() -> None:
+    assert basic_auth("AC123", "tok") == "Basic QUMxMjM6dG9r"
 
 
 # --- redirects ----------------------------------------------------------------------------
@@ -366,13 +427,31 @@ async def test_backoff_on_502_then_exhausted() -> None:
     assert exc.value.extra == {"upstream_status": 502}
 
 
-async def test_post_is_not_retried() -> None:
+async def test_post_is_not_retried_on_5xx() -> None:
     client, recorder, sleeps = make_client(lambda r: httpx.Response(503))
     async with client:
         resp = await client.request("POST", "https://public.test/submit", json={"x": 1})
     assert resp.status_code == 503
     assert len(recorder.requests) == 1
     assert sleeps.calls == []
+
+
+async def test_post_is_retried_on_429() -> None:
+    """A 429 was refused, not acted on: any method may send it again."""
+    client, recorder, sleeps = make_client(
+        script(
+            httpx.Response(429, headers={"Retry-After": "3"}),
+            httpx.Response(429),
+            httpx.Response(201),
+        ),
+        backoff_base=1.0,
+    )
+    async with client:
+        resp = await client.request("POST", "https://public.test/submit", json={"x": 1})
+    assert resp.status_code == 201
+    assert [r.content for r in recorder.requests] == [b'{"x":1}'] * 3
+    assert sleeps.calls[0] == 3.0
+    assert 1.0 <= sleeps.calls[1] <= 2.0  # no Retry-After: backoff
 
 
 async def test_post_retried_when_asked() -> None:
@@ -401,11 +480,65 @@ async def test_connect_error_retried_then_reported() -> None:
     assert len(recorder.requests) == 4
 
 
-async def test_read_timeout_is_504() -> None:
-    client, _, _ = make_client(script(httpx.ReadTimeout("slow")))
+def always(exc: Exception) -> Callable[[httpx.Request], httpx.Response]:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise exc
+
+    return handler
+
+
+async def test_read_timeout_retried_for_get_then_504() -> None:
+    client, recorder, sleeps = make_client(always(httpx.ReadTimeout("slow")), retries=2)
+    async with client:
+        with pytest.raises(UpstreamTimeout) as exc:
+            await client.fetch("https://public.test/")
+    assert exc.value.status == 504
+    assert len(recorder.requests) == 3
+    assert len(sleeps.calls) == 2
+
+
+async def test_broken_connection_retried_for_get() -> None:
+    client, recorder, _ = make_client(
+        script(
+            httpx.RemoteProtocolError("peer closed"),
+            httpx.ReadError("reset"),
+            httpx.Response(200, text="fine"),
+        )
+    )
+    async with client:
+        assert (await client.fetch("https://public.test/")).text == "fine"
+    assert len(recorder.requests) == 3
+
+
+async def test_failure_after_sending_a_post_is_not_retried() -> None:
+    """The service may have acted on it: sending it again could send the email twice."""
+    client, recorder, sleeps = make_client(always(httpx.ReadTimeout("slow")))
     async with client:
         with pytest.raises(UpstreamTimeout):
-            await client.fetch("https://public.test/")
+            await client.request("POST", "https://public.test/send", json={})
+    assert len(recorder.requests) == 1
+    assert sleeps.calls == []
+
+    client, recorder, _ = make_client(script(httpx.ReadError("reset"), httpx.Response(200)))
+    async with client:
+        resp = await client.request(
+            "POST", "https://public.test/send", json={}, retry_non_idempotent=True
+        )
+    assert resp.status_code == 200
+    assert len(recorder.requests) == 2
+
+
+async def test_retries_stop_at_the_deadline() -> None:
+    """Retry-After within the cap but past the total deadline: the 429 comes back now."""
+    client, recorder, sleeps = make_client(
+        script(httpx.Response(429, headers={"Retry-After": "30"})),
+        total_timeout=10,
+        retry_after_cap=60,
+    )
+    async with client:
+        assert (await client.fetch("https://public.test/")).status_code == 429
+    assert sleeps.calls == []
+    assert len(recorder.requests) == 1
 
 
 def test_parse_retry_after() -> None:
@@ -480,14 +613,42 @@ async def test_dns_rebinding_refused_at_connect_time() -> None:
     assert server.connections == 0
 
 
-async def test_guarded_transport_refuses_loopback_literal_and_allows_when_trusted() -> None:
+async def test_guarded_transport_refuses_loopback_unless_allowed() -> None:
     server = TinyServer()
     async with server as port:
         transport = PinnedTransport()
         async with httpx.AsyncClient(transport=transport) as raw:
             with pytest.raises(UrlNotAllowed):
                 await raw.get(f"http://127.0.0.1:{port}/")
-        async with GuardedClient() as client:
-            resp = await client.fetch(f"http://127.0.0.1:{port}/", allow_private=True)
+        async with GuardedClient(allow_hosts=[f"127.0.0.1:{port + 1}"]) as client:
+            with pytest.raises(UrlNotAllowed, match="loopback"):
+                await client.fetch(f"http://127.0.0.1:{port}/")
+        async with GuardedClient(allow_hosts=[f"127.0.0.1:{port}"]) as client:
+            resp = await client.fetch(f"http://127.0.0.1:{port}/")
     assert resp.text == "pinned"
+    assert server.connections == 1
+
+
+async def test_allowed_name_is_pinned_and_checked_at_connect_time() -> None:
+    """An allowed name goes through the pinned transport: it connects to the address it
+    resolved, and a rebinding to a cloud metadata address is refused at connect time."""
+    server = TinyServer()
+    async with server as port:
+
+        async def lan_dns(host: str, p: int) -> Sequence[IPAddress]:
+            return [ipaddress.ip_address("127.0.0.1")]
+
+        async with GuardedClient(resolver=lan_dns, allow_hosts=["fake.lan"]) as client:
+            resp = await client.fetch(f"http://fake.lan:{port}/")
+        assert resp.text == "pinned"
+        assert server.hosts == [f"fake.lan:{port}"]
+
+        answers = iter(["127.0.0.1", "169.254.169.254"])
+
+        async def rebinding(host: str, p: int) -> Sequence[IPAddress]:
+            return [ipaddress.ip_address(next(answers, "169.254.169.254"))]
+
+        async with GuardedClient(resolver=rebinding, allow_hosts=["fake.lan"], retries=0) as c:
+            with pytest.raises(UrlNotAllowed, match="metadata"):
+                await c.fetch(f"http://fake.lan:{port}/")
     assert server.connections == 1

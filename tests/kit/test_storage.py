@@ -14,7 +14,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from tonearm.config import Settings
+from tonearm.config import S3Settings, Settings
 from tonearm.kit.errors import install_error_handlers
 from tonearm.kit.storage import (
     PART_SIZE,
@@ -505,11 +505,13 @@ def test_storage_from_settings_local(tmp_path: Path) -> None:
 @pytest.mark.s3
 async def test_storage_from_settings_s3(moto_endpoint: str) -> None:
     settings = Settings(
-        s3_bucket=BUCKET,
-        s3_endpoint_url=moto_endpoint,
-        s3_access_key_id="testing",
-        s3_secret_access_key="testing",
-        s3_prefix="/media/",
+        s3=S3Settings(
+            bucket=BUCKET,
+            endpoint_url=moto_endpoint,
+            access_key_id="testing",
+            secret_access_key="testing",
+            prefix="/media/",
+        )
     )
     storage = storage_from_settings(settings)
     assert isinstance(storage, S3Storage)

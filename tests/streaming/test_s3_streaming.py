@@ -15,6 +15,7 @@ from tests.factories import bearer, register
 from tests.kit.test_storage import BUCKET, moto_endpoint  # noqa: F401  (fixture)
 from tests.library.conftest import upload, wait_job
 from tonearm.app import create_app
+from tonearm.config import S3Settings
 from tonearm.platform.migrate import upgrade_async
 
 pytestmark = pytest.mark.s3
@@ -32,11 +33,13 @@ async def test_hls_segments_through_presigned_urls(
         tmp_path,
         db_url,
         redis_url=None,
-        s3_bucket=BUCKET,
-        s3_endpoint_url=moto_endpoint,
-        s3_access_key_id="testing",
-        s3_secret_access_key="testing",
-        s3_prefix=f"stream-{uuid.uuid4().hex}/",
+        s3=S3Settings(
+            bucket=BUCKET,
+            endpoint_url=moto_endpoint,
+            access_key_id="testing",
+            secret_access_key="testing",
+            prefix=f"stream-{uuid.uuid4().hex}/",
+        ),
     )
     application = create_app(settings)
     async with LifespanManager(application, startup_timeout=60), client_for(application) as c:

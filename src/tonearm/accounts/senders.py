@@ -3,7 +3,10 @@
 Default ("console"): the message goes to `<data_dir>/outbox/` as a file readable by the owner
 only, and a log line records who it went to and where the file is. The log line never carries
 the body, because the body holds a secret (a sign-in link or code).
-Alternatives: SMTP or Resend for email; MSG91 or Twilio for SMS (httpx, documented APIs).
+Alternatives: SMTP or Resend for email; MSG91 or Twilio for SMS. The HTTP ones call the
+documented APIs through `kit.http` (the guarded client: public addresses only, unless named in
+`TONEARM_HTTP_ALLOW_HOSTS`; 429 and Retry-After honoured; timeouts), at the base URL of their
+settings section, so tests point them at local fakes (`tests/fakes/`).
 """
 
 from __future__ import annotations
@@ -19,14 +22,14 @@ from datetime import UTC, datetime
 from email.message import EmailMessage as MimeMessage
 from email.utils import make_msgid
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
-import httpx
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tonearm.config import Settings
 from tonearm.kit.db import after_commit
+from tonearm.kit.http import GuardedClient, GuardedResponse, UpstreamError, basic_auth
 
 log = structlog.get_logger(__name__)
 
@@ -105,36 +108,61 @@ def _mime(msg: EmailMessage, sender: str) -> MimeMessage:
 
 class SmtpEmailSender:
     def __init__(self, settings: Settings) -> None:
-        if not settings.smtp_host:
-            raise ValueError("TONEARM_SMTP_HOST is required for the smtp email backend")
-        self.s = settings
+        if not settings.smtp.host:
+            raise ValueError("TONEARM_SMTP__HOST is required for the smtp email backend")
+        self.smtp = settings.smtp
+        self.sender = settings.email_from
 
     def _send_sync(self, mime: MimeMessage) -> None:
-        s = self.s
-        assert s.smtp_host
-        with smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=20) as smtp:
-            if s.smtp_starttls:
+        s = self.smtp
+        assert s.host
+        with smtplib.SMTP(s.host, s.port, timeout=20) as smtp:
+            if s.starttls:
                 smtp.starttls(context=ssl.create_default_context())
-            if s.smtp_username and s.smtp_password:
-                smtp.login(s.smtp_username, s.smtp_password.get_secret_value())
+            if s.username and s.password:
+                smtp.login(s.username, s.password.get_secret_value())
             smtp.send_message(mime)
 
     async def send(self, msg: EmailMessage) -> None:
-        await asyncio.to_thread(self._send_sync, _mime(msg, self.s.email_from))
+        await asyncio.to_thread(self._send_sync, _mime(msg, self.sender))
         log.info("email_sent", backend="smtp", to=msg.to, subject=msg.subject)
 
 
+def http_client(settings: Settings) -> GuardedClient:
+    """The guarded client for a provider, with the operator's allow-list."""
+    return GuardedClient(allow_hosts=settings.http_allow_hosts, total_timeout=30)
+
+
+def _json(resp: GuardedResponse) -> dict[str, Any]:
+    try:
+        data = resp.json()
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _refused(provider: str, resp: GuardedResponse, detail: object) -> UpstreamError:
+    """The error for a refused message. Its text holds the status and the service's error
+    name or code, never the request (which carries the recipient and the code)."""
+    return UpstreamError(
+        f"{provider} answered {resp.status_code} ({detail})",
+        extra={"upstream_status": resp.status_code},
+    )
+
+
 class ResendEmailSender:
-    """https://resend.com/docs/api-reference/emails/send-email"""
+    """https://resend.com/docs/api-reference/emails/send-email
 
-    URL = "https://api.resend.com/emails"
+    Every message carries its own Idempotency-Key, so a send whose answer was lost (a reset, a
+    502/503/504) is retried without a second email; a 429 waits for its Retry-After."""
 
-    def __init__(self, settings: Settings, client: httpx.AsyncClient | None = None) -> None:
-        if settings.resend_api_key is None:
-            raise ValueError("TONEARM_RESEND_API_KEY is required for the resend email backend")
-        self.key = settings.resend_api_key
+    def __init__(self, settings: Settings, client: GuardedClient | None = None) -> None:
+        if settings.resend.api_key is None:
+            raise ValueError("TONEARM_RESEND__API_KEY is required for the resend email backend")
+        self.key = settings.resend.api_key
+        self.url = settings.resend.api_url.rstrip("/") + "/emails"
         self.sender = settings.email_from
-        self.client = client or httpx.AsyncClient(timeout=15)
+        self.client = client or http_client(settings)
 
     async def send(self, msg: EmailMessage) -> None:
         body: dict[str, object] = {
@@ -145,27 +173,34 @@ class ResendEmailSender:
         }
         if msg.html:
             body["html"] = msg.html
-        resp = await self.client.post(
-            self.URL,
+        resp = await self.client.request(
+            "POST",
+            self.url,
             json=body,
-            headers={"Authorization": f"Bearer {self.key.get_secret_value()}"},
+            headers={
+                "Authorization": f"Bearer {self.key.get_secret_value()}",
+                "Idempotency-Key": str(uuid.uuid4()),
+            },
+            retry_non_idempotent=True,
         )
-        resp.raise_for_status()
-        log.info("email_sent", backend="resend", to=msg.to, id=resp.json().get("id"))
+        data = _json(resp)
+        if not resp.is_success:
+            raise _refused("resend", resp, data.get("name"))
+        log.info("email_sent", backend="resend", to=msg.to, id=data.get("id"))
 
 
 class Msg91SmsSender:
-    """MSG91 Flow API: POST https://control.msg91.com/api/v5/flow with an `authkey` header and a
-    DLT template whose variable `otp` (or `text`) carries the message."""
+    """MSG91 Flow API: POST {api_url}/flow with an `authkey` header and a DLT template whose
+    variable `otp` (or `text`) carries the message. MSG91 reports most errors in a 200
+    (`{"type": "error"}`)."""
 
-    URL = "https://control.msg91.com/api/v5/flow"
-
-    def __init__(self, settings: Settings, client: httpx.AsyncClient | None = None) -> None:
-        if settings.msg91_auth_key is None or not settings.msg91_template_id:
-            raise ValueError("TONEARM_MSG91_AUTH_KEY and TONEARM_MSG91_TEMPLATE_ID are required")
-        self.key = settings.msg91_auth_key
-        self.template = settings.msg91_template_id
-        self.client = client or httpx.AsyncClient(timeout=15)
+    def __init__(self, settings: Settings, client: GuardedClient | None = None) -> None:
+        if settings.msg91.auth_key is None or not settings.msg91.template_id:
+            raise ValueError("TONEARM_MSG91__AUTH_KEY and TONEARM_MSG91__TEMPLATE_ID are required")
+        self.key = settings.msg91.auth_key
+        self.template = settings.msg91.template_id
+        self.url = settings.msg91.api_url.rstrip("/") + "/flow"
+        self.client = client or http_client(settings)
 
     async def send(self, msg: SmsMessage) -> None:
         recipient: dict[str, str] = {"mobiles": msg.to.lstrip("+")}
@@ -173,43 +208,46 @@ class Msg91SmsSender:
             recipient["otp"] = msg.code
         else:
             recipient["text"] = msg.text
-        resp = await self.client.post(
-            self.URL,
+        resp = await self.client.request(
+            "POST",
+            self.url,
             json={"template_id": self.template, "short_url": "0", "recipients": [recipient]},
             headers={"authkey": self.key.get_secret_value(), "accept": "application/json"},
         )
-        resp.raise_for_status()
-        data = resp.json()
-        if data.get("type") == "error":
-            raise RuntimeError(f"msg91 refused the message: {data.get('message')}")
+        data = _json(resp)
+        if not resp.is_success or data.get("type") == "error":
+            raise _refused("msg91", resp, data.get("message"))
         log.info("sms_sent", backend="msg91", to=_mask_phone(msg.to))
 
 
 class TwilioSmsSender:
-    """Twilio Messages API: POST /2010-04-01/Accounts/{sid}/Messages.json, form-encoded."""
+    """Twilio Messages API: POST {api_url}/2010-04-01/Accounts/{sid}/Messages.json,
+    form-encoded, HTTP Basic with the account SID and auth token."""
 
-    def __init__(self, settings: Settings, client: httpx.AsyncClient | None = None) -> None:
-        if not (
-            settings.twilio_account_sid and settings.twilio_auth_token and settings.twilio_from
-        ):
+    def __init__(self, settings: Settings, client: GuardedClient | None = None) -> None:
+        tw = settings.twilio
+        if not (tw.account_sid and tw.auth_token and tw.from_):
             raise ValueError(
-                "TONEARM_TWILIO_ACCOUNT_SID, TONEARM_TWILIO_AUTH_TOKEN and TONEARM_TWILIO_FROM "
+                "TONEARM_TWILIO__ACCOUNT_SID, TONEARM_TWILIO__AUTH_TOKEN and TONEARM_TWILIO__FROM "
                 "are required for the twilio sms backend"
             )
-        self.sid = settings.twilio_account_sid
-        self.token = settings.twilio_auth_token
-        self.sender = settings.twilio_from
-        self.client = client or httpx.AsyncClient(timeout=15)
+        self.sid = tw.account_sid
+        self.token = tw.auth_token
+        self.sender = tw.from_
+        self.url = f"{tw.api_url.rstrip('/')}/2010-04-01/Accounts/{self.sid}/Messages.json"
+        self.client = client or http_client(settings)
 
     async def send(self, msg: SmsMessage) -> None:
-        url = f"https://api.twilio.com/2010-04-01/Accounts/{self.sid}/Messages.json"
-        resp = await self.client.post(
-            url,
+        resp = await self.client.request(
+            "POST",
+            self.url,
             data={"To": msg.to, "From": self.sender, "Body": msg.text},
-            auth=(self.sid, self.token.get_secret_value()),
+            headers={"Authorization": basic_auth(self.sid, self.token.get_secret_value())},
         )
-        resp.raise_for_status()
-        log.info("sms_sent", backend="twilio", to=_mask_phone(msg.to), sid=resp.json().get("sid"))
+        data = _json(resp)
+        if not resp.is_success:
+            raise _refused("twilio", resp, f"code {data.get('code')}")
+        log.info("sms_sent", backend="twilio", to=_mask_phone(msg.to), sid=data.get("sid"))
 
 
 def make_email_sender(settings: Settings) -> EmailSender:

@@ -10,16 +10,24 @@
   check. Environment proxies are ignored on purpose: through a proxy we could not pin.
 * Limits: connect/read timeouts, a total deadline per call (retries and redirects included),
   a response size cap enforced while streaming (decompressed bytes count).
-* Retries with exponential backoff and jitter on connect failures (the request never left, so
-  any method) and on 429/502/503/504 for idempotent methods, honouring Retry-After.
+* Retries with exponential backoff and jitter, within the deadline:
+  - connect failures, whatever the method (the request never left);
+  - 429, whatever the method (the service refused it without acting on it), honouring
+    Retry-After up to `retry_after_cap` (a longer wait is given up at once: the 429 is returned);
+  - 502/503/504 and failures after the request was sent (reset, read timeout), only for
+    idempotent methods or when the caller says the request is safe to repeat
+    (`retry_non_idempotent=True`, e.g. a POST carrying an idempotency key).
 
-Trusted internal calls (fakes in tests, a configured service on the LAN) opt out per call with
-`allow_private=True` or per host with `allow_private_hosts`; those go through a plain transport.
+Named private hosts (a service on the LAN, the local fakes tests and benchmarks start on
+127.0.0.1) are let through by `allow_hosts`, a list of `host` or `host:port` entries
+(`kit.netguard.AllowedHosts`); they still go through the pinned transport. There is no per-call
+bypass.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import json as jsonlib
 import random
@@ -33,6 +41,7 @@ import httpx
 
 from tonearm.kit.errors import TonearmError
 from tonearm.kit.netguard import (
+    AllowedHosts,
     IPAddress,
     PinnedTransport,
     Resolver,
@@ -40,13 +49,17 @@ from tonearm.kit.netguard import (
     UrlNotAllowed,
     blocked_reason,
     check_url,
+    metadata_reason,
     resolve_public,
     system_resolver,
 )
 
 __all__ = [  # the address policy lives in kit.netguard; callers import it from here too
     "USER_AGENT",
+    "AllowedHosts",
     "GuardedClient",
+    "GuardedResponse",
+    "GuardedStream",
     "IPAddress",
     "PinnedTransport",
     "ResponseTooLarge",
@@ -54,6 +67,7 @@ __all__ = [  # the address policy lives in kit.netguard; callers import it from 
     "UpstreamError",
     "UpstreamTimeout",
     "UrlNotAllowed",
+    "basic_auth",
     "blocked_reason",
     "parse_retry_after",
 ]
@@ -62,6 +76,15 @@ USER_AGENT = "Tonearm/0.1 (+https://tonearm.dev)"
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
+# Errors raised before anything was sent, and after (the server may have acted on it).
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+_MAYBE_SENT = (
+    httpx.ReadError,
+    httpx.WriteError,
+    httpx.RemoteProtocolError,
+    httpx.ReadTimeout,
+    httpx.WriteTimeout,
+)
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _CREDENTIAL_HEADERS = ("authorization", "cookie", "proxy-authorization")
 
@@ -164,14 +187,15 @@ class GuardedClient:
         backoff_base: float = 0.5,
         backoff_max: float = 20.0,
         retry_after_cap: float = 60.0,
-        allow_private_hosts: Iterable[str] = (),
+        allow_hosts: Iterable[str] | AllowedHosts = (),
         headers: Mapping[str, str] | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         resolver: Resolver = system_resolver,
         sleep: Sleep = asyncio.sleep,
         user_agent: str = USER_AGENT,
     ) -> None:
-        """`transport` replaces the pinned transport (tests: httpx.MockTransport); the URL and
+        """`allow_hosts`: `host` or `host:port` entries that may resolve to private addresses.
+        `transport` replaces the pinned transport (tests: httpx.MockTransport); the URL and
         address checks still run before every hop, through `resolver`."""
         self.max_bytes = max_bytes
         self.max_redirects = max_redirects
@@ -180,20 +204,16 @@ class GuardedClient:
         self.backoff_max = backoff_max
         self.retry_after_cap = retry_after_cap
         self.total_timeout = total_timeout
-        self.allow_private_hosts = frozenset(h.lower() for h in allow_private_hosts)
+        self.allowed = AllowedHosts.parse(allow_hosts)
         self._resolver = resolver
         self._sleep = sleep
-        self._transport = transport
-        self._client_kwargs: dict[str, Any] = {
-            "timeout": httpx.Timeout(read_timeout, connect=connect_timeout),
-            "headers": {"User-Agent": user_agent, **(headers or {})},
-            "follow_redirects": False,
-            "trust_env": False,
-        }
-        self._guarded = httpx.AsyncClient(
-            transport=transport or PinnedTransport(resolver), **self._client_kwargs
+        self._client = httpx.AsyncClient(
+            transport=transport or PinnedTransport(resolver, allowed=self.allowed),
+            timeout=httpx.Timeout(read_timeout, connect=connect_timeout),
+            headers={"User-Agent": user_agent, **(headers or {})},
+            follow_redirects=False,
+            trust_env=False,
         )
-        self._trusted: httpx.AsyncClient | None = None
 
     async def __aenter__(self) -> GuardedClient:
         return self
@@ -202,9 +222,7 @@ class GuardedClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        await self._guarded.aclose()
-        if self._trusted is not None:
-            await self._trusted.aclose()
+        await self._client.aclose()
 
     # --- public API ------------------------------------------------------------------------
     async def request(
@@ -218,7 +236,6 @@ class GuardedClient:
         data: Mapping[str, Any] | None = None,
         content: bytes | None = None,
         max_bytes: int | None = None,
-        allow_private: bool = False,
         retry_non_idempotent: bool = False,
         timeout: float | None = None,
     ) -> GuardedResponse:
@@ -234,7 +251,6 @@ class GuardedClient:
             data=data,
             content=content,
             max_bytes=cap,
-            allow_private=allow_private,
             retry_non_idempotent=retry_non_idempotent,
             timeout=timeout,
         ) as resp:
@@ -256,7 +272,6 @@ class GuardedClient:
         data: Mapping[str, Any] | None = None,
         content: bytes | None = None,
         max_bytes: int | None = None,
-        allow_private: bool = False,
         retry_non_idempotent: bool = False,
         timeout: float | None = None,
     ) -> AsyncIterator[GuardedStream]:
@@ -266,7 +281,7 @@ class GuardedClient:
         deadline = time.monotonic() + total
         try:
             async with asyncio.timeout(total):
-                request = self._guarded.build_request(
+                request = self._client.build_request(
                     method,
                     url,
                     headers=headers,
@@ -275,7 +290,7 @@ class GuardedClient:
                     data=data,
                     content=content,
                 )
-                response = await self._send(request, allow_private, retry_non_idempotent, deadline)
+                response = await self._send(request, retry_non_idempotent, deadline)
                 try:
                     yield GuardedStream(
                         response.status_code,
@@ -290,28 +305,11 @@ class GuardedClient:
             raise UpstreamTimeout(f"No complete answer within {total:g}s") from exc
 
     # --- internals -------------------------------------------------------------------------
-    def _is_trusted(self, url: httpx.URL, allow_private: bool) -> bool:
-        return allow_private or url.host.lower() in self.allow_private_hosts
-
-    def _client_for(self, trusted: bool) -> httpx.AsyncClient:
-        if not trusted:
-            return self._guarded
-        if self._trusted is None:
-            transport = self._transport or httpx.AsyncHTTPTransport(trust_env=False)
-            self._trusted = httpx.AsyncClient(transport=transport, **self._client_kwargs)
-        return self._trusted
-
     async def _send(
-        self,
-        request: httpx.Request,
-        allow_private: bool,
-        retry_non_idempotent: bool,
-        deadline: float,
+        self, request: httpx.Request, retry_non_idempotent: bool, deadline: float
     ) -> httpx.Response:
         for hop in range(self.max_redirects + 1):
-            response = await self._send_with_retries(
-                request, allow_private, retry_non_idempotent, deadline
-            )
+            response = await self._send_with_retries(request, retry_non_idempotent, deadline)
             location = response.headers.get("location")
             if response.status_code not in REDIRECT_STATUSES or not location:
                 return response
@@ -322,40 +320,43 @@ class GuardedClient:
         raise TooManyRedirects(f"More than {self.max_redirects} redirects")
 
     async def _send_with_retries(
-        self,
-        request: httpx.Request,
-        allow_private: bool,
-        retry_non_idempotent: bool,
-        deadline: float,
+        self, request: httpx.Request, retry_non_idempotent: bool, deadline: float
     ) -> httpx.Response:
         check_url(request.url)
-        trusted = self._is_trusted(request.url, allow_private)
-        client = self._client_for(trusted)
-        may_retry_status = retry_non_idempotent or request.method in IDEMPOTENT_METHODS
+        host = request.url.raw_host.decode("ascii")
+        port = request.url.port or (443 if request.url.scheme == "https" else 80)
+        check = metadata_reason if self.allowed.allows(host, port) else blocked_reason
+        repeatable = retry_non_idempotent or request.method in IDEMPOTENT_METHODS
         attempt = 0
         while True:
             attempt += 1
-            if not trusted:  # early, clear refusal; the pinned transport checks again
-                port = request.url.port or (443 if request.url.scheme == "https" else 80)
-                await resolve_public(request.url.host, port, self._resolver, blocked_reason)
+            # An early, clear refusal; the pinned transport checks again at connect time.
+            await resolve_public(host, port, self._resolver, check)
             try:
-                response = await client.send(request, stream=True)
-            except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
-                # Nothing was sent: safe to retry whatever the method.
+                response = await self._client.send(request, stream=True)
+            except (*_NOT_SENT, *_MAYBE_SENT) as exc:
                 delay = self._backoff(attempt)
-                if attempt > self.retries or time.monotonic() + delay > deadline:
-                    err = (
-                        UpstreamTimeout if isinstance(exc, httpx.ConnectTimeout) else UpstreamError
-                    )
-                    raise err(f"Could not connect to {request.url.host}") from exc
-                await self._sleep(delay)
-                continue
+                if (
+                    (isinstance(exc, _NOT_SENT) or repeatable)
+                    and attempt <= self.retries
+                    and time.monotonic() + delay <= deadline
+                ):
+                    await self._sleep(delay)
+                    continue
+                if isinstance(exc, _NOT_SENT):
+                    message = f"Could not connect to {request.url.host}"
+                else:
+                    message = f"{request.url.host} did not answer ({type(exc).__name__})"
+                err = UpstreamTimeout if isinstance(exc, httpx.TimeoutException) else UpstreamError
+                raise err(message) from exc
             except httpx.TimeoutException as exc:
                 raise UpstreamTimeout(str(exc) or None) from exc
             except httpx.HTTPError as exc:
                 raise UpstreamError(str(exc) or None) from exc
 
-            if response.status_code in RETRY_STATUSES and may_retry_status:
+            if response.status_code in RETRY_STATUSES and (
+                response.status_code == 429 or repeatable
+            ):
                 retry_delay = self._retry_delay(response, attempt)
                 if (
                     retry_delay is not None
@@ -396,6 +397,13 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     if when.tzinfo is None:
         return None
     return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+def basic_auth(username: str, password: str) -> str:
+    """An `Authorization` header value for HTTP Basic (sent as a header, so a redirect to
+    another origin drops it like any other credential)."""
+    token = base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
+    return f"Basic {token}"
 
 
 def _redirect(request: httpx.Request, status: int, location: str) -> httpx.Request:

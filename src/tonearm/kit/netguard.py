@@ -6,6 +6,9 @@ connect to on behalf of users, and a transport that connects only to the address
 * DNS pinning: the network backend resolves and checks the host at connect time and connects
   to the address it checked, so a rebinding DNS server cannot answer "public" to a check and
   "127.0.0.1" to the connection. TLS keeps the real host name for SNI and certificates.
+* Named exceptions (`AllowedHosts`): a `host` or `host:port` the operator lists may resolve to
+  private and loopback addresses (a service on the LAN, a local fake in tests). It still goes
+  through the same pinned transport, and cloud metadata addresses stay refused.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import asyncio
 import ipaddress
 import socket
 from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import httpcore
@@ -88,6 +92,60 @@ def blocked_reason(ip: IPAddress) -> str | None:
     return next((reason for hit, reason in checks if hit), None)
 
 
+def metadata_reason(ip: IPAddress) -> str | None:
+    """The policy for allowed hosts: anything but a cloud metadata endpoint."""
+    if ip in METADATA_ADDRESSES or (
+        isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped in METADATA_ADDRESSES
+    ):
+        return "cloud metadata"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class AllowedHosts:
+    """Hosts the guard lets through although they resolve to non-public addresses.
+
+    An entry is `host` (any port) or `host:port` (that port only); IPv6 literals in brackets
+    (`[fd00::5]:8080`). It is matched against the host as written in the URL, case-insensitive
+    and IDNA-encoded, never against what it resolves to: `nas.lan` allows `http://nas.lan/`,
+    not `http://192.168.1.20/`."""
+
+    entries: frozenset[tuple[str, int | None]] = frozenset()
+
+    @classmethod
+    def parse(cls, values: Iterable[str] | str | AllowedHosts) -> AllowedHosts:
+        if isinstance(values, AllowedHosts):
+            return values
+        if isinstance(values, str):
+            values = values.split(",")
+        return cls(frozenset(_parse_entry(v) for v in values if v.strip()))
+
+    def allows(self, host: str, port: int) -> bool:
+        host = _normal_host(host)
+        return (host, None) in self.entries or (host, port) in self.entries
+
+    def __bool__(self) -> bool:
+        return bool(self.entries)
+
+
+def _normal_host(host: str) -> str:
+    return host.strip().strip("[]").rstrip(".").lower()
+
+
+def _parse_entry(entry: str) -> tuple[str, int | None]:
+    text = entry.strip()
+    if text.count(":") > 1 and not text.startswith("["):
+        text = f"[{text}]"  # a bare IPv6 address
+    try:
+        # A scheme without a default port, so an explicit `:80` or `:443` is kept.
+        url = httpx.URL(f"tcp://{text}")
+    except httpx.InvalidURL as exc:
+        raise ValueError(f"Not a host or host:port: {entry!r}") from exc
+    if not url.raw_host or url.userinfo or url.path not in ("", "/") or url.query or url.fragment:
+        raise ValueError(f"Not a host or host:port: {entry!r}")
+    return _normal_host(url.raw_host.decode("ascii")), url.port
+
+
 async def system_resolver(host: str, port: int) -> list[IPAddress]:
     loop = asyncio.get_running_loop()
     infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
@@ -143,10 +201,12 @@ class GuardedNetworkBackend(httpcore.AsyncNetworkBackend):
         self,
         resolver: Resolver = system_resolver,
         check: Callable[[IPAddress], str | None] = blocked_reason,
+        allowed: AllowedHosts = AllowedHosts(),
     ) -> None:
         self._inner = httpcore.AnyIOBackend()
         self._resolver = resolver
         self._check = check
+        self._allowed = allowed
 
     async def connect_tcp(
         self,
@@ -156,9 +216,10 @@ class GuardedNetworkBackend(httpcore.AsyncNetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.AsyncNetworkStream:
+        check = metadata_reason if self._allowed.allows(host, port) else self._check
         try:
             async with asyncio.timeout(timeout):
-                addresses = await resolve_public(host, port, self._resolver, self._check)
+                addresses = await resolve_public(host, port, self._resolver, check)
         except TimeoutError as exc:
             raise httpcore.ConnectTimeout(f"Resolving {host} timed out") from exc
         last: Exception | None = None
@@ -196,6 +257,7 @@ class PinnedTransport(httpx.AsyncHTTPTransport):
         resolver: Resolver = system_resolver,
         *,
         check: Callable[[IPAddress], str | None] = blocked_reason,
+        allowed: AllowedHosts = AllowedHosts(),
         limits: httpx.Limits = httpx.Limits(max_connections=100, max_keepalive_connections=20),
     ) -> None:
         super().__init__(trust_env=False, limits=limits)
@@ -204,5 +266,5 @@ class PinnedTransport(httpx.AsyncHTTPTransport):
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
-            network_backend=GuardedNetworkBackend(resolver, check),
+            network_backend=GuardedNetworkBackend(resolver, check, allowed),
         )

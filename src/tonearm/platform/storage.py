@@ -10,16 +10,16 @@ from tonearm.kit.storage import LocalStorage, Storage
 
 def storage_from_settings(settings: Settings) -> Storage:
     """S3 when a bucket is set (boto3 loads only then), else files under `<data_dir>/media`."""
-    if settings.s3_bucket:
+    if settings.s3.bucket:
         from tonearm.kit.storage.s3 import S3Storage, make_client
 
         client = make_client(
-            endpoint_url=settings.s3_endpoint_url,
-            region=settings.s3_region,
-            access_key_id=secret(settings.s3_access_key_id),
-            secret_access_key=secret(settings.s3_secret_access_key),
+            endpoint_url=settings.s3.endpoint_url,
+            region=settings.s3.region,
+            access_key_id=secret(settings.s3.access_key_id),
+            secret_access_key=secret(settings.s3.secret_access_key),
         )
-        return S3Storage(client, settings.s3_bucket, prefix=settings.s3_prefix)
+        return S3Storage(client, settings.s3.bucket, prefix=settings.s3.prefix)
     return LocalStorage(
         settings.data_dir / "media",
         secret=settings.resolved_secret_key(),
