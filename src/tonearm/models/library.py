@@ -132,7 +132,7 @@ class Track(IdMixin, TimestampMixin, Base):
     genres: Mapped[list[str]] = mapped_column(JSON, default=list)
     genre_key: Mapped[str] = mapped_column(Text, default="")  # "|rock|hip hop|" for filtering
     isrc: Mapped[str | None] = mapped_column(String(16), index=True)
-    mb_recording_id: Mapped[str | None] = mapped_column(String(36))
+    mb_recording_id: Mapped[str | None] = mapped_column(String(36), index=True)
     bpm: Mapped[float | None] = mapped_column(Float)
     musical_key: Mapped[str | None] = mapped_column(String(16))
     explicit: Mapped[bool | None]
