@@ -127,6 +127,16 @@ def db_upgrade(revision: str = "head") -> None:
     console.print(f"[green]database at {revision}[/green]")
 
 
+@db_app.command("revision")
+def db_revision(
+    message: Annotated[str, typer.Option("-m", "--message", help="What the migration does")],
+) -> None:
+    """Write a new, empty migration after the head (date-prefixed, generated id)."""
+    from tonearm.platform.migrate import new_revision
+
+    console.print(f"[green]wrote {new_revision(message)}[/green]")
+
+
 @db_app.command("vacuum")
 def db_vacuum() -> None:
     """Compact the database and rebuild the search index (safe while the server runs)."""

@@ -19,11 +19,25 @@ def _script_location() -> Path:
     raise RuntimeError("migrations folder not found")
 
 
+# New revisions get Alembic's generated ids behind a date prefix, so two domains developed at
+# the same time never both write "0006". (0001-0005 keep their hand-numbered ids: databases
+# already carry them.)
+FILE_TEMPLATE = "%%(year)d_%%(month).2d_%%(day).2d_%%(rev)s_%%(slug)s"
+
+
 def alembic_config(url: str) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(_script_location()))
+    cfg.set_main_option("file_template", FILE_TEMPLATE)
     cfg.attributes["url"] = url
     return cfg
+
+
+def new_revision(message: str) -> Path:
+    """Write an empty migration after the current head; returns its path."""
+    script = command.revision(alembic_config(""), message=message)
+    assert script is not None and not isinstance(script, list)
+    return Path(script.path)
 
 
 def upgrade(url: str, revision: str = "head") -> None:
