@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 from tonearm.accounts.directory import UserRef, find_user, first_admin, get_user
 from tonearm.accounts.errors import UserNotFound
 from tonearm.accounts.senders import EmailMessage, Outbox, SmsMessage
-from tonearm.platform.auth import can_publish
 from tonearm.platform.domain import Domain
+from tonearm.platform.principal import can_publish
 
 if TYPE_CHECKING:
     import typer

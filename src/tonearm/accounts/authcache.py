@@ -13,7 +13,7 @@ import time
 import uuid
 from datetime import datetime
 
-from tonearm.platform.auth import UserView
+from tonearm.platform.principal import UserView
 
 
 class AuthCache:

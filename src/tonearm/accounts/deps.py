@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tonearm.accounts.authcache import AuthCache
 from tonearm.accounts.senders import Outbox
 from tonearm.accounts.service import AccountsService, ClientInfo, cached_principal
-from tonearm.platform.auth import Authenticator, Principal
 from tonearm.platform.deps import DbSession, State, client_ip
+from tonearm.platform.principal import Authenticator, Principal
 from tonearm.platform.state import AppState
 
 

@@ -13,8 +13,8 @@ from tonearm.kit.errors import (
 )
 
 # Defined by the platform (its auth dependencies raise them), named here with the rest.
-from tonearm.platform.auth import InsufficientRole as InsufficientRole
-from tonearm.platform.auth import NotAuthenticated as NotAuthenticated
+from tonearm.platform.principal import InsufficientRole as InsufficientRole
+from tonearm.platform.principal import NotAuthenticated as NotAuthenticated
 
 
 class CommitThenRaise:

@@ -25,7 +25,7 @@ from tonearm.kit.db import utcnow
 from tonearm.kit.pagination import PageParams, split_page
 from tonearm.kit.security import AccessClaims, TokenSigner
 from tonearm.models.accounts import AuthSession, RefreshToken, Role, User
-from tonearm.platform.auth import Principal, UserView
+from tonearm.platform.principal import Principal, UserView
 
 
 @dataclass(frozen=True, slots=True)

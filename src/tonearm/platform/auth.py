@@ -9,81 +9,35 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
 
-from tonearm.kit.errors import Forbidden, Unauthorized
-from tonearm.models.accounts import Role, User
+from tonearm.models.accounts import Role
 from tonearm.platform.deps import State
+from tonearm.platform.principal import (
+    Authenticator,
+    InsufficientRole,
+    NotAuthenticated,
+    Principal,
+    UserView,
+    can_publish,
+)
 
-
-class NotAuthenticated(Unauthorized):
-    code, title = "not_authenticated", "Sign in to do this"
-
-
-class InsufficientRole(Forbidden):
-    code, title = "insufficient_role", "Your role does not allow this"
-
-
-@dataclass(frozen=True, slots=True)
-class UserView:
-    """A detached, read-only picture of a user, safe to share between requests."""
-
-    id: uuid.UUID
-    email: str | None
-    username: str
-    display_name: str | None
-    bio: str | None
-    role: Role
-    email_verified_at: datetime | None
-    created_at: datetime
-    is_active: bool
-
-    @classmethod
-    def of(cls, user: User) -> UserView:
-        return cls(
-            id=user.id,
-            email=user.email,
-            username=user.username,
-            display_name=user.display_name,
-            bio=user.bio,
-            role=user.role,
-            email_verified_at=user.email_verified_at,
-            created_at=user.created_at,
-            is_active=user.is_active,
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class Principal:
-    """The authenticated caller of a request (a detached view of the user)."""
-
-    user: UserView
-    session_id: uuid.UUID
-
-    @property
-    def id(self) -> uuid.UUID:
-        return self.user.id
-
-    @property
-    def role(self) -> Role:
-        return self.user.role
-
-
-def can_publish(role: Role) -> bool:
-    """The one rule for who may make things public (tracks, roots, playlists): artists and
-    admins."""
-    return role in (Role.artist, Role.admin)
-
-
-@dataclass(frozen=True, slots=True)
-class Authenticator:
-    """Turns a bearer token into its caller, or raises an Unauthorized domain error."""
-
-    authenticate: Callable[[str], Awaitable[Principal]]
+__all__ = [
+    "AdminUser",
+    "ArtistUser",
+    "Authenticator",
+    "CurrentUser",
+    "InsufficientRole",
+    "NotAuthenticated",
+    "OptionalUser",
+    "Principal",
+    "StreamUser",
+    "UserView",
+    "can_publish",
+    "viewer_id",
+]
 
 
 def bearer_token(request: Request) -> str | None:

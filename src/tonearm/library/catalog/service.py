@@ -29,7 +29,7 @@ from tonearm.library.schemas import (
 from tonearm.library.search.searcher import Searcher
 from tonearm.models.accounts import Role
 from tonearm.models.library import Track, Visibility
-from tonearm.platform.auth import can_publish
+from tonearm.platform.principal import can_publish
 
 
 class LibraryService:

@@ -16,7 +16,7 @@ from tonearm.library.ingest.upload import upload_files
 from tonearm.library.schemas import UploadedTrack, UploadResult
 from tonearm.models.accounts import Role
 from tonearm.models.library import Visibility
-from tonearm.platform.auth import can_publish
+from tonearm.platform.principal import can_publish
 
 
 class IngestService:
