@@ -24,7 +24,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 import structlog
-from croniter import croniter
 from sqlalchemy.exc import IntegrityError
 
 from tonearm.jobs.service import enqueue
@@ -35,6 +34,12 @@ log = structlog.get_logger(__name__)
 
 F = TypeVar("F", bound=Callable[..., Any])
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _croniter() -> Any:
+    from croniter import croniter  # loads dateutil: only when a cron task exists
+
+    return croniter
 
 
 @dataclass(frozen=True)
@@ -50,7 +55,7 @@ class PeriodicTask:
             raise ValueError(f"periodic {self.name}: give exactly one of every= or cron=")
         if self.every is not None and self.every.total_seconds() <= 0:
             raise ValueError(f"periodic {self.name}: every= must be positive")
-        if self.cron is not None and not croniter.is_valid(self.cron):
+        if self.cron is not None and not _croniter().is_valid(self.cron):
             raise ValueError(f"periodic {self.name}: invalid cron expression {self.cron!r}")
 
     def next_after(self, t: datetime) -> datetime:
@@ -61,7 +66,7 @@ class PeriodicTask:
             due = EPOCH + timedelta(seconds=n * period)
             return due if due > t else due + self.every
         assert self.cron is not None
-        nxt: datetime = croniter(self.cron, t.astimezone(UTC)).get_next(datetime)
+        nxt: datetime = _croniter()(self.cron, t.astimezone(UTC)).get_next(datetime)
         return nxt.astimezone(UTC)
 
     def last_at_or_before(self, t: datetime) -> datetime:
@@ -70,7 +75,7 @@ class PeriodicTask:
             n = int((t - EPOCH).total_seconds() // period)
             return EPOCH + timedelta(seconds=n * period)
         assert self.cron is not None
-        prev: datetime = croniter(
+        prev: datetime = _croniter()(
             self.cron, t.astimezone(UTC) + timedelta(microseconds=1)
         ).get_prev(datetime)
         return prev.astimezone(UTC)

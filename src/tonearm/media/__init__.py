@@ -11,4 +11,7 @@ face re-exports only the errors.
 
 from tonearm.media.errors import CorruptAudio, NotAudio
 
-__all__ = ["CorruptAudio", "NotAudio"]
+#: The square cover sizes made for every track and album, largest first (`media.artwork`).
+COVER_SIZES = (600, 256, 64)
+
+__all__ = ["COVER_SIZES", "CorruptAudio", "NotAudio"]

@@ -20,8 +20,9 @@ from pathlib import Path
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from tonearm.kit.errors import Unprocessable
+from tonearm.media import COVER_SIZES
 
-SIZES = (600, 256, 64)
+SIZES = COVER_SIZES
 MAX_PIXELS = 40_000_000
 MAX_BYTES = 30 * 1024 * 1024
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS

@@ -14,9 +14,8 @@ from tonearm.kit.storage import Storage
 from tonearm.library.catalog import views
 from tonearm.library.catalog.annotations import Annotations
 from tonearm.library.schemas import AlbumOut, Artwork, TrackDetail, TrackOut
+from tonearm.media import COVER_SIZES
 from tonearm.models.library import Album, Track
-
-COVER_SIZES = (64, 256, 600)
 
 
 def _art_expiry_seconds() -> int:
@@ -31,7 +30,8 @@ async def artwork_map(storage: Storage, keys: Iterable[str | None]) -> views.Art
     ttl = _art_expiry_seconds()
     for key in {k for k in keys if k}:
         small, medium, large = [
-            await storage.signed_url(f"{key}{size}.jpg", expires_in=ttl) for size in COVER_SIZES
+            await storage.signed_url(f"{key}{size}.jpg", expires_in=ttl)
+            for size in sorted(COVER_SIZES)
         ]
         out[key] = Artwork(small=small, medium=medium, large=large)
     return out

@@ -8,9 +8,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from tonearm.media.artwork import InvalidArtwork, find_folder_art, resize_artwork
-from tonearm.media.tags import read_tags
-
 WAVEFORM_BUCKETS = 1000
 
 
@@ -28,7 +25,10 @@ def render(
     """HLS, waveform and artwork for `src`. When its audio digest equals `rendered_from` (the
     digest the track's current renditions were made from: a re-tagged file, a new cover),
     only the artwork is made again."""
-    from tonearm.media.audio import audio_digest, package_hls, waveform_peaks  # PyAV: lazily
+    # PyAV, Pillow and mutagen load on first use (this runs in a worker process).
+    from tonearm.media.artwork import InvalidArtwork, find_folder_art, resize_artwork
+    from tonearm.media.audio import audio_digest, package_hls, waveform_peaks
+    from tonearm.media.tags import read_tags
 
     out_dir = Path(out)
     digest = audio_digest(src)

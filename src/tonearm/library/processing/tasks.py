@@ -20,7 +20,7 @@ from tonearm.library.catalog.files import file_in_root
 from tonearm.library.catalog.repository import LibraryRepository, track_art_prefix
 from tonearm.library.errors import TrackFileMissing
 from tonearm.library.processing.render import Rendered, render, walk_files
-from tonearm.media.artwork import SIZES
+from tonearm.media import COVER_SIZES
 from tonearm.models.library import LibraryRoot, Track, TrackStatus
 
 CONTENT_TYPES = {
@@ -60,7 +60,7 @@ async def _upload_tree(storage: Storage, folder: Path, prefix: str) -> None:
 
 async def _delete_art(storage: Storage, prefix: str) -> None:
     # File by file: an unversioned prefix from before is a prefix of the versioned ones.
-    for size in SIZES:
+    for size in COVER_SIZES:
         await storage.delete(f"{prefix}{size}.jpg")
 
 
