@@ -1,6 +1,6 @@
 import { Route, Routes } from 'react-router';
 import { RedirectIfAuthenticated, RequireAuth } from './auth/guards';
-import { AppShell } from './components/AppShell';
+import { AppShell } from './shell/AppShell';
 import { PlayerProvider } from './player/PlayerContext';
 import { AccountPage } from './pages/AccountPage';
 import { AlbumPage } from './pages/AlbumPage';
@@ -11,7 +11,7 @@ import { ForgotPasswordPage } from './pages/ForgotPasswordPage';
 import { HistoryPage } from './pages/HistoryPage';
 import { HomePage } from './pages/HomePage';
 import { LovesPage } from './pages/LovesPage';
-import { NotFoundPage } from './pages/NotFoundPage';
+import { NotFoundPage } from './shell/NotFoundPage';
 import { ResetPasswordPage } from './pages/ResetPasswordPage';
 import { SearchPage } from './pages/SearchPage';
 import { SignInPage } from './pages/SignInPage';

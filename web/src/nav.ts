@@ -1,5 +1,5 @@
 import type { ComponentType, SVGProps } from 'react';
-import { AlbumIcon, ClockIcon, HeartIcon, HomeIcon, LibraryIcon, MicIcon, SearchIcon, UploadIcon, UserIcon } from './components/icons';
+import { AlbumIcon, ClockIcon, HeartIcon, HomeIcon, LibraryIcon, MicIcon, SearchIcon, UploadIcon, UserIcon } from './ui/icons';
 
 export interface NavItem {
   to: string;

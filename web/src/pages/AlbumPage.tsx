@@ -1,9 +1,10 @@
 import { Fragment } from 'react';
 import { Link, useParams } from 'react-router';
-import { Cover } from '../components/Cover';
-import { Loading } from '../components/PageHeader';
-import { Button, ErrorAlert } from '../components/ui';
-import { PlayIcon } from '../components/icons';
+import { Cover } from '../ui/Cover';
+import { Loading } from '../ui/PageHeader';
+import { Button } from '../ui/Button';
+import { ErrorAlert } from '../ui/feedback';
+import { PlayIcon } from '../ui/icons';
 import { useAlbum } from '../features/library/queries';
 import { SimpleTrackList } from '../features/library/SimpleTrackList';
 import { formatLongDuration } from '../lib/format';

@@ -1,8 +1,9 @@
 import { useSearchParams } from 'react-router';
 import type { SortOrder } from '../api/types';
-import { EmptyState, Loading, PageHeader } from '../components/PageHeader';
-import { ErrorAlert } from '../components/ui';
-import { AlbumGrid, LoadMoreSentinel } from '../features/library/AlbumGrid';
+import { EmptyState, Loading, PageHeader } from '../ui/PageHeader';
+import { ErrorAlert } from '../ui/feedback';
+import { AlbumGrid } from '../features/library/AlbumGrid';
+import { LoadMoreSentinel } from '../ui/LoadMoreSentinel';
 import { flattenPages, useAlbumsInfinite } from '../features/library/queries';
 
 type AlbumSort = 'title' | 'year' | 'created';

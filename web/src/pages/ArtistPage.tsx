@@ -1,8 +1,9 @@
 import { useParams } from 'react-router';
-import { Cover } from '../components/Cover';
-import { Loading } from '../components/PageHeader';
-import { Button, ErrorAlert } from '../components/ui';
-import { PlayIcon } from '../components/icons';
+import { Cover } from '../ui/Cover';
+import { Loading } from '../ui/PageHeader';
+import { Button } from '../ui/Button';
+import { ErrorAlert } from '../ui/feedback';
+import { PlayIcon } from '../ui/icons';
 import { AlbumGrid } from '../features/library/AlbumGrid';
 import { useArtist } from '../features/library/queries';
 import { SimpleTrackList } from '../features/library/SimpleTrackList';

@@ -1,8 +1,8 @@
 import { Link } from 'react-router';
-import { Cover } from '../components/Cover';
-import { EmptyState, Loading, PageHeader } from '../components/PageHeader';
-import { ErrorAlert } from '../components/ui';
-import { LoadMoreSentinel } from '../features/library/AlbumGrid';
+import { Cover } from '../ui/Cover';
+import { EmptyState, Loading, PageHeader } from '../ui/PageHeader';
+import { ErrorAlert } from '../ui/feedback';
+import { LoadMoreSentinel } from '../ui/LoadMoreSentinel';
 import { flattenPages, useArtistsInfinite } from '../features/library/queries';
 
 export function ArtistsPage() {

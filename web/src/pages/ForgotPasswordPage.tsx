@@ -3,8 +3,10 @@ import { Link } from 'react-router';
 import { useMutation } from '@tanstack/react-query';
 import { useApi } from '../auth/AuthContext';
 import { unwrap } from '../api/problem';
-import { AuthLayout } from '../components/AuthLayout';
-import { Button, ErrorAlert, Notice, TextField } from '../components/ui';
+import { AuthLayout } from '../shell/AuthLayout';
+import { Button } from '../ui/Button';
+import { ErrorAlert, Notice } from '../ui/feedback';
+import { TextField } from '../ui/fields';
 
 export function ForgotPasswordPage() {
   const api = useApi();

@@ -1,6 +1,6 @@
-import { EmptyState, Loading, PageHeader } from '../components/PageHeader';
-import { ErrorAlert } from '../components/ui';
-import { LoadMoreSentinel } from '../features/library/AlbumGrid';
+import { EmptyState, Loading, PageHeader } from '../ui/PageHeader';
+import { ErrorAlert } from '../ui/feedback';
+import { LoadMoreSentinel } from '../ui/LoadMoreSentinel';
 import { flattenPages, useHistoryInfinite } from '../features/library/queries';
 import { SimpleTrackList } from '../features/library/SimpleTrackList';
 import { formatRelative } from '../lib/format';

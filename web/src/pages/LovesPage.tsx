@@ -1,7 +1,8 @@
 import { useCallback } from 'react';
-import { EmptyState, Loading, PageHeader } from '../components/PageHeader';
-import { Button, ErrorAlert } from '../components/ui';
-import { PlayIcon } from '../components/icons';
+import { EmptyState, Loading, PageHeader } from '../ui/PageHeader';
+import { Button } from '../ui/Button';
+import { ErrorAlert } from '../ui/feedback';
+import { PlayIcon } from '../ui/icons';
 import { flattenPages, useLovesInfinite } from '../features/library/queries';
 import { TrackList } from '../features/library/TrackList';
 import { usePlayerActions } from '../player/PlayerContext';

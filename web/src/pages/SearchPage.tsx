@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { Cover } from '../components/Cover';
-import { EmptyState, Loading, PageHeader } from '../components/PageHeader';
-import { ErrorAlert } from '../components/ui';
+import { Cover } from '../ui/Cover';
+import { EmptyState, Loading, PageHeader } from '../ui/PageHeader';
+import { ErrorAlert } from '../ui/feedback';
 import { AlbumGrid } from '../features/library/AlbumGrid';
 import { useSearch } from '../features/library/queries';
 import { SimpleTrackList } from '../features/library/SimpleTrackList';

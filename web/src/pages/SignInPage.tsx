@@ -4,8 +4,10 @@ import { useMutation } from '@tanstack/react-query';
 import { useApi, useAuth } from '../auth/AuthContext';
 import { useReturnTo } from '../auth/guards';
 import { unwrap } from '../api/problem';
-import { AuthLayout } from '../components/AuthLayout';
-import { Button, ErrorAlert, Notice, TextField } from '../components/ui';
+import { AuthLayout } from '../shell/AuthLayout';
+import { Button } from '../ui/Button';
+import { ErrorAlert, Notice } from '../ui/feedback';
+import { TextField } from '../ui/fields';
 
 type Tab = 'password' | 'phone';
 

@@ -3,8 +3,10 @@ import { Link, useNavigate } from 'react-router';
 import { useMutation } from '@tanstack/react-query';
 import { useApi, useAuth } from '../auth/AuthContext';
 import { unwrap } from '../api/problem';
-import { AuthLayout } from '../components/AuthLayout';
-import { Button, ErrorAlert, TextField } from '../components/ui';
+import { AuthLayout } from '../shell/AuthLayout';
+import { Button } from '../ui/Button';
+import { ErrorAlert } from '../ui/feedback';
+import { TextField } from '../ui/fields';
 
 export function SignUpPage() {
   const api = useApi();

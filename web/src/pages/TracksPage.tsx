@@ -1,9 +1,10 @@
 import { useCallback } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import type { SortOrder, TrackSort } from '../api/types';
-import { EmptyState, Loading, PageHeader } from '../components/PageHeader';
-import { Button, ErrorAlert } from '../components/ui';
-import { PlayIcon } from '../components/icons';
+import { EmptyState, Loading, PageHeader } from '../ui/PageHeader';
+import { Button } from '../ui/Button';
+import { ErrorAlert } from '../ui/feedback';
+import { PlayIcon } from '../ui/icons';
 import { TrackList } from '../features/library/TrackList';
 import { defaultOrder, flattenPages, useTracksInfinite } from '../features/library/queries';
 import { usePlayerActions } from '../player/PlayerContext';

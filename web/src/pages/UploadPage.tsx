@@ -1,4 +1,4 @@
-import { PageHeader } from '../components/PageHeader';
+import { PageHeader } from '../ui/PageHeader';
 import { UploadManager } from '../features/upload/UploadManager';
 
 export function UploadPage() {

@@ -3,8 +3,8 @@ import { Link, useSearchParams } from 'react-router';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useApi, useAuth } from '../auth/AuthContext';
 import { unwrap } from '../api/problem';
-import { AuthLayout } from '../components/AuthLayout';
-import { ErrorAlert, Notice } from '../components/ui';
+import { AuthLayout } from '../shell/AuthLayout';
+import { ErrorAlert, Notice } from '../ui/feedback';
 import { meKey } from '../features/account/ProfileForm';
 
 export function VerifyEmailPage() {

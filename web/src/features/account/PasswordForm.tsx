@@ -2,7 +2,10 @@ import { useState, type FormEvent } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useApi } from '../../auth/AuthContext';
 import { unwrap } from '../../api/problem';
-import { Button, Card, ErrorAlert, Notice, TextField } from '../../components/ui';
+import { Button } from '../../ui/Button';
+import { Card } from '../../ui/Card';
+import { ErrorAlert, Notice } from '../../ui/feedback';
+import { TextField } from '../../ui/fields';
 import { sessionsKey } from './SessionsList';
 
 export function PasswordForm() {

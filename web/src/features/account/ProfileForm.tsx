@@ -3,7 +3,10 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useApi, useAuth } from '../../auth/AuthContext';
 import { unwrap } from '../../api/problem';
 import type { ProfilePatch, User } from '../../api/types';
-import { Button, Card, ErrorAlert, Notice, TextAreaField, TextField } from '../../components/ui';
+import { Button } from '../../ui/Button';
+import { Card } from '../../ui/Card';
+import { ErrorAlert, Notice } from '../../ui/feedback';
+import { TextAreaField, TextField } from '../../ui/fields';
 
 export const meKey = ['me'] as const;
 

@@ -2,7 +2,9 @@ import { useInfiniteQuery, useMutation, useQueryClient, type InfiniteData } from
 import { useApi } from '../../auth/AuthContext';
 import { unwrap } from '../../api/problem';
 import type { Session, SessionPage } from '../../api/types';
-import { Button, Card, ErrorAlert } from '../../components/ui';
+import { Button } from '../../ui/Button';
+import { Card } from '../../ui/Card';
+import { ErrorAlert } from '../../ui/feedback';
 import { formatDateTime, formatRelative } from '../../lib/format';
 
 

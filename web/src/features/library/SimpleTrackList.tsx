@@ -1,8 +1,8 @@
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import type { Track } from '../../api/types';
-import { Cover } from '../../components/Cover';
-import { PauseIcon, PlayIcon } from '../../components/icons';
+import { Cover } from '../../ui/Cover';
+import { PauseIcon, PlayIcon } from '../../ui/icons';
 import { formatDuration } from '../../lib/format';
 import { useNowPlaying, usePlayerActionsOptional } from '../../player/PlayerContext';
 import { LoveButton } from './love';

@@ -2,8 +2,8 @@ import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from
 import { Link } from 'react-router';
 import { useWindowVirtualizer } from '@tanstack/react-virtual';
 import type { SortOrder, Track, TrackSort } from '../../api/types';
-import { Cover } from '../../components/Cover';
-import { PauseIcon, PlayIcon } from '../../components/icons';
+import { Cover } from '../../ui/Cover';
+import { PauseIcon, PlayIcon } from '../../ui/icons';
 import { formatDuration } from '../../lib/format';
 import { useNowPlaying, usePlayerActionsOptional } from '../../player/PlayerContext';
 import { LoveButton } from './love';

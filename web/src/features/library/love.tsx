@@ -2,7 +2,7 @@ import { useMutation, useQueryClient, type QueryClient } from '@tanstack/react-q
 import { unwrap } from '../../api/problem';
 import type { Track } from '../../api/types';
 import { useApi } from '../../auth/AuthContext';
-import { HeartIcon } from '../../components/icons';
+import { HeartIcon } from '../../ui/icons';
 import { usePlayerActionsOptional } from '../../player/PlayerContext';
 
 /** Query keys whose data holds tracks (patched in place when a track changes). */

@@ -1,8 +1,8 @@
 import { useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useNavigate } from 'react-router';
 import type { Album, Artist, Track } from '../../api/types';
-import { Cover } from '../../components/Cover';
-import { SearchIcon } from '../../components/icons';
+import { Cover } from '../../ui/Cover';
+import { SearchIcon } from '../../ui/icons';
 import { useDebouncedValue } from '../../lib/useDebouncedValue';
 import { usePlayerActionsOptional } from '../../player/PlayerContext';
 import { useSearch } from '../library/queries';

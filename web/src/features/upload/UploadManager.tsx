@@ -4,7 +4,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError, unwrap } from '../../api/problem';
 import type { Job, UploadedTrack, Visibility } from '../../api/types';
 import { useApi, useTokens } from '../../auth/AuthContext';
-import { CloseIcon, UploadIcon } from '../../components/icons';
+import { CloseIcon, UploadIcon } from '../../ui/icons';
 import { uploadFile } from './uploadFile';
 
 /** Uploads run this many at a time; each file is its own request (own progress, own error). */

@@ -7,8 +7,8 @@ import { hasNext, nextRepeatMode } from '../player/queue';
 import { QueuePanel } from '../player/QueuePanel';
 import { engineLabel } from '../player/sources';
 import { Waveform } from '../player/Waveform';
-import { Cover } from './Cover';
-import { ChevronIcon, NextIcon, PauseIcon, PlayIcon, PreviousIcon, QueueIcon, RepeatIcon, VolumeIcon } from './icons';
+import { Cover } from '../ui/Cover';
+import { ChevronIcon, NextIcon, PauseIcon, PlayIcon, PreviousIcon, QueueIcon, RepeatIcon, VolumeIcon } from '../ui/icons';
 
 const iconBtn =
   'inline-flex items-center justify-center rounded-full p-2 text-neutral-300 transition-colors hover:text-white focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-accent-400 disabled:cursor-not-allowed disabled:opacity-40';

@@ -1,7 +1,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { useAuth } from '../auth/AuthContext';
-import { SignOutIcon, UserIcon } from './icons';
+import { SignOutIcon, UserIcon } from '../ui/icons';
 
 export function UserMenu() {
   const { user, signOut } = useAuth();

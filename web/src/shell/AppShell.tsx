@@ -1,6 +1,6 @@
 import { NavLink, Outlet, Link } from 'react-router';
 import { navItems } from '../nav';
-import { Logo } from './Logo';
+import { Logo } from '../ui/Logo';
 import { PlayerBar } from './PlayerBar';
 import { UserMenu } from './UserMenu';
 import { SearchBox } from '../features/search/SearchBox';
