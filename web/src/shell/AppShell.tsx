@@ -3,7 +3,7 @@ import { navItems } from '../nav';
 import { Logo } from '../ui/Logo';
 import { PlayerBar } from './PlayerBar';
 import { UserMenu } from './UserMenu';
-import { SearchBox } from '../features/search/SearchBox';
+import { SearchBox } from '../features/search/components/SearchBox';
 
 const sideLink = ({ isActive }: { isActive: boolean }) =>
   `flex items-center gap-3 rounded-lg px-3 py-2 text-sm font-medium transition-colors ${

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { formatDuration } from '../lib/format';
-import { LoveButton } from '../features/library/love';
+import { LoveButton } from '../features/listening/components/LoveButton';
 import { usePlayer, usePlayerActions, usePlayerTime } from '../player/PlayerContext';
 import { hasNext, nextRepeatMode } from '../player/queue';
 import { QueuePanel } from '../player/QueuePanel';

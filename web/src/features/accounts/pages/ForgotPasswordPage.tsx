@@ -1,0 +1,46 @@
+import { useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
+import { useMutation } from '@tanstack/react-query';
+import { useApi } from '../../../auth/AuthContext';
+import { unwrap } from '../../../api/problem';
+import { AuthLayout } from '../../../shell/AuthLayout';
+import { Button } from '../../../ui/Button';
+import { ErrorAlert, Notice } from '../../../ui/feedback';
+import { TextField } from '../../../ui/fields';
+
+export function ForgotPasswordPage() {
+  const api = useApi();
+  const [email, setEmail] = useState('');
+  const mutation = useMutation({
+    mutationFn: async () => unwrap(await api.POST('/api/v1/auth/password/forgot', { body: { email: email.trim() } })),
+  });
+
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    mutation.mutate();
+  };
+
+  return (
+    <AuthLayout
+      title="Reset your password"
+      subtitle="Enter the email on your account and we'll send you a reset link."
+      footer={
+        <Link to="/signin" className="font-medium text-accent-400 hover:underline">
+          Back to sign in
+        </Link>
+      }
+    >
+      {mutation.isSuccess ? (
+        <Notice>If an account exists for {email.trim()}, a reset link is on its way. Check your inbox.</Notice>
+      ) : (
+        <form onSubmit={onSubmit} className="space-y-4" noValidate>
+          <TextField label="Email" name="email" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+          <ErrorAlert error={mutation.error} />
+          <Button type="submit" className="w-full" busy={mutation.isPending} disabled={!email.trim()}>
+            {mutation.isPending ? 'Sending…' : 'Send reset link'}
+          </Button>
+        </form>
+      )}
+    </AuthLayout>
+  );
+}
