@@ -1,4 +1,5 @@
-import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useKeysetInfinite } from '../../api/infinite';
 import { unwrap } from '../../api/problem';
 import type { SortOrder, Track, TrackSort } from '../../api/types';
 import { useApi } from '../../auth/AuthContext';
@@ -18,39 +19,23 @@ export interface TrackFilters {
 /** Keyset-paginated tracks: pages are fetched with the previous page's next_cursor. */
 export function useTracksInfinite(filters: TrackFilters) {
   const api = useApi();
-  return useInfiniteQuery({
-    queryKey: ['tracks', filters],
-    initialPageParam: null as string | null,
-    queryFn: async ({ pageParam, signal }) =>
-      unwrap(await api.GET('/api/v1/library/tracks', { params: { query: { ...filters, limit: PAGE_SIZE, cursor: pageParam } }, signal })),
-    getNextPageParam: (last) => last.next_cursor ?? undefined,
-  });
-}
-
-export function flattenPages<T>(data: { pages: Array<{ items: T[] }> } | undefined): T[] {
-  return data ? data.pages.flatMap((p) => p.items) : [];
+  return useKeysetInfinite(['tracks', filters], async (cursor, signal) =>
+    unwrap(await api.GET('/api/v1/library/tracks', { params: { query: { ...filters, limit: PAGE_SIZE, cursor } }, signal })),
+  );
 }
 
 export function useAlbumsInfinite(sort: 'title' | 'year' | 'created', order: SortOrder) {
   const api = useApi();
-  return useInfiniteQuery({
-    queryKey: ['albums', { sort, order }],
-    initialPageParam: null as string | null,
-    queryFn: async ({ pageParam, signal }) =>
-      unwrap(await api.GET('/api/v1/library/albums', { params: { query: { sort, order, limit: 60, cursor: pageParam } }, signal })),
-    getNextPageParam: (last) => last.next_cursor ?? undefined,
-  });
+  return useKeysetInfinite(['albums', { sort, order }], async (cursor, signal) =>
+    unwrap(await api.GET('/api/v1/library/albums', { params: { query: { sort, order, limit: 60, cursor } }, signal })),
+  );
 }
 
 export function useArtistsInfinite() {
   const api = useApi();
-  return useInfiniteQuery({
-    queryKey: ['artists'],
-    initialPageParam: null as string | null,
-    queryFn: async ({ pageParam, signal }) =>
-      unwrap(await api.GET('/api/v1/library/artists', { params: { query: { limit: 100, cursor: pageParam } }, signal })),
-    getNextPageParam: (last) => last.next_cursor ?? undefined,
-  });
+  return useKeysetInfinite(['artists'], async (cursor, signal) =>
+    unwrap(await api.GET('/api/v1/library/artists', { params: { query: { limit: 100, cursor } }, signal })),
+  );
 }
 
 export function useAlbum(id: string) {
@@ -79,22 +64,16 @@ export function useTrack(id: string) {
 
 export function useLovesInfinite() {
   const api = useApi();
-  return useInfiniteQuery({
-    queryKey: ['loves'],
-    initialPageParam: null as string | null,
-    queryFn: async ({ pageParam, signal }) => unwrap(await api.GET('/api/v1/me/loves', { params: { query: { limit: PAGE_SIZE, cursor: pageParam } }, signal })),
-    getNextPageParam: (last) => last.next_cursor ?? undefined,
-  });
+  return useKeysetInfinite(['loves'], async (cursor, signal) =>
+    unwrap(await api.GET('/api/v1/me/loves', { params: { query: { limit: PAGE_SIZE, cursor } }, signal })),
+  );
 }
 
 export function useHistoryInfinite() {
   const api = useApi();
-  return useInfiniteQuery({
-    queryKey: ['history'],
-    initialPageParam: null as string | null,
-    queryFn: async ({ pageParam, signal }) => unwrap(await api.GET('/api/v1/me/history', { params: { query: { limit: 50, cursor: pageParam } }, signal })),
-    getNextPageParam: (last) => last.next_cursor ?? undefined,
-  });
+  return useKeysetInfinite(['history'], async (cursor, signal) =>
+    unwrap(await api.GET('/api/v1/me/history', { params: { query: { limit: 50, cursor } }, signal })),
+  );
 }
 
 export function useSearch(q: string, limit = 8) {

@@ -1,4 +1,5 @@
-import { useInfiniteQuery, useMutation, useQueryClient, type InfiniteData } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { flattenPages, useKeysetInfinite, type KeysetData } from '../../../api/infinite';
 import { useApi } from '../../../auth/AuthContext';
 import { unwrap } from '../../../api/problem';
 import type { Session, SessionPage } from '../../../api/types';
@@ -22,16 +23,12 @@ export function SessionsList() {
   const api = useApi();
   const queryClient = useQueryClient();
 
-  const query = useInfiniteQuery({
-    queryKey: sessionsKey,
-    initialPageParam: null as string | null,
-    queryFn: async ({ pageParam }) =>
-      unwrap(await api.GET('/api/v1/auth/sessions', { params: { query: pageParam ? { cursor: pageParam } : {} } })),
-    getNextPageParam: (last: SessionPage) => last.next_cursor ?? undefined,
-  });
+  const query = useKeysetInfinite(sessionsKey, async (cursor) =>
+    unwrap(await api.GET('/api/v1/auth/sessions', { params: { query: cursor ? { cursor } : {} } })),
+  );
 
   const removeFromCache = (keep: (s: Session) => boolean) =>
-    queryClient.setQueryData<InfiniteData<SessionPage, string | null>>(sessionsKey, (data) =>
+    queryClient.setQueryData<KeysetData<SessionPage>>(sessionsKey, (data) =>
       data ? { ...data, pages: data.pages.map((p) => ({ ...p, items: p.items.filter(keep) })) } : data,
     );
 
@@ -54,7 +51,7 @@ export function SessionsList() {
     },
   });
 
-  const sessions = query.data?.pages.flatMap((p) => p.items) ?? [];
+  const sessions = flattenPages(query.data);
   // Current device first, then most recently active.
   sessions.sort((a, b) => Number(b.current) - Number(a.current) || b.last_seen_at.localeCompare(a.last_seen_at));
   const others = sessions.filter((s) => !s.current).length;

@@ -4,7 +4,8 @@ import { EmptyState, Loading, PageHeader } from '../../../ui/PageHeader';
 import { ErrorAlert } from '../../../ui/feedback';
 import { AlbumGrid } from '../components/AlbumGrid';
 import { LoadMoreSentinel } from '../../../ui/LoadMoreSentinel';
-import { flattenPages, useAlbumsInfinite } from '../api';
+import { flattenPages } from '../../../api/infinite';
+import { useAlbumsInfinite } from '../api';
 
 type AlbumSort = 'title' | 'year' | 'created';
 const SORTS: Record<AlbumSort, [string, SortOrder]> = { title: ['Title', 'asc'], year: ['Year', 'desc'], created: ['Recently added', 'desc'] };

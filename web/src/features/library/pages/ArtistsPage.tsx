@@ -3,7 +3,8 @@ import { Cover } from '../../../ui/Cover';
 import { EmptyState, Loading, PageHeader } from '../../../ui/PageHeader';
 import { ErrorAlert } from '../../../ui/feedback';
 import { LoadMoreSentinel } from '../../../ui/LoadMoreSentinel';
-import { flattenPages, useArtistsInfinite } from '../api';
+import { flattenPages } from '../../../api/infinite';
+import { useArtistsInfinite } from '../api';
 
 export function ArtistsPage() {
   const q = useArtistsInfinite();

@@ -6,7 +6,8 @@ import { Button } from '../../../ui/Button';
 import { ErrorAlert } from '../../../ui/feedback';
 import { PlayIcon } from '../../../ui/icons';
 import { TrackList } from '../components/TrackList';
-import { defaultOrder, flattenPages, useTracksInfinite } from '../api';
+import { flattenPages } from '../../../api/infinite';
+import { defaultOrder, useTracksInfinite } from '../api';
 import { usePlayerActions } from '../../../player/PlayerContext';
 
 const SORTS: TrackSort[] = ['created', 'title', 'year', 'plays', 'duration'];

@@ -1,7 +1,8 @@
 import { EmptyState, Loading, PageHeader } from '../../../ui/PageHeader';
 import { ErrorAlert } from '../../../ui/feedback';
 import { LoadMoreSentinel } from '../../../ui/LoadMoreSentinel';
-import { flattenPages, useHistoryInfinite } from '../../library/api';
+import { flattenPages } from '../../../api/infinite';
+import { useHistoryInfinite } from '../../library/api';
 import { SimpleTrackList } from '../../library/components/SimpleTrackList';
 import { formatRelative } from '../../../lib/format';
 import { usePlayerActions } from '../../../player/PlayerContext';

@@ -3,7 +3,8 @@ import { EmptyState, Loading, PageHeader } from '../../../ui/PageHeader';
 import { Button } from '../../../ui/Button';
 import { ErrorAlert } from '../../../ui/feedback';
 import { PlayIcon } from '../../../ui/icons';
-import { flattenPages, useLovesInfinite } from '../../library/api';
+import { flattenPages } from '../../../api/infinite';
+import { useLovesInfinite } from '../../library/api';
 import { TrackList } from '../../library/components/TrackList';
 import { usePlayerActions } from '../../../player/PlayerContext';
 
