@@ -1,29 +1,21 @@
 import { useState, type FormEvent } from 'react';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useApi } from '../../../auth/AuthContext';
-import { unwrap } from '../../../api/problem';
 import { Button } from '../../../ui/Button';
 import { Card } from '../../../ui/Card';
 import { ErrorAlert, Notice } from '../../../ui/feedback';
 import { TextField } from '../../../ui/fields';
-import { sessionsKey } from './SessionsList';
+import { useChangePassword } from '../api';
 
 export function PasswordForm() {
-  const api = useApi();
-  const queryClient = useQueryClient();
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [confirm, setConfirm] = useState('');
   const [localError, setLocalError] = useState<string | null>(null);
 
-  const mutation = useMutation({
-    mutationFn: async () =>
-      unwrap(await api.POST('/api/v1/me/password', { body: { current_password: current, new_password: next } })),
+  const mutation = useChangePassword({
     onSuccess: () => {
       setCurrent('');
       setNext('');
       setConfirm('');
-      void queryClient.invalidateQueries({ queryKey: sessionsKey });
     },
   });
 
@@ -32,7 +24,7 @@ export function PasswordForm() {
     if (next.length < 8) return setLocalError('New password must be at least 8 characters.');
     if (next !== confirm) return setLocalError('The new passwords do not match.');
     setLocalError(null);
-    mutation.mutate();
+    mutation.mutate({ current_password: current, new_password: next });
   };
 
   return (

@@ -1,16 +1,10 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useApi, useAuth } from '../../../auth/AuthContext';
-import { unwrap } from '../../../api/problem';
 import type { ProfilePatch, User } from '../../../api/types';
 import { Button } from '../../../ui/Button';
 import { Card } from '../../../ui/Card';
 import { ErrorAlert, Notice } from '../../../ui/feedback';
 import { TextAreaField, TextField } from '../../../ui/fields';
-
-export const meKey = ['me'] as const;
-
-
+import { useMe, useUpdateProfile } from '../api';
 
 interface Draft {
   display_name: string;
@@ -38,15 +32,7 @@ export function diffProfile(user: User, draft: Draft): ProfilePatch {
 }
 
 export function ProfileForm() {
-  const api = useApi();
-  const { user: sessionUser, updateUser } = useAuth();
-  const queryClient = useQueryClient();
-  const me = useQuery({
-    queryKey: meKey,
-    queryFn: async () => unwrap(await api.GET('/api/v1/me')),
-    initialData: sessionUser ?? undefined,
-    staleTime: 0,
-  });
+  const me = useMe();
   const user = me.data;
   const [draft, setDraft] = useState<Draft | null>(user ? toDraft(user) : null);
   const [message, setMessage] = useState<string | null>(null);
@@ -55,11 +41,8 @@ export function ProfileForm() {
     if (user && draft === null) setDraft(toDraft(user));
   }, [user, draft]);
 
-  const mutation = useMutation({
-    mutationFn: async (patch: ProfilePatch) => unwrap(await api.PATCH('/api/v1/me', { body: patch })),
+  const mutation = useUpdateProfile({
     onSuccess: (updated, patch) => {
-      queryClient.setQueryData(meKey, updated);
-      updateUser(updated);
       setDraft(toDraft(updated));
       setMessage(
         patch.email ? `Profile saved. We sent a verification link to ${updated.email ?? patch.email}.` : 'Profile saved.',

@@ -1,12 +1,8 @@
-import { useMutation } from '@tanstack/react-query';
-import { useApi } from '../../../auth/AuthContext';
-import { describeError, unwrap } from '../../../api/problem';
+import { describeError } from '../../../api/problem';
+import { useResendVerification } from '../api';
 
 export function ResendVerification() {
-  const api = useApi();
-  const mutation = useMutation({
-    mutationFn: async () => unwrap(await api.POST('/api/v1/auth/email/verify/request')),
-  });
+  const mutation = useResendVerification();
   if (mutation.isSuccess) return <span className="font-medium">Link sent, check your inbox.</span>;
   return (
     <>

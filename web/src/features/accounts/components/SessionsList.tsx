@@ -1,15 +1,10 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { flattenPages, useKeysetInfinite, type KeysetData } from '../../../api/infinite';
-import { useApi } from '../../../auth/AuthContext';
-import { unwrap } from '../../../api/problem';
-import type { Session, SessionPage } from '../../../api/types';
+import { flattenPages } from '../../../api/infinite';
+import type { Session } from '../../../api/types';
 import { Button } from '../../../ui/Button';
 import { Card } from '../../../ui/Card';
 import { ErrorAlert } from '../../../ui/feedback';
 import { formatDateTime, formatRelative } from '../../../lib/format';
-
-
-export const sessionsKey = ['auth', 'sessions'] as const;
+import { useRevokeOtherSessions, useRevokeSession, useSessions } from '../api';
 
 const methodLabels: Record<string, string> = {
   password: 'Password',
@@ -20,36 +15,9 @@ const methodLabels: Record<string, string> = {
 };
 
 export function SessionsList() {
-  const api = useApi();
-  const queryClient = useQueryClient();
-
-  const query = useKeysetInfinite(sessionsKey, async (cursor) =>
-    unwrap(await api.GET('/api/v1/auth/sessions', { params: { query: cursor ? { cursor } : {} } })),
-  );
-
-  const removeFromCache = (keep: (s: Session) => boolean) =>
-    queryClient.setQueryData<KeysetData<SessionPage>>(sessionsKey, (data) =>
-      data ? { ...data, pages: data.pages.map((p) => ({ ...p, items: p.items.filter(keep) })) } : data,
-    );
-
-  const revoke = useMutation({
-    mutationFn: async (id: string) => {
-      unwrap(await api.DELETE('/api/v1/auth/sessions/{session_id}', { params: { path: { session_id: id } } }));
-      return id;
-    },
-    onSuccess: (id) => {
-      removeFromCache((s) => s.id !== id);
-      void queryClient.invalidateQueries({ queryKey: sessionsKey });
-    },
-  });
-
-  const revokeOthers = useMutation({
-    mutationFn: async () => unwrap(await api.DELETE('/api/v1/auth/sessions')),
-    onSuccess: () => {
-      removeFromCache((s) => s.current);
-      void queryClient.invalidateQueries({ queryKey: sessionsKey });
-    },
-  });
+  const query = useSessions();
+  const revoke = useRevokeSession();
+  const revokeOthers = useRevokeOtherSessions();
 
   const sessions = flattenPages(query.data);
   // Current device first, then most recently active.

@@ -1,23 +1,18 @@
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
-import { useMutation } from '@tanstack/react-query';
-import { useApi } from '../../../auth/AuthContext';
-import { unwrap } from '../../../api/problem';
 import { AuthLayout } from '../../../shell/AuthLayout';
 import { Button } from '../../../ui/Button';
 import { ErrorAlert, Notice } from '../../../ui/feedback';
 import { TextField } from '../../../ui/fields';
+import { useForgotPassword } from '../api';
 
 export function ForgotPasswordPage() {
-  const api = useApi();
   const [email, setEmail] = useState('');
-  const mutation = useMutation({
-    mutationFn: async () => unwrap(await api.POST('/api/v1/auth/password/forgot', { body: { email: email.trim() } })),
-  });
+  const mutation = useForgotPassword();
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
-    mutation.mutate();
+    mutation.mutate(email.trim());
   };
 
   return (

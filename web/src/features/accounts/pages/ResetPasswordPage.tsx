@@ -1,31 +1,26 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { useMutation } from '@tanstack/react-query';
-import { useApi } from '../../../auth/AuthContext';
-import { unwrap } from '../../../api/problem';
 import { AuthLayout } from '../../../shell/AuthLayout';
 import { Button } from '../../../ui/Button';
 import { ErrorAlert, Notice } from '../../../ui/feedback';
 import { TextField } from '../../../ui/fields';
+import { useResetPassword } from '../api';
 
 export function ResetPasswordPage() {
-  const api = useApi();
   const [params] = useSearchParams();
   const token = params.get('token') ?? '';
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
   const [localError, setLocalError] = useState<string | null>(null);
 
-  const mutation = useMutation({
-    mutationFn: async () => unwrap(await api.POST('/api/v1/auth/password/reset', { body: { token, password } })),
-  });
+  const mutation = useResetPassword();
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
     if (password.length < 8) return setLocalError('Password must be at least 8 characters.');
     if (password !== confirm) return setLocalError('The passwords do not match.');
     setLocalError(null);
-    mutation.mutate();
+    mutation.mutate({ token, password });
   };
 
   const footer = (

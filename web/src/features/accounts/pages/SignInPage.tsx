@@ -1,13 +1,12 @@
 import { useState, type FormEvent, type KeyboardEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { useMutation } from '@tanstack/react-query';
-import { useApi, useAuth } from '../../../auth/AuthContext';
+import { useAuth } from '../../../auth/AuthContext';
 import { useReturnTo } from '../../../auth/guards';
-import { unwrap } from '../../../api/problem';
 import { AuthLayout } from '../../../shell/AuthLayout';
 import { Button } from '../../../ui/Button';
 import { ErrorAlert, Notice } from '../../../ui/feedback';
 import { TextField } from '../../../ui/fields';
+import { useLogin, useRequestOtp, useVerifyOtp } from '../api';
 
 type Tab = 'password' | 'phone';
 
@@ -65,15 +64,13 @@ export function SignInPage() {
 }
 
 function PasswordSignIn() {
-  const api = useApi();
   const { signIn } = useAuth();
   const navigate = useNavigate();
   const returnTo = useReturnTo();
   const [login, setLogin] = useState('');
   const [password, setPassword] = useState('');
 
-  const mutation = useMutation({
-    mutationFn: async () => unwrap(await api.POST('/api/v1/auth/login', { body: { login: login.trim(), password } })),
+  const mutation = useLogin({
     onSuccess: (pair) => {
       signIn(pair);
       navigate(returnTo, { replace: true });
@@ -82,7 +79,7 @@ function PasswordSignIn() {
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
-    mutation.mutate();
+    mutation.mutate({ login: login.trim(), password });
   };
 
   return (
@@ -112,7 +109,6 @@ export function normalisePhone(input: string): string {
 }
 
 function PhoneSignIn() {
-  const api = useApi();
   const { signIn } = useAuth();
   const navigate = useNavigate();
   const returnTo = useReturnTo();
@@ -123,8 +119,7 @@ function PhoneSignIn() {
   const normalised = normalisePhone(phone);
   const phoneValid = E164.test(normalised);
 
-  const request = useMutation({
-    mutationFn: async (target: string) => unwrap(await api.POST('/api/v1/auth/otp/request', { body: { phone: target } })),
+  const request = useRequestOtp({
     onSuccess: (data, target) => {
       setSentTo(target);
       setExpiresIn(data?.expires_in ?? null);
@@ -132,8 +127,7 @@ function PhoneSignIn() {
     },
   });
 
-  const verify = useMutation({
-    mutationFn: async () => unwrap(await api.POST('/api/v1/auth/otp/verify', { body: { phone: sentTo ?? normalised, code } })),
+  const verify = useVerifyOtp({
     onSuccess: (pair) => {
       signIn(pair);
       navigate(returnTo, { replace: true });
@@ -175,7 +169,7 @@ function PhoneSignIn() {
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
-        if (/^\d{6}$/.test(code)) verify.mutate();
+        if (/^\d{6}$/.test(code)) verify.mutate({ phone: sentTo ?? normalised, code });
       }}
     >
       <Notice>

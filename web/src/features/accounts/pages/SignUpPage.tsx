@@ -1,15 +1,13 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { useMutation } from '@tanstack/react-query';
-import { useApi, useAuth } from '../../../auth/AuthContext';
-import { unwrap } from '../../../api/problem';
+import { useAuth } from '../../../auth/AuthContext';
 import { AuthLayout } from '../../../shell/AuthLayout';
 import { Button } from '../../../ui/Button';
 import { ErrorAlert } from '../../../ui/feedback';
 import { TextField } from '../../../ui/fields';
+import { useRegister } from '../api';
 
 export function SignUpPage() {
-  const api = useApi();
   const { signIn } = useAuth();
   const navigate = useNavigate();
   const [email, setEmail] = useState('');
@@ -17,9 +15,7 @@ export function SignUpPage() {
   const [password, setPassword] = useState('');
   const [localError, setLocalError] = useState<string | null>(null);
 
-  const mutation = useMutation({
-    mutationFn: async () =>
-      unwrap(await api.POST('/api/v1/auth/register', { body: { email: email.trim(), username: username.trim(), password } })),
+  const mutation = useRegister({
     onSuccess: (pair) => {
       signIn(pair);
       navigate('/', { replace: true });
@@ -33,7 +29,7 @@ export function SignUpPage() {
       return;
     }
     setLocalError(null);
-    mutation.mutate();
+    mutation.mutate({ email: email.trim(), username: username.trim(), password });
   };
 
   return (

@@ -1,34 +1,22 @@
 import { useEffect, useRef } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useApi, useAuth } from '../../../auth/AuthContext';
-import { unwrap } from '../../../api/problem';
+import { useAuth } from '../../../auth/AuthContext';
 import { AuthLayout } from '../../../shell/AuthLayout';
 import { ErrorAlert, Notice } from '../../../ui/feedback';
-import { meKey } from '../components/ProfileForm';
+import { useVerifyEmail } from '../api';
 
 export function VerifyEmailPage() {
-  const api = useApi();
-  const { status, user, updateUser } = useAuth();
-  const queryClient = useQueryClient();
+  const { status } = useAuth();
   const [params] = useSearchParams();
   const token = params.get('token') ?? '';
   const sent = useRef(false);
 
-  const mutation = useMutation({
-    mutationFn: async () => unwrap(await api.POST('/api/v1/auth/email/verify', { body: { token } })),
-    onSuccess: (verified) => {
-      if (user && verified && verified.id === user.id) {
-        updateUser(verified);
-        queryClient.setQueryData(meKey, verified);
-      }
-    },
-  });
+  const mutation = useVerifyEmail();
 
   useEffect(() => {
     if (!token || sent.current) return;
     sent.current = true;
-    mutation.mutate();
+    mutation.mutate(token);
   }, [token, mutation]);
 
   const next = status === 'authenticated' ? { to: '/', label: 'Go to Tonearm' } : { to: '/signin', label: 'Sign in' };

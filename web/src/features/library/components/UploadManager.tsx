@@ -1,11 +1,11 @@
 import { useEffect, useReducer, useRef, useState, type DragEvent } from 'react';
 import { Link } from 'react-router';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { ApiError, unwrap } from '../../../api/problem';
-import type { Job, UploadedTrack, Visibility } from '../../../api/types';
-import { useApi, useTokens } from '../../../auth/AuthContext';
+import { useQueryClient } from '@tanstack/react-query';
+import { ApiError } from '../../../api/problem';
+import type { UploadedTrack, Visibility } from '../../../api/types';
+import { useTokens } from '../../../auth/AuthContext';
 import { CloseIcon, UploadIcon } from '../../../ui/icons';
-import { uploadFile } from '../uploadFile';
+import { invalidateAfterUpload, uploadFile, useJob } from '../api';
 
 /** Uploads run this many at a time; each file is its own request (own progress, own error). */
 export const PARALLEL_UPLOADS = 2;
@@ -71,8 +71,6 @@ function formatBytes(n: number): string {
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
 
-const TERMINAL: Job['status'][] = ['succeeded', 'failed', 'cancelled'];
-
 function Bar({ value, label, tone = 'accent' }: { value: number; label: string; tone?: 'accent' | 'emerald' }) {
   const pct = Math.round(Math.max(0, Math.min(1, value)) * 100);
   return (
@@ -84,25 +82,16 @@ function Bar({ value, label, tone = 'accent' }: { value: number; label: string; 
 
 /** Processing progress of an uploaded file's job (polled), then a link to the track. */
 function Processing({ item }: { item: UploadItem & { result: UploadedTrack } }) {
-  const api = useApi();
   const queryClient = useQueryClient();
   const { track, job_id: jobId, duplicate } = item.result;
-  const job = useQuery({
-    queryKey: ['job', jobId],
-    enabled: !!jobId,
-    queryFn: async ({ signal }) => unwrap(await api.GET('/api/v1/jobs/{job_id}', { params: { path: { job_id: jobId! } }, signal })),
-    refetchInterval: (q) => (q.state.data && TERMINAL.includes(q.state.data.status) ? false : 1000),
-  });
+  const job = useJob(jobId);
   const status = job.data?.status;
   const done = !jobId ? track.streamable : status === 'succeeded';
   const notified = useRef(false);
   useEffect(() => {
     if ((done || status === 'failed') && !notified.current) {
       notified.current = true;
-      void queryClient.invalidateQueries({ queryKey: ['tracks'] });
-      void queryClient.invalidateQueries({ queryKey: ['track', track.id] });
-      void queryClient.invalidateQueries({ queryKey: ['albums'] });
-      void queryClient.invalidateQueries({ queryKey: ['artists'] });
+      invalidateAfterUpload(queryClient, track.id);
     }
   }, [done, status, queryClient, track.id]);
 

@@ -5,9 +5,8 @@ import { ErrorAlert } from '../../../ui/feedback';
 import { AlbumGrid } from '../components/AlbumGrid';
 import { LoadMoreSentinel } from '../../../ui/LoadMoreSentinel';
 import { flattenPages } from '../../../api/infinite';
-import { useAlbumsInfinite } from '../api';
+import { useAlbumsInfinite, type AlbumSort } from '../api';
 
-type AlbumSort = 'title' | 'year' | 'created';
 const SORTS: Record<AlbumSort, [string, SortOrder]> = { title: ['Title', 'asc'], year: ['Year', 'desc'], created: ['Recently added', 'desc'] };
 
 export function AlbumsPage() {

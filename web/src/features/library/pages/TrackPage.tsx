@@ -1,9 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { unwrap } from '../../../api/problem';
 import type { TrackDetail, TrackPatch, Visibility } from '../../../api/types';
-import { useApi } from '../../../auth/AuthContext';
 import { Cover } from '../../../ui/Cover';
 import { Loading } from '../../../ui/PageHeader';
 import { Button } from '../../../ui/Button';
@@ -11,8 +8,8 @@ import { Card } from '../../../ui/Card';
 import { ErrorAlert, Notice } from '../../../ui/feedback';
 import { TextField } from '../../../ui/fields';
 import { PlayIcon } from '../../../ui/icons';
-import { LoveButton, patchTrackInCache } from '../../listening/components/LoveButton';
-import { useTrack } from '../api';
+import { LoveButton } from '../../listening/components/LoveButton';
+import { useDeleteTrack, useTrack, useUpdateTrack } from '../api';
 import { formatDuration } from '../../../lib/format';
 import { usePlayerActions } from '../../../player/PlayerContext';
 
@@ -23,10 +20,37 @@ const list = (s: string) =>
     .filter(Boolean);
 const int = (s: string) => (s.trim() === '' ? null : Number.parseInt(s, 10));
 
+interface TagForm {
+  title: string;
+  artists: string;
+  album: string;
+  album_artist: string;
+  track_number: string;
+  disc_number: string;
+  year: string;
+  genres: string;
+  visibility: Visibility;
+}
+
+/** Only the tags that changed. */
+function changedTags(track: TrackDetail, form: TagForm): TrackPatch {
+  const body: TrackPatch = {};
+  if (form.title !== track.title) body.title = form.title;
+  const artists = list(form.artists);
+  if (artists.join('\u0000') !== track.artists.map((a) => a.name).join('\u0000')) body.artists = artists;
+  if (form.album !== (track.album?.title ?? '')) body.album = form.album;
+  if (form.album_artist && form.album_artist !== (track.album?.artist?.name ?? '')) body.album_artist = form.album_artist;
+  if (int(form.track_number) !== track.track_number) body.track_number = int(form.track_number);
+  if (int(form.disc_number) !== track.disc_number) body.disc_number = int(form.disc_number);
+  if (int(form.year) !== track.year) body.year = int(form.year);
+  const genres = list(form.genres);
+  if (genres.join('\u0000') !== track.genres.join('\u0000')) body.genres = genres;
+  if (form.visibility !== track.visibility) body.visibility = form.visibility;
+  return body;
+}
+
 function EditForm({ track }: { track: TrackDetail }) {
-  const api = useApi();
-  const queryClient = useQueryClient();
-  const [form, setForm] = useState({
+  const [form, setForm] = useState<TagForm>({
     title: track.title,
     artists: track.artists.map((a) => a.name).join(', '),
     album: track.album?.title ?? '',
@@ -38,32 +62,7 @@ function EditForm({ track }: { track: TrackDetail }) {
     visibility: track.visibility as Visibility,
   });
   const [saved, setSaved] = useState(false);
-  const save = useMutation({
-    mutationFn: async () => {
-      const body: TrackPatch = {};
-      if (form.title !== track.title) body.title = form.title;
-      const artists = list(form.artists);
-      if (artists.join('\u0000') !== track.artists.map((a) => a.name).join('\u0000')) body.artists = artists;
-      if (form.album !== (track.album?.title ?? '')) body.album = form.album;
-      if (form.album_artist && form.album_artist !== (track.album?.artist?.name ?? '')) body.album_artist = form.album_artist;
-      if (int(form.track_number) !== track.track_number) body.track_number = int(form.track_number);
-      if (int(form.disc_number) !== track.disc_number) body.disc_number = int(form.disc_number);
-      if (int(form.year) !== track.year) body.year = int(form.year);
-      const genres = list(form.genres);
-      if (genres.join('\u0000') !== track.genres.join('\u0000')) body.genres = genres;
-      if (form.visibility !== track.visibility) body.visibility = form.visibility;
-      return unwrap(await api.PATCH('/api/v1/library/tracks/{track_id}', { params: { path: { track_id: track.id } }, body }));
-    },
-    onSuccess: (updated) => {
-      setSaved(true);
-      queryClient.setQueryData(['track', track.id], updated);
-      patchTrackInCache(queryClient, track.id, updated);
-      void queryClient.invalidateQueries({ queryKey: ['tracks'] });
-      void queryClient.invalidateQueries({ queryKey: ['albums'] });
-      void queryClient.invalidateQueries({ queryKey: ['album'] });
-      void queryClient.invalidateQueries({ queryKey: ['artists'] });
-    },
-  });
+  const save = useUpdateTrack(track.id, { onSuccess: () => setSaved(true) });
   const field = (key: keyof typeof form) => ({
     value: form[key],
     onChange: (e: { target: { value: string } }) => {
@@ -73,7 +72,7 @@ function EditForm({ track }: { track: TrackDetail }) {
   });
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
-    save.mutate();
+    save.mutate(changedTags(track, form));
   };
   return (
     <Card title="Edit tags">
@@ -110,18 +109,10 @@ function EditForm({ track }: { track: TrackDetail }) {
 
 export function TrackPage() {
   const { id = '' } = useParams();
-  const api = useApi();
   const navigate = useNavigate();
-  const queryClient = useQueryClient();
   const { data: track, error, isPending } = useTrack(id);
   const player = usePlayerActions();
-  const remove = useMutation({
-    mutationFn: async () => unwrap(await api.DELETE('/api/v1/library/tracks/{track_id}', { params: { path: { track_id: id } } })),
-    onSuccess: () => {
-      void queryClient.invalidateQueries();
-      navigate('/library', { replace: true });
-    },
-  });
+  const remove = useDeleteTrack(id, { onSuccess: () => navigate('/library', { replace: true }) });
 
   if (isPending) return <Loading />;
   if (error || !track) return <ErrorAlert error={error} />;

@@ -2,7 +2,7 @@ import { EmptyState, Loading, PageHeader } from '../../../ui/PageHeader';
 import { ErrorAlert } from '../../../ui/feedback';
 import { LoadMoreSentinel } from '../../../ui/LoadMoreSentinel';
 import { flattenPages } from '../../../api/infinite';
-import { useHistoryInfinite } from '../../library/api';
+import { useHistoryInfinite } from '../api';
 import { SimpleTrackList } from '../../library/components/SimpleTrackList';
 import { formatRelative } from '../../../lib/format';
 import { usePlayerActions } from '../../../player/PlayerContext';

@@ -4,7 +4,7 @@ import { Button } from '../../../ui/Button';
 import { ErrorAlert } from '../../../ui/feedback';
 import { PlayIcon } from '../../../ui/icons';
 import { flattenPages } from '../../../api/infinite';
-import { useLovesInfinite } from '../../library/api';
+import { useLovesInfinite } from '../api';
 import { TrackList } from '../../library/components/TrackList';
 import { usePlayerActions } from '../../../player/PlayerContext';
 

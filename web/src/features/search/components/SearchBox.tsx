@@ -5,7 +5,7 @@ import { Cover } from '../../../ui/Cover';
 import { SearchIcon } from '../../../ui/icons';
 import { useDebouncedValue } from '../../../lib/useDebouncedValue';
 import { usePlayerActionsOptional } from '../../../player/PlayerContext';
-import { useSearch } from '../../library/api';
+import { useSearch } from '../api';
 
 export const SEARCH_DEBOUNCE_MS = 150;
 

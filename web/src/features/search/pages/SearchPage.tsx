@@ -4,7 +4,7 @@ import { Cover } from '../../../ui/Cover';
 import { EmptyState, Loading, PageHeader } from '../../../ui/PageHeader';
 import { ErrorAlert } from '../../../ui/feedback';
 import { AlbumGrid } from '../../library/components/AlbumGrid';
-import { useSearch } from '../../library/api';
+import { useSearch } from '../api';
 import { SimpleTrackList } from '../../library/components/SimpleTrackList';
 import { SEARCH_DEBOUNCE_MS } from '../components/SearchBox';
 import { useDebouncedValue } from '../../../lib/useDebouncedValue';
