@@ -1,9 +1,9 @@
 import { NavLink, Outlet, Link } from 'react-router';
-import { navItems } from '../nav';
 import { Logo } from '../ui/Logo';
+import type { TopBarItem, TrackAction } from './feature';
+import type { NavItem } from './nav';
 import { PlayerBar } from './PlayerBar';
 import { UserMenu } from './UserMenu';
-import { SearchBox } from '../features/search/components/SearchBox';
 
 const sideLink = ({ isActive }: { isActive: boolean }) =>
   `flex items-center gap-3 rounded-lg px-3 py-2 text-sm font-medium transition-colors ${
@@ -13,7 +13,7 @@ const sideLink = ({ isActive }: { isActive: boolean }) =>
 const bottomLink = ({ isActive }: { isActive: boolean }) =>
   `flex flex-1 flex-col items-center gap-0.5 py-2 text-xs ${isActive ? 'text-accent-400' : 'text-neutral-400 hover:text-white'}`;
 
-export function AppShell() {
+export function AppShell({ nav, topBar, trackActions }: { nav: NavItem[]; topBar: TopBarItem[]; trackActions: TrackAction[] }) {
   return (
     <div className="min-h-dvh bg-neutral-950 text-neutral-100">
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-neutral-800 focus:px-3 focus:py-2">
@@ -24,7 +24,9 @@ export function AppShell() {
           <Logo className="h-7 w-7" />
           <span className="hidden sm:inline">Tonearm</span>
         </Link>
-        <SearchBox className="mx-3 min-w-0 flex-1 md:mx-0 md:max-w-md" />
+        {topBar.map((Item, i) => (
+          <Item key={i} className="mx-3 min-w-0 flex-1 md:mx-0 md:max-w-md" />
+        ))}
         <UserMenu />
       </header>
 
@@ -36,7 +38,7 @@ export function AppShell() {
         </Link>
         <nav aria-label="Main">
           <ul className="space-y-1">
-            {navItems.map((item) => (
+            {nav.map((item) => (
               <li key={item.to}>
                 <NavLink to={item.to} end={item.end} className={sideLink}>
                   <item.icon className="h-5 w-5" />
@@ -57,7 +59,7 @@ export function AppShell() {
       {/* Bottom navigation (phones), sits above the player bar */}
       <nav aria-label="Main mobile" className="fixed inset-x-0 bottom-16 z-30 border-t border-neutral-900 bg-neutral-950/95 backdrop-blur md:hidden">
         <ul className="flex overflow-x-auto [scrollbar-width:none]">
-          {navItems.map((item) => (
+          {nav.map((item) => (
             <li key={item.to} className="flex min-w-16 flex-1">
               <NavLink to={item.to} end={item.end} className={bottomLink}>
                 <item.icon className="h-5 w-5" />
@@ -68,7 +70,7 @@ export function AppShell() {
         </ul>
       </nav>
 
-      <PlayerBar />
+      <PlayerBar trackActions={trackActions} />
     </div>
   );
 }

@@ -1,7 +1,6 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { formatDuration } from '../lib/format';
-import { LoveButton } from '../features/listening/components/LoveButton';
 import { usePlayer, usePlayerActions, usePlayerTime } from '../player/PlayerContext';
 import { hasNext, nextRepeatMode } from '../player/queue';
 import { QueuePanel } from '../player/QueuePanel';
@@ -9,6 +8,7 @@ import { engineLabel } from '../player/sources';
 import { Waveform } from '../player/Waveform';
 import { Cover } from '../ui/Cover';
 import { ChevronIcon, NextIcon, PauseIcon, PlayIcon, PreviousIcon, QueueIcon, RepeatIcon, VolumeIcon } from '../ui/icons';
+import type { TrackAction } from './feature';
 
 const iconBtn =
   'inline-flex items-center justify-center rounded-full p-2 text-neutral-300 transition-colors hover:text-white focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-accent-400 disabled:cursor-not-allowed disabled:opacity-40';
@@ -154,7 +154,7 @@ function NowPlayingText({ compact }: { compact?: boolean }) {
 }
 
 /** Full-screen "now playing" sheet for phones. */
-function NowPlayingSheet({ onClose, onQueue }: { onClose: () => void; onQueue: () => void }) {
+function NowPlayingSheet({ onClose, onQueue, trackActions }: { onClose: () => void; onQueue: () => void; trackActions: TrackAction[] }) {
   const { current } = usePlayer();
   if (!current) return null;
   return (
@@ -173,7 +173,9 @@ function NowPlayingSheet({ onClose, onQueue }: { onClose: () => void; onQueue: (
       </div>
       <div className="flex items-start justify-between gap-3">
         <NowPlayingText />
-        <LoveButton track={current} />
+        {trackActions.map((Action, i) => (
+          <Action key={i} track={current} />
+        ))}
       </div>
       <div className="mt-4">
         <SeekRow />
@@ -185,7 +187,8 @@ function NowPlayingSheet({ onClose, onQueue }: { onClose: () => void; onQueue: (
   );
 }
 
-export function PlayerBar() {
+/** The player bar; `trackActions` (from the features) sit next to the playing track. */
+export function PlayerBar({ trackActions }: { trackActions: TrackAction[] }) {
   const { current, engine, status } = usePlayer();
   const [queueOpen, setQueueOpen] = useState(false);
   const [sheetOpen, setSheetOpen] = useState(false);
@@ -224,7 +227,9 @@ export function PlayerBar() {
                 <div className="hidden min-w-0 md:block">
                   <NowPlayingText />
                 </div>
-                <LoveButton track={current} className="hidden md:inline-flex" />
+                {trackActions.map((Action, i) => (
+                  <Action key={i} track={current} className="hidden md:inline-flex" />
+                ))}
               </div>
               {/* Phones: play/pause and next */}
               <div className="flex items-center gap-1 md:hidden">
@@ -248,6 +253,7 @@ export function PlayerBar() {
       </section>
       {sheetOpen && current && (
         <NowPlayingSheet
+          trackActions={trackActions}
           onClose={() => setSheetOpen(false)}
           onQueue={() => {
             setSheetOpen(false);
