@@ -1,9 +1,9 @@
 import { flattenPages } from '../../../api/infinite';
 import type { Session } from '../../../api/types';
+import { formatDateTime, formatRelative } from '../../../lib/format';
 import { Button } from '../../../ui/Button';
 import { Card } from '../../../ui/Card';
 import { ErrorAlert } from '../../../ui/feedback';
-import { formatDateTime, formatRelative } from '../../../lib/format';
 import { useRevokeOtherSessions, useRevokeSession, useSessions } from '../api';
 
 const methodLabels: Record<string, string> = {

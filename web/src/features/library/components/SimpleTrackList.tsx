@@ -1,10 +1,10 @@
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import type { Track } from '../../../api/types';
-import { Cover } from '../../../ui/Cover';
-import { PauseIcon, PlayIcon } from '../../../ui/icons';
 import { formatDuration } from '../../../lib/format';
 import { useNowPlaying, usePlayerActionsOptional } from '../../../player/PlayerContext';
+import { Cover } from '../../../ui/Cover';
+import { PauseIcon, PlayIcon } from '../../../ui/icons';
 import { LoveButton } from '../../listening/components/LoveButton';
 
 interface Props {

@@ -2,10 +2,10 @@ import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from
 import { Link } from 'react-router';
 import { useWindowVirtualizer } from '@tanstack/react-virtual';
 import type { SortOrder, Track, TrackSort } from '../../../api/types';
-import { Cover } from '../../../ui/Cover';
-import { PauseIcon, PlayIcon } from '../../../ui/icons';
 import { formatDuration } from '../../../lib/format';
 import { useNowPlaying, usePlayerActionsOptional } from '../../../player/PlayerContext';
+import { Cover } from '../../../ui/Cover';
+import { PauseIcon, PlayIcon } from '../../../ui/icons';
 import { LoveButton } from '../../listening/components/LoveButton';
 
 export const ROW_HEIGHT = 56;

@@ -1,14 +1,14 @@
 import { Fragment } from 'react';
 import { Link, useParams } from 'react-router';
-import { Cover } from '../../../ui/Cover';
-import { Loading } from '../../../ui/PageHeader';
-import { Button } from '../../../ui/Button';
-import { ErrorAlert } from '../../../ui/feedback';
-import { PlayIcon } from '../../../ui/icons';
-import { useAlbum } from '../api';
-import { SimpleTrackList } from '../components/SimpleTrackList';
 import { formatLongDuration } from '../../../lib/format';
 import { usePlayerActions } from '../../../player/PlayerContext';
+import { Button } from '../../../ui/Button';
+import { Cover } from '../../../ui/Cover';
+import { ErrorAlert } from '../../../ui/feedback';
+import { PlayIcon } from '../../../ui/icons';
+import { Loading } from '../../../ui/PageHeader';
+import { useAlbum } from '../api';
+import { SimpleTrackList } from '../components/SimpleTrackList';
 
 export function AlbumPage() {
   const { id = '' } = useParams();

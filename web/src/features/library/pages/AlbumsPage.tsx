@@ -1,11 +1,11 @@
 import { useSearchParams } from 'react-router';
-import type { SortOrder } from '../../../api/types';
-import { EmptyState, Loading, PageHeader } from '../../../ui/PageHeader';
-import { ErrorAlert } from '../../../ui/feedback';
-import { AlbumGrid } from '../components/AlbumGrid';
-import { LoadMoreSentinel } from '../../../ui/LoadMoreSentinel';
 import { flattenPages } from '../../../api/infinite';
+import type { SortOrder } from '../../../api/types';
+import { ErrorAlert } from '../../../ui/feedback';
+import { LoadMoreSentinel } from '../../../ui/LoadMoreSentinel';
+import { EmptyState, Loading, PageHeader } from '../../../ui/PageHeader';
 import { useAlbumsInfinite, type AlbumSort } from '../api';
+import { AlbumGrid } from '../components/AlbumGrid';
 
 const SORTS: Record<AlbumSort, [string, SortOrder]> = { title: ['Title', 'asc'], year: ['Year', 'desc'], created: ['Recently added', 'desc'] };
 

@@ -1,13 +1,13 @@
 import { useParams } from 'react-router';
-import { Cover } from '../../../ui/Cover';
-import { Loading } from '../../../ui/PageHeader';
+import { usePlayerActions } from '../../../player/PlayerContext';
 import { Button } from '../../../ui/Button';
+import { Cover } from '../../../ui/Cover';
 import { ErrorAlert } from '../../../ui/feedback';
 import { PlayIcon } from '../../../ui/icons';
-import { AlbumGrid } from '../components/AlbumGrid';
+import { Loading } from '../../../ui/PageHeader';
 import { useArtist } from '../api';
+import { AlbumGrid } from '../components/AlbumGrid';
 import { SimpleTrackList } from '../components/SimpleTrackList';
-import { usePlayerActions } from '../../../player/PlayerContext';
 
 export function ArtistPage() {
   const { id = '' } = useParams();

@@ -1,9 +1,9 @@
 import { Link } from 'react-router';
+import { flattenPages } from '../../../api/infinite';
 import { Cover } from '../../../ui/Cover';
-import { EmptyState, Loading, PageHeader } from '../../../ui/PageHeader';
 import { ErrorAlert } from '../../../ui/feedback';
 import { LoadMoreSentinel } from '../../../ui/LoadMoreSentinel';
-import { flattenPages } from '../../../api/infinite';
+import { EmptyState, Loading, PageHeader } from '../../../ui/PageHeader';
 import { useArtistsInfinite } from '../api';
 
 export function ArtistsPage() {

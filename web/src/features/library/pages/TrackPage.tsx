@@ -1,17 +1,17 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import type { TrackDetail, TrackPatch, Visibility } from '../../../api/types';
-import { Cover } from '../../../ui/Cover';
-import { Loading } from '../../../ui/PageHeader';
+import { formatDuration } from '../../../lib/format';
+import { usePlayerActions } from '../../../player/PlayerContext';
 import { Button } from '../../../ui/Button';
 import { Card } from '../../../ui/Card';
+import { Cover } from '../../../ui/Cover';
 import { ErrorAlert, Notice } from '../../../ui/feedback';
 import { TextField } from '../../../ui/fields';
 import { PlayIcon } from '../../../ui/icons';
+import { Loading } from '../../../ui/PageHeader';
 import { LoveButton } from '../../listening/components/LoveButton';
 import { useDeleteTrack, useTrack, useUpdateTrack } from '../api';
-import { formatDuration } from '../../../lib/format';
-import { usePlayerActions } from '../../../player/PlayerContext';
 
 const list = (s: string) =>
   s

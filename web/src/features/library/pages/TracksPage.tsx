@@ -1,14 +1,14 @@
 import { useCallback } from 'react';
 import { Link, useSearchParams } from 'react-router';
+import { flattenPages } from '../../../api/infinite';
 import type { SortOrder, TrackSort } from '../../../api/types';
-import { EmptyState, Loading, PageHeader } from '../../../ui/PageHeader';
+import { usePlayerActions } from '../../../player/PlayerContext';
 import { Button } from '../../../ui/Button';
 import { ErrorAlert } from '../../../ui/feedback';
 import { PlayIcon } from '../../../ui/icons';
-import { TrackList } from '../components/TrackList';
-import { flattenPages } from '../../../api/infinite';
+import { EmptyState, Loading, PageHeader } from '../../../ui/PageHeader';
 import { defaultOrder, useTracksInfinite } from '../api';
-import { usePlayerActions } from '../../../player/PlayerContext';
+import { TrackList } from '../components/TrackList';
 
 const SORTS: TrackSort[] = ['created', 'title', 'year', 'plays', 'duration'];
 const SORT_LABELS: Record<TrackSort, string> = { created: 'Recently added', title: 'Title', year: 'Year', plays: 'Most played', duration: 'Length' };

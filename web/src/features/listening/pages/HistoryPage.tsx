@@ -1,11 +1,11 @@
-import { EmptyState, Loading, PageHeader } from '../../../ui/PageHeader';
-import { ErrorAlert } from '../../../ui/feedback';
-import { LoadMoreSentinel } from '../../../ui/LoadMoreSentinel';
 import { flattenPages } from '../../../api/infinite';
-import { useHistoryInfinite } from '../api';
-import { SimpleTrackList } from '../../library/components/SimpleTrackList';
 import { formatRelative } from '../../../lib/format';
 import { usePlayerActions } from '../../../player/PlayerContext';
+import { ErrorAlert } from '../../../ui/feedback';
+import { LoadMoreSentinel } from '../../../ui/LoadMoreSentinel';
+import { EmptyState, Loading, PageHeader } from '../../../ui/PageHeader';
+import { SimpleTrackList } from '../../library/components/SimpleTrackList';
+import { useHistoryInfinite } from '../api';
 
 export function HistoryPage() {
   const q = useHistoryInfinite();

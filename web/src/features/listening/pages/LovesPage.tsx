@@ -1,12 +1,12 @@
 import { useCallback } from 'react';
-import { EmptyState, Loading, PageHeader } from '../../../ui/PageHeader';
+import { flattenPages } from '../../../api/infinite';
+import { usePlayerActions } from '../../../player/PlayerContext';
 import { Button } from '../../../ui/Button';
 import { ErrorAlert } from '../../../ui/feedback';
 import { PlayIcon } from '../../../ui/icons';
-import { flattenPages } from '../../../api/infinite';
-import { useLovesInfinite } from '../api';
+import { EmptyState, Loading, PageHeader } from '../../../ui/PageHeader';
 import { TrackList } from '../../library/components/TrackList';
-import { usePlayerActions } from '../../../player/PlayerContext';
+import { useLovesInfinite } from '../api';
 
 export function LovesPage() {
   const q = useLovesInfinite();

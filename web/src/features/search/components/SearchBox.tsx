@@ -1,10 +1,10 @@
 import { useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useNavigate } from 'react-router';
 import type { Album, Artist, Track } from '../../../api/types';
-import { Cover } from '../../../ui/Cover';
-import { SearchIcon } from '../../../ui/icons';
 import { useDebouncedValue } from '../../../lib/useDebouncedValue';
 import { usePlayerActionsOptional } from '../../../player/PlayerContext';
+import { Cover } from '../../../ui/Cover';
+import { SearchIcon } from '../../../ui/icons';
 import { useSearch } from '../api';
 
 export const SEARCH_DEBOUNCE_MS = 150;

@@ -1,13 +1,13 @@
 import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { Cover } from '../../../ui/Cover';
-import { EmptyState, Loading, PageHeader } from '../../../ui/PageHeader';
-import { ErrorAlert } from '../../../ui/feedback';
-import { AlbumGrid } from '../../library/components/AlbumGrid';
-import { useSearch } from '../api';
-import { SimpleTrackList } from '../../library/components/SimpleTrackList';
-import { SEARCH_DEBOUNCE_MS } from '../components/SearchBox';
 import { useDebouncedValue } from '../../../lib/useDebouncedValue';
+import { Cover } from '../../../ui/Cover';
+import { ErrorAlert } from '../../../ui/feedback';
+import { EmptyState, Loading, PageHeader } from '../../../ui/PageHeader';
+import { AlbumGrid } from '../../library/components/AlbumGrid';
+import { SimpleTrackList } from '../../library/components/SimpleTrackList';
+import { useSearch } from '../api';
+import { SEARCH_DEBOUNCE_MS } from '../components/SearchBox';
 
 export function SearchPage() {
   const [params, setParams] = useSearchParams();
