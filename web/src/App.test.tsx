@@ -3,7 +3,6 @@ import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { AppRoutes } from './App';
 import { json, makeTokens, mockFetch, on, problem, renderApp, tokenPair, testUser } from './test/utils';
-import { navItems } from './nav';
 
 describe('app routes and shell', () => {
   it('sends signed-out visitors to /signin', async () => {
@@ -21,13 +20,16 @@ describe('app routes and shell', () => {
     expect(calls.filter((c) => c.path === '/api/v1/auth/refresh')).toHaveLength(1);
   });
 
-  it('renders the nav from config and an idle player bar', async () => {
+  it("renders the nav built from the features' routes and an idle player bar", async () => {
     const tokens = makeTokens();
     tokens.setSession(tokenPair('tok'));
     mockFetch();
     renderApp(<AppRoutes />, { route: '/', tokens });
     const nav = await screen.findByRole('navigation', { name: 'Main' });
-    expect(within(nav).getAllByRole('link').map((a) => a.textContent)).toEqual(navItems.map((n) => n.label));
+    const links = within(nav).getAllByRole('link');
+    expect(links.map((a) => a.textContent)).toEqual(['Home', 'Library', 'Albums', 'Artists', 'Search', 'Loves', 'History', 'Upload', 'Account']);
+    expect(links.map((a) => a.getAttribute('href'))).toEqual(['/', '/library', '/albums', '/artists', '/search', '/loves', '/history', '/upload', '/account']);
+    expect(within(screen.getByRole('navigation', { name: 'Main mobile' })).getAllByRole('link').map((a) => a.textContent)).toEqual(links.map((a) => a.textContent));
     const bar = screen.getByTestId('player-bar');
     expect(bar).toHaveTextContent('Nothing playing');
     expect(within(bar).queryByRole('button', { name: 'Play' })).not.toBeInTheDocument();

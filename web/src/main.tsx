@@ -5,7 +5,7 @@ import { QueryClientProvider } from '@tanstack/react-query';
 import { api, tokens } from './api/client';
 import { AuthProvider } from './auth/AuthContext';
 import { AppRoutes } from './App';
-import { createQueryClient } from './queryClient';
+import { createQueryClient } from './api/queryClient';
 import './index.css';
 
 const queryClient = createQueryClient();

@@ -7,6 +7,7 @@ export type Session = Schemas['SessionOut'];
 export type SessionPage = Schemas['SessionPage'];
 export type ProfilePatch = Schemas['ProfilePatch'];
 export type Problem = Schemas['Problem'];
+export type OtpRequested = Schemas['OtpRequested'];
 
 // Listen area (library, streaming, listening)
 export type Track = Schemas['TrackOut'];

@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { Navigate, useLocation, type Location } from 'react-router';
 import { useAuth } from './AuthContext';
-import { Splash } from '../components/Splash';
+import { Splash } from '../ui/Splash';
 
 /** Where to go after signing in: back to the page that sent the user to /signin. */
 export function useReturnTo(): string {

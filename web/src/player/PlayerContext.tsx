@@ -2,6 +2,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useReducer,
 import { useQueryClient } from '@tanstack/react-query';
 import type Hls from 'hls.js';
 import { unwrap } from '../api/problem';
+import { invalidateTagged } from '../api/trackCache';
 import type { PlayEvent, StreamGrant, Track } from '../api/types';
 import { useApi } from '../auth/AuthContext';
 import { attachHlsJs } from './hlsEngine';
@@ -302,7 +303,8 @@ export function PlayerProvider({ children }: { children: ReactNode }) {
           body: { track_id: trackId, event, position: Math.max(0, Math.round(position * 1000) / 1000), play_id: playId, client: 'web' },
         }),
       );
-      if (event !== 'progress' || res.counted) void queryClient.invalidateQueries({ queryKey: ['history'] });
+      // A new or counted play changes the play history (whoever shows it tags its query `plays`).
+      if (event !== 'progress' || res.counted) void invalidateTagged(queryClient, 'plays');
       return res;
     },
     [api, queryClient],

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { formatDuration } from '../lib/format';
-import { Cover } from '../components/Cover';
-import { ChevronIcon, CloseIcon } from '../components/icons';
+import { Cover } from '../ui/Cover';
+import { ChevronIcon, CloseIcon } from '../ui/icons';
 import { usePlayer, usePlayerActions } from './PlayerContext';
 
 /** The play queue: jump to an entry, reorder (buttons or drag and drop), remove, clear. */

@@ -11,7 +11,7 @@ function isWaveform(v: unknown): v is WaveformData {
 export function useWaveform(trackId: string | null) {
   const api = useApi();
   return useQuery({
-    queryKey: ['waveform', trackId],
+    queryKey: ['player', 'waveform', trackId],
     enabled: !!trackId,
     staleTime: Infinity,
     queryFn: async () => {

@@ -1,6 +1,6 @@
 import { useEffect, useRef, type RefObject } from 'react';
 import type { Track } from '../api/types';
-import { coverDataUrl } from '../components/Cover';
+import { coverDataUrl } from '../ui/Cover';
 import type { PlayerActions, PlayerStatus, PlayerTime } from './PlayerContext';
 
 /** The Media Session: what the lock screen, notification and headset keys show and control. */

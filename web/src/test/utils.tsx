@@ -7,7 +7,7 @@ import { createApi, makeRefreshRequest } from '../api/client';
 import type { TokenPair, User } from '../api/types';
 import { AuthProvider } from '../auth/AuthContext';
 import { createTokenManager, type TokenManager } from '../auth/tokenManager';
-import { createQueryClient } from '../queryClient';
+import { createQueryClient } from '../api/queryClient';
 
 export const testUser: User = {
   id: '7f0c6f7e-55b5-4f0c-9d55-2f7a9c1f0001',

@@ -1,0 +1,150 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { makeTrack } from '../../../test/fixtures';
+import { json, makeTokens, mockFetch, on, renderApp, tokenPair } from '../../../test/utils';
+import { UploadManager } from './UploadManager';
+
+type Listener = ((e: ProgressEvent) => void) | null;
+
+/** Minimal XMLHttpRequest stand-in: answers by file name. */
+class FakeXHR {
+  static instances: FakeXHR[] = [];
+  static respond: (xhr: FakeXHR, file: File) => void = () => {};
+  method = '';
+  url = '';
+  headers: Record<string, string> = {};
+  body: FormData | null = null;
+  status = 0;
+  statusText = '';
+  responseText = '';
+  withCredentials = false;
+  responseHeaders: Record<string, string> = {};
+  upload: { onprogress: Listener } = { onprogress: null };
+  onload: (() => void) | null = null;
+  onerror: (() => void) | null = null;
+  onabort: (() => void) | null = null;
+  open(method: string, url: string) {
+    this.method = method;
+    this.url = url;
+  }
+  setRequestHeader(k: string, v: string) {
+    this.headers[k] = v;
+  }
+  getResponseHeader(k: string) {
+    return this.responseHeaders[k] ?? null;
+  }
+  abort() {
+    this.onabort?.();
+  }
+  send(body: FormData) {
+    this.body = body;
+    FakeXHR.instances.push(this);
+    const file = body.getAll('files')[0] as File;
+    setTimeout(() => FakeXHR.respond(this, file), 5);
+  }
+  progress(loaded: number, total: number) {
+    this.upload.onprogress?.({ lengthComputable: true, loaded, total } as ProgressEvent);
+  }
+  finish(status: number, body: unknown, contentType = 'application/json') {
+    this.status = status;
+    this.responseText = JSON.stringify(body);
+    this.responseHeaders['Content-Type'] = contentType;
+    this.onload?.();
+  }
+}
+
+const problem = (status: number, code: string, title: string, detail: string) => ({ type: 'about:blank', status, code, title, detail });
+
+describe('UploadManager', () => {
+  beforeEach(() => {
+    FakeXHR.instances = [];
+    vi.stubGlobal('XMLHttpRequest', FakeXHR);
+  });
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('uploads each file in its own request and shows per-file progress, errors and the new track', async () => {
+    const good = makeTrack(7, { title: 'Good Song', artist_name: 'Good Artist', streamable: true, hls: false, status: 'processing' });
+    let jobPolls = 0;
+    FakeXHR.respond = (xhr, file) => {
+      if (file.name === 'notes.txt') return xhr.finish(415, problem(415, 'unsupported_media', 'Not a supported audio file', 'notes.txt is not audio.'), 'application/problem+json');
+      if (file.name === 'broken.mp3') return xhr.finish(422, problem(422, 'corrupt_audio', 'The audio file is damaged', 'Could not decode broken.mp3.'), 'application/problem+json');
+      xhr.progress(50, 100);
+      setTimeout(() => xhr.finish(201, { items: [{ track: good, job_id: 'job-1', duplicate: false }] }), 20);
+    };
+    const tokens = makeTokens();
+    tokens.setSession(tokenPair('tok'));
+    mockFetch(
+      on('GET', '/api/v1/jobs/job-1', () => {
+        jobPolls += 1;
+        return json({
+          id: 'job-1',
+          kind: 'library.process_track',
+          status: jobPolls > 1 ? 'succeeded' : 'running',
+          progress: jobPolls > 1 ? 1 : 0.4,
+          message: jobPolls > 1 ? 'ready' : 'packaging HLS and waveform',
+          result: null,
+          error: null,
+          attempts: 1,
+          max_attempts: 3,
+          cancel_requested: false,
+          created_at: '2026-01-01T00:00:00Z',
+          started_at: '2026-01-01T00:00:00Z',
+          finished_at: null,
+          updated_at: '2026-01-01T00:00:00Z',
+        });
+      }),
+    );
+    renderApp(<UploadManager />, { tokens });
+    const user = userEvent.setup({ applyAccept: false });
+    const files = [
+      new File(['ID3 good'], 'good.mp3', { type: 'audio/mpeg' }),
+      new File(['hello'], 'notes.txt', { type: 'text/plain' }),
+      new File(['ID3 junk'], 'broken.mp3', { type: 'audio/mpeg' }),
+    ];
+    await user.upload(screen.getByLabelText('Choose files'), files);
+
+    const list = await screen.findByRole('list', { name: 'Upload queue' });
+    expect(within(list).getAllByRole('listitem')).toHaveLength(3);
+
+    const txt = within(list).getByRole('listitem', { name: 'notes.txt' });
+    const txtAlert = await within(txt).findByRole('alert');
+    expect(txtAlert).toHaveTextContent('Not a supported audio file');
+    expect(txtAlert).toHaveTextContent('unsupported_media');
+    expect(txtAlert).toHaveTextContent('notes.txt is not audio.');
+
+    const broken = within(list).getByRole('listitem', { name: 'broken.mp3' });
+    const brokenAlert = await within(broken).findByRole('alert');
+    expect(brokenAlert).toHaveTextContent('The audio file is damaged');
+    expect(brokenAlert).toHaveTextContent('corrupt_audio');
+    expect(within(broken).getByRole('button', { name: 'Retry' })).toBeInTheDocument();
+
+    const ok = within(list).getByRole('listitem', { name: 'good.mp3' });
+    expect(within(ok).queryByRole('alert')).not.toBeInTheDocument();
+    const link = await within(ok).findByRole('link', { name: 'Good Song' }, { timeout: 4000 });
+    expect(link).toHaveAttribute('href', `/tracks/${good.id}`);
+    expect(within(ok).getByText(/Ready to play/)).toBeInTheDocument();
+
+    // One request per file, each with the bearer token, the file and the visibility.
+    expect(FakeXHR.instances).toHaveLength(3);
+    for (const xhr of FakeXHR.instances) {
+      expect(xhr.method).toBe('POST');
+      expect(xhr.url).toMatch(/\/api\/v1\/library\/uploads$/);
+      expect(xhr.headers.Authorization).toBe('Bearer tok');
+      expect(xhr.body?.getAll('files')).toHaveLength(1);
+      expect(xhr.body?.get('visibility')).toBe('private');
+    }
+  });
+
+  it('shows upload progress while the file is on its way', async () => {
+    FakeXHR.respond = (xhr) => xhr.progress(30, 120); // never finishes
+    const tokens = makeTokens();
+    tokens.setSession(tokenPair('tok'));
+    mockFetch();
+    renderApp(<UploadManager />, { tokens });
+    await userEvent.setup().upload(screen.getByLabelText('Choose files'), new File(['x'], 'slow.flac', { type: 'audio/flac' }));
+    const bar = await screen.findByRole('progressbar', { name: 'Uploading slow.flac' });
+    await waitFor(() => expect(bar).toHaveAttribute('aria-valuenow', '25'));
+    expect(screen.getByText(/uploading 25%/)).toBeInTheDocument();
+  });
+});

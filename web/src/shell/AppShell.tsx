@@ -1,0 +1,76 @@
+import { NavLink, Outlet, Link } from 'react-router';
+import { Logo } from '../ui/Logo';
+import type { TopBarItem, TrackAction } from './feature';
+import type { NavItem } from './nav';
+import { PlayerBar } from './PlayerBar';
+import { UserMenu } from './UserMenu';
+
+const sideLink = ({ isActive }: { isActive: boolean }) =>
+  `flex items-center gap-3 rounded-lg px-3 py-2 text-sm font-medium transition-colors ${
+    isActive ? 'bg-neutral-800 text-white' : 'text-neutral-400 hover:bg-neutral-900 hover:text-white'
+  }`;
+
+const bottomLink = ({ isActive }: { isActive: boolean }) =>
+  `flex flex-1 flex-col items-center gap-0.5 py-2 text-xs ${isActive ? 'text-accent-400' : 'text-neutral-400 hover:text-white'}`;
+
+export function AppShell({ nav, topBar, trackActions }: { nav: NavItem[]; topBar: TopBarItem[]; trackActions: TrackAction[] }) {
+  return (
+    <div className="min-h-dvh bg-neutral-950 text-neutral-100">
+      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-neutral-800 focus:px-3 focus:py-2">
+        Skip to content
+      </a>
+      <header className="sticky top-0 z-30 flex h-14 items-center justify-between gap-2 border-b border-neutral-900 bg-neutral-950/90 px-4 backdrop-blur md:pl-64">
+        <Link to="/" aria-label="Tonearm home" className="flex shrink-0 items-center gap-2 text-lg font-bold tracking-tight text-white md:hidden">
+          <Logo className="h-7 w-7" />
+          <span className="hidden sm:inline">Tonearm</span>
+        </Link>
+        {topBar.map((Item, i) => (
+          <Item key={i} className="mx-3 min-w-0 flex-1 md:mx-0 md:max-w-md" />
+        ))}
+        <UserMenu />
+      </header>
+
+      {/* Side navigation (tablet/desktop) */}
+      <aside className="fixed inset-y-0 left-0 z-30 hidden w-60 flex-col overflow-y-auto border-r border-neutral-900 bg-neutral-950 px-3 pb-24 pt-4 md:flex">
+        <Link to="/" className="mb-6 flex items-center gap-2 px-3 text-xl font-bold tracking-tight text-white">
+          <Logo className="h-8 w-8" />
+          Tonearm
+        </Link>
+        <nav aria-label="Main">
+          <ul className="space-y-1">
+            {nav.map((item) => (
+              <li key={item.to}>
+                <NavLink to={item.to} end={item.end} className={sideLink}>
+                  <item.icon className="h-5 w-5" />
+                  {item.label}
+                </NavLink>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      </aside>
+
+      <main id="main" className="px-3 pb-40 pt-6 sm:px-4 md:pb-28 md:pl-64 md:pr-8">
+        <div className="mx-auto max-w-6xl">
+          <Outlet />
+        </div>
+      </main>
+
+      {/* Bottom navigation (phones), sits above the player bar */}
+      <nav aria-label="Main mobile" className="fixed inset-x-0 bottom-16 z-30 border-t border-neutral-900 bg-neutral-950/95 backdrop-blur md:hidden">
+        <ul className="flex overflow-x-auto [scrollbar-width:none]">
+          {nav.map((item) => (
+            <li key={item.to} className="flex min-w-16 flex-1">
+              <NavLink to={item.to} end={item.end} className={bottomLink}>
+                <item.icon className="h-5 w-5" />
+                {item.label}
+              </NavLink>
+            </li>
+          ))}
+        </ul>
+      </nav>
+
+      <PlayerBar trackActions={trackActions} />
+    </div>
+  );
+}

@@ -1,0 +1,40 @@
+import type { RouteObject } from 'react-router';
+import { RedirectIfAuthenticated, RequireAuth } from '../auth/guards';
+import { PlayerProvider } from '../player/PlayerContext';
+import { AppShell } from './AppShell';
+import type { Feature, FeatureRoute } from './feature';
+import { buildNav } from './nav';
+import { NotFoundPage } from './NotFoundPage';
+
+/** A signed-in route, as a child of the shell's pathless layout route. */
+function shellChild({ path, element }: FeatureRoute): RouteObject {
+  return path === '/' ? { index: true, element } : { path: path.replace(/^\//, ''), element };
+}
+
+/**
+ * The app's routes from the features: guest and public pages on their own, everything that needs a
+ * session inside the shell (nav built from the routes, top bar and player-bar slots from the
+ * features) under one PlayerProvider, so playback survives navigation; unknown paths get the shell's 404.
+ */
+export function buildRoutes(features: readonly Feature[]): RouteObject[] {
+  const routes = features.flatMap((f) => f.routes);
+  const nav = buildNav(features);
+  const topBar = features.flatMap((f) => (f.topBar ? [f.topBar] : []));
+  const trackActions = features.flatMap((f) => (f.trackActions ? [f.trackActions] : []));
+  return [
+    ...routes
+      .filter((r) => r.auth === 'guest')
+      .map((r) => ({ path: r.path, element: <RedirectIfAuthenticated>{r.element}</RedirectIfAuthenticated> })),
+    ...routes.filter((r) => r.auth === 'none').map((r) => ({ path: r.path, element: r.element })),
+    {
+      element: (
+        <RequireAuth>
+          <PlayerProvider>
+            <AppShell nav={nav} topBar={topBar} trackActions={trackActions} />
+          </PlayerProvider>
+        </RequireAuth>
+      ),
+      children: [...routes.filter((r) => r.auth === 'required').map(shellChild), { path: '*', element: <NotFoundPage /> }],
+    },
+  ];
+}
