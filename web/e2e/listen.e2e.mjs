@@ -276,7 +276,9 @@ async function main() {
     await page.getByRole('navigation', { name: 'Main mobile' }).getByRole('link', { name: 'Library' }).click();
     await e2e.waitForPath('/library');
     // Phones have no hover: the row's play button is always shown.
-    assert(await page.getByRole('table', { name: 'Tracks' }).getByRole('button', { name: `Play ${TITLE}` }).isVisible(), 'play button visible on a phone');
+    const rowPlay = page.getByRole('table', { name: 'Tracks' }).getByRole('button', { name: `Play ${TITLE}` });
+    await rowPlay.waitFor({ state: 'attached', timeout: STEP_TIMEOUT });
+    assert(await rowPlay.isVisible(), 'play button visible on a phone');
     await snap('listen-phone-library');
     await page.setViewportSize({ width: 1280, height: 800 });
   });
