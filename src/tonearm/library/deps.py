@@ -10,6 +10,7 @@ from fastapi import Depends
 from tonearm.kit.pagination import PageParams, page_params
 from tonearm.library.catalog.service import LibraryService
 from tonearm.library.ingest.service import IngestService
+from tonearm.library.scan.service import ScanService
 from tonearm.platform.auth import OptionalUser, viewer_id
 from tonearm.platform.deps import DbSession, State
 
@@ -32,3 +33,10 @@ def ingest_service(session: DbSession, state: State) -> IngestService:
 
 
 Ingest = Annotated[IngestService, Depends(ingest_service)]
+
+
+def scan_service(session: DbSession, state: State) -> ScanService:
+    return ScanService(session, state.settings.library_roots)
+
+
+Scans = Annotated[ScanService, Depends(scan_service)]

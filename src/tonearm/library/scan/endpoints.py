@@ -8,19 +8,16 @@ from fastapi import APIRouter, status
 from pydantic import BaseModel, Field
 
 from tonearm.accounts import UserNotFound
-from tonearm.jobs.service import enqueue
 from tonearm.kit.errors import responses
+from tonearm.library.deps import Scans
 from tonearm.library.errors import PublicNeedsArtist, RootNotAllowed
 from tonearm.library.scan.roots import (
     FolderNotFound,
     RootOverlaps,
     RootOwnerConflict,
-    allowed_path,
-    ensure_root,
 )
 from tonearm.models.library import Visibility
 from tonearm.platform.auth import AdminUser
-from tonearm.platform.deps import DbSession, State
 
 router = APIRouter(prefix="/api/v1/admin/library", tags=["admin"])
 
@@ -55,19 +52,10 @@ class ScanStarted(BaseModel):
         PublicNeedsArtist,
     ),
 )
-async def start_scan(
-    body: ScanIn, admin: AdminUser, session: DbSession, state: State
-) -> ScanStarted:
+async def start_scan(body: ScanIn, admin: AdminUser, svc: Scans) -> ScanStarted:
     """Scan a folder inside `TONEARM_LIBRARY_ROOTS` as a job (`library.scan`); follow it at
     `/api/v1/jobs/{job_id}`. The folder is recorded as a library root."""
-    path = allowed_path(body.path, state.settings.library_roots)
-    root = await ensure_root(session, path, body.user_id, body.visibility, default_owner=admin.id)
-    job = await enqueue(
-        session,
-        "library.scan",
-        owner_id=admin.id,
-        root_id=root.id,
-        full=body.full,
-        process=body.process,
+    started = await svc.start(
+        admin.id, body.path, body.user_id, body.visibility, full=body.full, process=body.process
     )
-    return ScanStarted(job_id=job.id, root_id=root.id)
+    return ScanStarted(job_id=started.job_id, root_id=started.root_id)
