@@ -60,8 +60,8 @@ test-postgres: install
 	else echo "skipping the PostgreSQL + Redis run: services not reachable"; fi
 
 lint: install
-	$(VENV)/bin/ruff check src tests migrations bench
-	$(VENV)/bin/ruff format --check src tests migrations bench
+	$(VENV)/bin/ruff check src tests migrations bench tools
+	$(VENV)/bin/ruff format --check src tests migrations bench tools
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports --no-logo
 

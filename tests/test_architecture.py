@@ -18,7 +18,7 @@ pytestmark = pytest.mark.skipif(not LINT.exists(), reason="import-linter is not 
 
 
 def _lint(src: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(src)}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(src), str(ROOT)])}
     return subprocess.run(
         [str(LINT), "--no-cache", "--no-logo", str(ROOT / "pyproject.toml")],
         cwd=src,
@@ -51,7 +51,7 @@ def test_the_tree_keeps_every_contract(tree: Path) -> None:
         (
             "streaming/service.py",
             "from tonearm.library.catalog.repository import LibraryRepository",
-            "Outside a domain, only its face",
+            "Outside a domain, only its face is imported BROKEN",
         ),
         # kit importing upward (models), and the library importing a domain above it.
         ("kit/text.py", "import tonearm.models.library", "Layers"),
@@ -73,3 +73,20 @@ def test_a_forbidden_import_breaks_the_lint(
     assert done.returncode != 0, done.stdout
     broken = [ln for ln in done.stdout.splitlines() if ln.endswith("BROKEN")]
     assert any(contract in ln for ln in broken), done.stdout
+
+
+def test_a_new_domain_is_covered_by_its_line_in_domains_py(tree: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "src"
+    shutil.copytree(tree, bad)
+    pkg = bad / "tonearm" / "crates"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text('"""A new domain."""\n')
+    (pkg / "service.py").write_text("VALUE = 1\n")
+    domains = bad / "tonearm" / "domains.py"
+    domains.write_text(domains.read_text() + "\nfrom tonearm import crates  # noqa\n")
+    assert _lint(bad).returncode == 0  # registered, nobody reaches inside yet
+    app = bad / "tonearm" / "app.py"
+    app.write_text(app.read_text() + "\nimport tonearm.crates.service  # noqa\n")
+    done = _lint(bad)
+    assert done.returncode != 0
+    assert "tonearm.app imports tonearm.crates.service" in done.stdout, done.stdout

@@ -12,9 +12,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-
-revision: str = '4f209b208083'
-down_revision: str | None = '0005'
+revision: str = "4f209b208083"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
