@@ -185,7 +185,13 @@ def keys_generate() -> None:
 for _domain in domains.DOMAINS:
     if _domain.cli is not None:
         _domain.cli(app)
-domains.register_jobs()  # commands that enqueue (a scan) validate against the handlers
+
+
+@app.callback()
+def _every_command() -> None:
+    # Commands that enqueue (a scan) validate against the handlers, so the registry must know
+    # every domain's job modules; done here, not at import, to keep `--help` light.
+    domains.register_jobs()
 
 
 def main() -> None:

@@ -19,8 +19,6 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
-from tonearm.kit.netguard import AllowedHosts
-
 ENV_PREFIX = "TONEARM_"
 
 
@@ -329,7 +327,10 @@ class Settings(BaseSettings):
     @field_validator("http_allow_hosts")
     @classmethod
     def _valid_hosts(cls, v: list[str]) -> list[str]:
-        AllowedHosts.parse(v)  # ValueError names the bad entry
+        if v:
+            from tonearm.kit.netguard import AllowedHosts  # httpx: only when there is a list
+
+            AllowedHosts.parse(v)  # ValueError names the bad entry
         return v
 
     # --- derived -----------------------------------------------------------------------------

@@ -6,10 +6,13 @@ its migration. See docs/ARCHITECTURE.md, "Adding a domain".
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tonearm import accounts, library, listening, streaming
-from tonearm.jobs import registry
 from tonearm.platform.domain import Domain
-from tonearm.platform.state import AppState
+
+if TYPE_CHECKING:
+    from tonearm.platform.state import AppState
 
 DOMAINS: list[Domain] = [
     accounts.DOMAIN,
@@ -21,6 +24,8 @@ DOMAINS: list[Domain] = [
 
 def register_jobs() -> None:
     """Tell the job registry which modules hold the domains' handlers and periodic tasks."""
+    from tonearm.jobs import registry
+
     registry.use_modules([m for d in DOMAINS for m in d.job_modules])
 
 

@@ -11,16 +11,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tonearm.accounts.directory import UserRef, find_user, first_admin, get_user
-from tonearm.accounts.errors import UserNotFound
-from tonearm.accounts.senders import EmailMessage, Outbox, SmsMessage
-from tonearm.platform.domain import Domain
-from tonearm.platform.principal import can_publish
+from tonearm.platform.domain import Domain, lazy_exports
 
 if TYPE_CHECKING:
     import typer
     from fastapi import APIRouter
 
+    from tonearm.accounts.directory import UserRef, find_user, first_admin, get_user
+    from tonearm.accounts.errors import UserNotFound
+    from tonearm.accounts.senders import EmailMessage, Outbox, SmsMessage
+    from tonearm.platform.principal import can_publish
     from tonearm.platform.state import AppState
 
 
@@ -48,6 +48,21 @@ DOMAIN = Domain(
     job_modules=("tonearm.accounts.tasks",),
     cli=_cli,
     install=_install,
+)
+
+__getattr__ = lazy_exports(
+    __name__,
+    {
+        "UserRef": "tonearm.accounts.directory",
+        "find_user": "tonearm.accounts.directory",
+        "first_admin": "tonearm.accounts.directory",
+        "get_user": "tonearm.accounts.directory",
+        "UserNotFound": "tonearm.accounts.errors",
+        "EmailMessage": "tonearm.accounts.senders",
+        "Outbox": "tonearm.accounts.senders",
+        "SmsMessage": "tonearm.accounts.senders",
+        "can_publish": "tonearm.platform.principal",
+    },
 )
 
 __all__ = [

@@ -18,10 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from tonearm.library.catalog.facade import Library
-from tonearm.library.errors import PublicNeedsArtist, TrackFileMissing, TrackNotFound
-from tonearm.library.schemas import AlbumOut, Artwork, TrackOut, TrackPage
-from tonearm.platform.domain import Domain
+from tonearm.platform.domain import Domain, lazy_exports
 
 if TYPE_CHECKING:
     import typer
@@ -29,6 +26,9 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine
 
     from tonearm.config import Settings
+    from tonearm.library.catalog.facade import Library
+    from tonearm.library.errors import PublicNeedsArtist, TrackFileMissing, TrackNotFound
+    from tonearm.library.schemas import AlbumOut, Artwork, TrackOut, TrackPage
 
 
 def _routers() -> list[APIRouter]:
@@ -41,7 +41,7 @@ def _routers() -> list[APIRouter]:
 
 
 def _cli(root: typer.Typer) -> None:
-    from tonearm.library.scan.cli import scan
+    from tonearm.library.scan.command import scan
 
     root.command()(scan)
 
@@ -63,6 +63,20 @@ DOMAIN = Domain(
     cli=_cli,
     body_limits=_body_limits,
     after_vacuum=_after_vacuum,
+)
+
+__getattr__ = lazy_exports(
+    __name__,
+    {
+        "Library": "tonearm.library.catalog.facade",
+        "PublicNeedsArtist": "tonearm.library.errors",
+        "TrackFileMissing": "tonearm.library.errors",
+        "TrackNotFound": "tonearm.library.errors",
+        "AlbumOut": "tonearm.library.schemas",
+        "Artwork": "tonearm.library.schemas",
+        "TrackOut": "tonearm.library.schemas",
+        "TrackPage": "tonearm.library.schemas",
+    },
 )
 
 __all__ = [

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tonearm.listening.service import ListeningService, PlayedTrack, PlayNotFound
-from tonearm.platform.domain import Domain
+from tonearm.platform.domain import Domain, lazy_exports
 
 if TYPE_CHECKING:
     from fastapi import APIRouter
+
+    from tonearm.listening.service import ListeningService, PlayedTrack, PlayNotFound
 
 
 def _routers() -> list[APIRouter]:
@@ -22,5 +23,14 @@ def _routers() -> list[APIRouter]:
 
 
 DOMAIN = Domain(name="listening", routers=_routers)
+
+__getattr__ = lazy_exports(
+    __name__,
+    {
+        "ListeningService": "tonearm.listening.service",
+        "PlayedTrack": "tonearm.listening.service",
+        "PlayNotFound": "tonearm.listening.service",
+    },
+)
 
 __all__ = ["DOMAIN", "ListeningService", "PlayNotFound", "PlayedTrack"]

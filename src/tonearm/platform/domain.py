@@ -8,6 +8,8 @@ names, so building the list imports nothing a process does not use.
 
 from __future__ import annotations
 
+import importlib
+import sys
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -37,3 +39,19 @@ class Domain:
     body_limits: Callable[[Settings], Mapping[str, int]] | None = None
     #: Run by `tonearm db vacuum` after the database is compacted (rebuild derived indexes).
     after_vacuum: Callable[[AsyncEngine], Awaitable[None]] | None = None
+
+
+def lazy_exports(package: str, exports: Mapping[str, str]) -> Callable[[str], object]:
+    """A module `__getattr__` for a face: each exported name is imported from the module that
+    defines it on first use, so importing a face (as `domains.py`, and so the CLI, does) costs
+    only its `DOMAIN` record. The face names the same things under `TYPE_CHECKING` for mypy."""
+
+    def __getattr__(name: str) -> object:
+        module = exports.get(name)
+        if module is None:
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(module), name)
+        setattr(sys.modules[package], name, value)
+        return value
+
+    return __getattr__

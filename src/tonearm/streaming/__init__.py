@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tonearm.platform.domain import Domain
-from tonearm.streaming.delivery import Delivery, Live, LocalFile, Redirect, StoredFile, Text
-from tonearm.streaming.service import Grant, StreamingService
+from tonearm.platform.domain import Domain, lazy_exports
 
 if TYPE_CHECKING:
     from fastapi import APIRouter
 
     from tonearm.platform.state import AppState
+    from tonearm.streaming.delivery import Delivery, Live, LocalFile, Redirect, StoredFile, Text
+    from tonearm.streaming.service import Grant, StreamingService
 
 
 def _routers() -> list[APIRouter]:
@@ -34,6 +34,20 @@ def _install(state: AppState) -> None:
 
 
 DOMAIN = Domain(name="streaming", routers=_routers, install=_install)
+
+__getattr__ = lazy_exports(
+    __name__,
+    {
+        "Delivery": "tonearm.streaming.delivery",
+        "Live": "tonearm.streaming.delivery",
+        "LocalFile": "tonearm.streaming.delivery",
+        "Redirect": "tonearm.streaming.delivery",
+        "StoredFile": "tonearm.streaming.delivery",
+        "Text": "tonearm.streaming.delivery",
+        "Grant": "tonearm.streaming.service",
+        "StreamingService": "tonearm.streaming.service",
+    },
+)
 
 __all__ = [
     "DOMAIN",

@@ -6,9 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 from pathlib import Path
-from typing import Annotated
 
-import typer
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -135,23 +133,3 @@ def _print_report(console: Console, r: ScanReport) -> None:
         table.add_row(label, str(value))
     table.add_row("elapsed", f"{r.elapsed:.2f} s")
     console.print(table)
-
-
-def scan(
-    directory: Annotated[Path, typer.Argument(help="Folder to scan (it becomes a library root)")],
-    user: Annotated[
-        str | None, typer.Option(help="Owner (username or email); default: the first admin")
-    ] = None,
-    visibility: Annotated[
-        str | None, typer.Option(help="private, unlisted or public (new root: private)")
-    ] = None,
-    full: Annotated[bool, typer.Option("--full", help="Ignore folder fingerprints")] = False,
-    process: Annotated[
-        bool, typer.Option("--process/--no-process", help="Queue HLS/waveform/artwork jobs")
-    ] = True,
-    workers: Annotated[int | None, typer.Option(help="Tag-reading processes")] = None,
-) -> None:
-    """Scan a music folder in place: new, changed, moved and missing files."""
-    code = run_scan(Console(), directory, user, visibility, full, process, workers)
-    if code:
-        raise typer.Exit(code)
