@@ -8,7 +8,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from starlette.exceptions import HTTPException
 
-_REPO_DIST = Path(__file__).resolve().parent.parent.parent / "web" / "dist"
+# src/tonearm/platform/spa.py -> the checkout's web/dist
+_REPO_DIST = Path(__file__).resolve().parents[3] / "web" / "dist"
 
 NOT_BUILT = """<!doctype html><meta charset="utf-8"><title>Tonearm</title>
 <body style="font-family:system-ui;background:#111;color:#eee;padding:3rem">
