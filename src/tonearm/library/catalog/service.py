@@ -52,12 +52,6 @@ class LibraryService:
             raise errors.TrackNotFound()
         return await self.present.detail(track, viewer)
 
-    async def visible_track(self, viewer: uuid.UUID | None, track_id: uuid.UUID) -> Track:
-        track = await self.repo.track_for(track_id, viewer)
-        if track is None:
-            raise errors.TrackNotFound()
-        return track
-
     async def _owned(self, owner: uuid.UUID, track_id: uuid.UUID) -> Track:
         track = await self.repo.owned_track(track_id, owner)
         if track is None:
