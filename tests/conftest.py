@@ -1,5 +1,12 @@
-"""Shared fixtures: one migrated database per test run (SQLite, or PostgreSQL when
-TONEARM_TEST_DATABASE_URL is set), the real app over ASGI, tables emptied after each test."""
+"""Shared fixtures: the real app over ASGI on a migrated database (SQLite, or PostgreSQL when
+TONEARM_TEST_DATABASE_URL is set), tables emptied after each test.
+
+Under pytest-xdist every worker is a session of its own: its own data folder (pytest's
+per-worker basetemp), its own database built by the Alembic migrations (a SQLite file in that
+folder, or a PostgreSQL database it creates and drops) and its own Redis database number
+(worker gwN uses the configured number + 1 + N; Redis has 16 by default), so rate-limit
+counters and their resets never cross workers. (Pub/sub channels are server-wide, but they
+are named by job id.)"""
 
 from __future__ import annotations
 
@@ -8,6 +15,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import pytest
@@ -21,8 +29,22 @@ from tonearm.kit.db import Base
 from tonearm.kit.migrate import upgrade
 from tonearm.state import AppState
 
+# "gw0", "gw1", ... under pytest-xdist; "" in a plain run.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def worker_redis_url(url: str) -> str:
+    """`url` with this worker's own database number (unchanged outside xdist)."""
+    if not WORKER:
+        return url
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{base + 1 + int(WORKER.removeprefix('gw'))}"))
+
+
 TEST_DB_URL = os.environ.get("TONEARM_TEST_DATABASE_URL")
-TEST_REDIS_URL = os.environ.get("TONEARM_TEST_REDIS_URL")
+_redis = os.environ.get("TONEARM_TEST_REDIS_URL")
+TEST_REDIS_URL = worker_redis_url(_redis) if _redis else None
 
 
 @pytest.fixture(scope="session")
@@ -35,7 +57,7 @@ def database_url(data_dir: Path) -> Iterator[str]:
     if TEST_DB_URL:
         from tests.pgutil import create_database, drop_database
 
-        url, name = create_database(normalise_db_url(TEST_DB_URL))
+        url, name = create_database(normalise_db_url(TEST_DB_URL), WORKER)
         try:
             upgrade(url)
             yield url
@@ -114,4 +136,5 @@ async def _isolate(request: pytest.FixtureRequest) -> AsyncIterator[None]:
 
 def pytest_report_header(config: pytest.Config) -> str:
     db = make_url(normalise_db_url(TEST_DB_URL)).drivername if TEST_DB_URL else "sqlite"
-    return f"tonearm: database={db} redis={'yes' if TEST_REDIS_URL else 'no'}"
+    redis = _redis or "no"
+    return f"tonearm: database={db} redis={redis} (each xdist worker: own database and data dir)"
