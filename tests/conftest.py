@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from tonearm.app import create_app
 from tonearm.config import Settings, normalise_db_url
+from tonearm.jobs.runners import LocalRunner
 from tonearm.kit.db import Base, Database
 from tonearm.kit.migrate import upgrade
 from tonearm.state import AppState
@@ -93,20 +94,37 @@ def settings(data_dir: Path, database_url: str) -> Settings:
 
 @pytest.fixture(scope="session")
 async def app(settings: Settings) -> AsyncIterator[Any]:
-    """The app as it runs in production, except that its scheduler is stopped once it has
-    started: its ticks would write jobs between tests (the scheduler tests run their own)."""
+    """The app as it runs in production, except that its job runner and scheduler are
+    stopped once it has started. Jobs a test enqueues stay queued (their rows exist; nothing
+    runs them) unless the test asks for the `job_runner` fixture; the scheduler's ticks would
+    write jobs between tests (the scheduler tests run their own)."""
     application = create_app(settings)
     async with LifespanManager(application, startup_timeout=60, shutdown_timeout=60):
         st: AppState = application.state.tonearm
+        await st.extras["jobs"].stop()
         if st.extras.get("scheduler") is not None:
             await st.extras["scheduler"].stop()
-        await empty_tables(st.db)  # a tick it made up at start-up
+        await empty_tables(st.db)  # a tick the scheduler made up at start-up
         yield application
 
 
 @pytest.fixture(scope="session")
 def state(app: Any) -> AppState:
     return app.state.tonearm  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+async def job_runner(state: AppState) -> AsyncIterator[LocalRunner]:
+    """The app's local job runner, running for this test: uploads get processed (HLS,
+    waveform, artwork), scans and job endpoints see their jobs through. Stopped again after
+    the test (a job still running is handed back as queued, then the rows are emptied), so
+    nothing a test started runs on into the next one."""
+    runner: LocalRunner = state.extras["jobs"]
+    await runner.start()
+    try:
+        yield runner
+    finally:
+        await runner.stop()
 
 
 def client_for(app: Any, ip: str = "127.0.0.1") -> httpx.AsyncClient:

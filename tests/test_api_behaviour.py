@@ -134,6 +134,7 @@ async def test_idempotency_is_scoped_per_caller(client: httpx.AsyncClient) -> No
     assert "idempotency-replayed" not in rb.headers
 
 
+@pytest.mark.usefixtures("job_runner")  # /ready reports the job runner too
 async def test_health_ready_metrics(client: httpx.AsyncClient) -> None:
     assert (await client.get("/health")).json() == {"status": "ok"}
     ready = await client.get("/ready")

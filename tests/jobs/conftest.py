@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.jobs import handlers  # noqa: F401  (registers the test job kinds)
+from tonearm.jobs import dispatch
 from tonearm.jobs.context import JobConfig
 from tonearm.jobs.runners import LocalRunner
 from tonearm.kit.db import Database
@@ -43,13 +44,14 @@ def fast_jobs(state: AppState) -> Iterator[JobConfig]:
 
 @pytest.fixture
 async def paused_runner(state: AppState, fast_jobs: JobConfig) -> AsyncIterator[LocalRunner]:
-    """Stop the app's local runner for one test (so the test controls who claims what)."""
+    """The app's local runner, not running (so the test controls who claims what, and may
+    start it); stopped again after the test."""
     runner: LocalRunner = state.extras["jobs"]
     await runner.stop()
     try:
         yield runner
     finally:
-        await runner.start()
+        await runner.stop()
 
 
 async def register(client: httpx.AsyncClient, name: str | None = None) -> tuple[str, uuid.UUID]:
@@ -86,7 +88,10 @@ async def wait_for(
         if last is not None and last.status in statuses and (pred is None or pred(last)):
             return last
         await asyncio.sleep(0.02)
+    hint = ""
+    if dispatch.for_database(db) is None:
+        hint = " (no job runner is running: does the test ask for the job_runner fixture?)"
     raise AssertionError(
         f"job {job_id} did not reach {sorted(statuses)}: "
-        f"{last.status if last else 'missing'} {last.error if last else ''}"
+        f"{last.status if last else 'missing'} {last.error if last else ''}{hint}"
     )

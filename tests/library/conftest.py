@@ -62,7 +62,8 @@ async def wait_job(
         if job["status"] in ("succeeded", "failed", "cancelled"):
             return job  # type: ignore[no-any-return]
         if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"job {job_id} still {job['status']}")
+            hint = " (does the test ask for the job_runner fixture?)" * (job["status"] == "queued")
+            raise AssertionError(f"job {job_id} still {job['status']}{hint}")
         await asyncio.sleep(0.1)
 
 

@@ -23,6 +23,7 @@ def _stored_files(state: Any) -> list[Path]:
     return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
 
 
+@pytest.mark.usefixtures("job_runner")
 async def test_upload_reads_tags_and_processes(
     client: httpx.AsyncClient, state: Any, tagged_mp3: Path
 ) -> None:
