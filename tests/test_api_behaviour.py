@@ -8,8 +8,8 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.accounts.factories import PASSWORD, bearer, register
 from tests.conftest import client_for
-from tests.factories import PASSWORD, bearer, register
 
 
 def _is_problem(resp: httpx.Response, status: int, code: str) -> None:

@@ -8,8 +8,8 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.accounts.factories import PASSWORD, bearer, register
 from tests.conftest import client_for
-from tests.factories import PASSWORD, bearer, register
 
 
 async def test_register_returns_tokens_and_first_user_is_admin(client: httpx.AsyncClient) -> None:

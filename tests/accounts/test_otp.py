@@ -6,8 +6,8 @@ from pathlib import Path
 import httpx
 from sqlalchemy import select, update
 
+from tests.accounts.factories import bearer
 from tests.conftest import client_for
-from tests.factories import bearer
 from tonearm.kit.db import utcnow
 from tonearm.models.accounts import OtpCode, User
 

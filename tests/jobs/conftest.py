@@ -7,11 +7,11 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import fields
 from typing import Any
 
-import httpx
 import pytest
 from sqlalchemy import select
 
 from tests.jobs import handlers  # noqa: F401  (registers the test job kinds)
+from tests.jobs.factories import auth, register  # noqa: F401  (their old import path)
 from tonearm.jobs import dispatch
 from tonearm.jobs.context import JobConfig
 from tonearm.jobs.runners import LocalRunner
@@ -52,21 +52,6 @@ async def paused_runner(state: AppState, fast_jobs: JobConfig) -> AsyncIterator[
         yield runner
     finally:
         await runner.stop()
-
-
-async def register(client: httpx.AsyncClient, name: str | None = None) -> tuple[str, uuid.UUID]:
-    name = name or f"u{uuid.uuid4().hex[:10]}"
-    r = await client.post(
-        "/api/v1/auth/register",
-        json={"email": f"{name}@example.com", "username": name, "password": "a-Good-passw0rd!"},
-    )
-    assert r.status_code == 201, r.text
-    body = r.json()
-    return body["access_token"], uuid.UUID(body["user"]["id"])
-
-
-def auth(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 async def load(db: Database, job_id: uuid.UUID) -> Job | None:

@@ -13,7 +13,8 @@ import httpx
 import pytest
 import uvicorn
 
-from tests.jobs.conftest import auth, register, wait_for
+from tests.jobs.conftest import wait_for
+from tests.jobs.factories import auth, register
 from tests.jobs.handlers import gate
 from tonearm.jobs import sse
 from tonearm.jobs.context import JobConfig

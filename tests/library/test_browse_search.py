@@ -6,9 +6,9 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.accounts.factories import bearer, register
 from tests.audio_fixtures import make_audio, make_picture
-from tests.factories import bearer, register
-from tests.library.conftest import upload, wait_job
+from tests.library.factories import upload, wait_job
 
 
 @pytest.fixture(scope="module")

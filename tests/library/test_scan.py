@@ -15,9 +15,9 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+from tests.accounts.factories import bearer, register
 from tests.audio_fixtures import make_audio, make_picture, make_text_as_mp3, tag_file
-from tests.factories import bearer, register
-from tests.library.conftest import wait_job
+from tests.library.factories import wait_job
 from tonearm.library import scan_files
 from tonearm.library.catalog import Catalog
 from tonearm.library.metadata import TrackMetadata

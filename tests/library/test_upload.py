@@ -7,9 +7,9 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from tests.accounts.factories import bearer, register
 from tests.audio_fixtures import FORMATS, make_audio, make_text_as_mp3, make_truncated
-from tests.factories import bearer, register
-from tests.library.conftest import upload, wait_job
+from tests.library.factories import upload, wait_job
 from tonearm.models.library import Track
 
 

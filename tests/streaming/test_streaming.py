@@ -11,8 +11,8 @@ import av
 import httpx
 import pytest
 
-from tests.factories import bearer, register
-from tests.library.conftest import upload, wait_job
+from tests.accounts.factories import bearer, register
+from tests.library.factories import upload, wait_job
 from tonearm.streaming import tokens
 
 
