@@ -1,4 +1,5 @@
-"""A throwaway PostgreSQL database per test run, so parallel runs never collide."""
+"""A throwaway PostgreSQL database per test run (and per xdist worker), so parallel runs never
+collide."""
 
 from __future__ import annotations
 
@@ -17,8 +18,10 @@ def asyncpg_dsn(url: str, database: str | None = None) -> str:
     return u.render_as_string(hide_password=False)
 
 
-def create_database(base_url: str) -> tuple[str, str]:
-    name = f"tonearm_test_{uuid.uuid4().hex[:10]}"
+def create_database(base_url: str, tag: str = "") -> tuple[str, str]:
+    """A new, empty database next to `base_url`'s; `tag` (e.g. the xdist worker) goes in its
+    name so a leftover one says where it came from. (url, name)."""
+    name = f"tonearm_test_{tag + '_' if tag else ''}{uuid.uuid4().hex[:10]}"
 
     async def run() -> None:
         conn = await asyncpg.connect(asyncpg_dsn(base_url))

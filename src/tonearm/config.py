@@ -122,7 +122,7 @@ class Settings(BaseSettings):
     env: Literal["development", "production", "test"] = Field(
         "development",
         description="`development`, `production` or `test`. Production: JSON logs, secure "
-        "cookies, HSTS.",
+        "cookies, HSTS. Test (the test suite only): the cheapest argon2 for passwords.",
     )
     data_dir: Path = Field(
         Path("./data"),

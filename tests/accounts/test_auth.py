@@ -8,8 +8,8 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.accounts.factories import PASSWORD, bearer, register
 from tests.conftest import client_for
-from tests.factories import PASSWORD, bearer, register
 
 
 async def test_register_returns_tokens_and_first_user_is_admin(client: httpx.AsyncClient) -> None:
@@ -70,14 +70,17 @@ async def test_wrong_password_and_unknown_user_are_same_401(client: httpx.AsyncC
     assert wrong.json()["code"] == unknown.json()["code"] == "invalid_credentials"
 
 
-async def test_unknown_user_login_costs_a_password_check(app: object) -> None:
+async def test_unknown_user_login_costs_a_password_check(app: Any) -> None:
     # Timing equality is a property of the code path: both run exactly one argon2 verification.
     # We check that by counting verifications rather than asserting on wall-clock time.
+    from tonearm.accounts.service import password_cost
     from tonearm.kit import security
 
+    # The argon2 the app's logins go through (under test, the cheap one).
+    hasher = security.password_hasher(password_cost(app.state.tonearm.settings))._hash
     calls: list[str] = []
-    real_verify = security._hasher.verify
-    real_update = security._hasher.verify_and_update
+    real_verify = hasher.verify
+    real_update = hasher.verify_and_update
 
     def count_verify(*a: object, **k: object) -> object:
         calls.append("verify")
@@ -87,8 +90,8 @@ async def test_unknown_user_login_costs_a_password_check(app: object) -> None:
         calls.append("verify")
         return real_update(*a, **k)  # type: ignore[arg-type]
 
-    security._hasher.verify = count_verify  # type: ignore[method-assign]
-    security._hasher.verify_and_update = count_update  # type: ignore[method-assign]
+    hasher.verify = count_verify  # type: ignore[method-assign]
+    hasher.verify_and_update = count_update  # type: ignore[method-assign]
     try:
         async with client_for(app, "10.1.1.1") as c:
             await register(c, username="erin")
@@ -99,10 +102,36 @@ async def test_unknown_user_login_costs_a_password_check(app: object) -> None:
             await c.post("/api/v1/auth/login", json={"login": "zed", "password": "x" * 10})
             unknown = len(calls)
     finally:
-        security._hasher.verify = real_verify  # type: ignore[method-assign]
-        security._hasher.verify_and_update = real_update  # type: ignore[method-assign]
+        hasher.verify = real_verify  # type: ignore[method-assign]
+        hasher.verify_and_update = real_update  # type: ignore[method-assign]
     assert known == unknown == 1
     _ = statistics, time
+
+
+def test_full_cost_hashing_everywhere_but_under_test() -> None:
+    from tonearm.accounts.service import password_cost
+    from tonearm.config import Settings
+    from tonearm.kit.security import ARGON2_COST, TEST_ARGON2_COST
+
+    assert password_cost(Settings(env="production")) == ARGON2_COST
+    assert password_cost(Settings(env="development")) == ARGON2_COST
+    assert password_cost(Settings()) == ARGON2_COST
+    assert password_cost(Settings(env="test")) == TEST_ARGON2_COST
+
+
+async def test_the_app_under_test_stores_cheap_hashes(
+    client: httpx.AsyncClient, state: Any
+) -> None:
+    from sqlalchemy import select
+
+    from tonearm.models.accounts import User
+
+    await register(client, username="cheap")
+    async with state.db.session() as s:
+        stored = await s.scalar(select(User.password_hash).where(User.username == "cheap"))
+    assert stored is not None and stored.startswith("$argon2id$v=19$m=8,t=1,p=1$")
+    login = await client.post("/api/v1/auth/login", json={"login": "cheap", "password": PASSWORD})
+    assert login.status_code == 200, login.text
 
 
 async def test_refresh_rotates_and_reuse_revokes_family(client: httpx.AsyncClient) -> None:

@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import httpx
+import pytest
 from sqlalchemy import select, update
 
+from tests.accounts.factories import bearer
 from tests.conftest import client_for
-from tests.factories import bearer
 from tonearm.kit.db import utcnow
 from tonearm.models.accounts import OtpCode, User
 
@@ -74,15 +76,15 @@ async def test_otp_five_tries_per_code(client: httpx.AsyncClient, state: object)
     await client.post("/api/v1/auth/otp/request", json={"phone": PHONE})
     code = _last_code(outbox, PHONE)
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
-    codes = []
+    answers = []
     for _ in range(5):
         r = await client.post("/api/v1/auth/otp/verify", json={"phone": PHONE, "code": wrong})
-        codes.append(r.json()["code"])
-    assert codes[:4] == ["otp_invalid"] * 4
-    assert codes[4] == "otp_attempts_exceeded"
-    # Even the right code no longer works.
+        answers.append((r.status_code, r.json()["code"]))
+    assert answers[:4] == [(401, "otp_invalid")] * 4
+    assert answers[4] == (429, "otp_attempts_exceeded")
+    # Even the right code no longer works: the fifth miss retired it, as if never sent.
     r = await client.post("/api/v1/auth/otp/verify", json={"phone": PHONE, "code": code})
-    assert r.status_code in (401, 429)
+    assert (r.status_code, r.json()["code"]) == (401, "otp_invalid"), r.text
 
 
 async def test_otp_expires(client: httpx.AsyncClient, state: object) -> None:
@@ -106,7 +108,24 @@ async def test_otp_three_requests_per_phone_per_hour(app: object) -> None:
             last = r
     assert statuses == [202, 202, 202, 429]
     assert int(last.headers["retry-after"]) > 0
-    assert last.json()["code"] in ("rate_limited", "otp_rate_limited")
+    # The rate limiter's per-phone counter (TONEARM_RATE_LIMIT_OTP) answers first.
+    assert last.json()["code"] == "rate_limited"
+
+
+async def test_otp_requests_per_phone_are_capped_without_the_rate_limiter(
+    app: Any, state: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The codes stored in the last hour cap requests too, whatever the limiter says.
+    monkeypatch.setattr(state.limiter, "enabled", False)
+    statuses = []
+    for i in range(4):
+        async with client_for(app, f"10.5.5.{i}") as c:
+            r = await c.post("/api/v1/auth/otp/request", json={"phone": PHONE})
+            statuses.append(r.status_code)
+            last = r
+    assert statuses == [202, 202, 202, 429]
+    assert last.json()["code"] == "otp_rate_limited"
+    assert 0 < int(last.headers["retry-after"]) <= 3600
 
 
 async def test_otp_bad_phone_and_code_shapes(client: httpx.AsyncClient) -> None:

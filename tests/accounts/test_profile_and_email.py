@@ -7,7 +7,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.factories import PASSWORD, bearer, register
+from tests.accounts.factories import PASSWORD, bearer, register
 
 
 def _latest_link(outbox: Path, to: str, kind: str) -> str:

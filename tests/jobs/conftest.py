@@ -7,11 +7,12 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import fields
 from typing import Any
 
-import httpx
 import pytest
 from sqlalchemy import select
 
 from tests.jobs import handlers  # noqa: F401  (registers the test job kinds)
+from tests.jobs.factories import auth, register  # noqa: F401  (their old import path)
+from tonearm.jobs import dispatch
 from tonearm.jobs.context import JobConfig
 from tonearm.jobs.runners import LocalRunner
 from tonearm.jobs.runtime import JobRuntime
@@ -44,28 +45,14 @@ def fast_jobs(state: AppState) -> Iterator[JobConfig]:
 
 @pytest.fixture
 async def paused_runner(state: AppState, fast_jobs: JobConfig) -> AsyncIterator[LocalRunner]:
-    """Stop the app's local runner for one test (so the test controls who claims what)."""
+    """The app's local runner, not running (so the test controls who claims what, and may
+    start it); stopped again after the test."""
     runner: LocalRunner = state.get(JobRuntime).runner
     await runner.stop()
     try:
         yield runner
     finally:
-        await runner.start()
-
-
-async def register(client: httpx.AsyncClient, name: str | None = None) -> tuple[str, uuid.UUID]:
-    name = name or f"u{uuid.uuid4().hex[:10]}"
-    r = await client.post(
-        "/api/v1/auth/register",
-        json={"email": f"{name}@example.com", "username": name, "password": "a-Good-passw0rd!"},
-    )
-    assert r.status_code == 201, r.text
-    body = r.json()
-    return body["access_token"], uuid.UUID(body["user"]["id"])
-
-
-def auth(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
+        await runner.stop()
 
 
 async def load(db: Database, job_id: uuid.UUID) -> Job | None:
@@ -87,7 +74,10 @@ async def wait_for(
         if last is not None and last.status in statuses and (pred is None or pred(last)):
             return last
         await asyncio.sleep(0.02)
+    hint = ""
+    if dispatch.for_database(db) is None:
+        hint = " (no job runner is running: does the test ask for the job_runner fixture?)"
     raise AssertionError(
         f"job {job_id} did not reach {sorted(statuses)}: "
-        f"{last.status if last else 'missing'} {last.error if last else ''}"
+        f"{last.status if last else 'missing'} {last.error if last else ''}{hint}"
     )

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import redis
 
-from tests.conftest import TEST_DB_URL, make_settings
+from tests.conftest import TEST_DB_URL, WORKER, make_settings, worker_redis_url
 from tests.jobs.conftest import wait_for
 from tonearm.config import normalise_db_url
 from tonearm.jobs.celery_app import create_celery
@@ -32,7 +32,8 @@ from tonearm.platform.migrate import upgrade
 
 pytestmark = [pytest.mark.slow, pytest.mark.redis]
 
-REDIS_URL = os.environ.get("TONEARM_TEST_REDIS_URL") or "redis://127.0.0.1:6379/0"
+# This xdist worker's own Redis database (the broker's queues are named per test run too).
+REDIS_URL = worker_redis_url(os.environ.get("TONEARM_TEST_REDIS_URL") or "redis://127.0.0.1:6379/0")
 
 
 def _redis_answers() -> bool:
@@ -48,7 +49,7 @@ def celery_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if TEST_DB_URL:
         from tests.pgutil import create_database, drop_database
 
-        url, name = create_database(normalise_db_url(TEST_DB_URL))
+        url, name = create_database(normalise_db_url(TEST_DB_URL), WORKER)
         try:
             upgrade(url)
             yield url

@@ -13,7 +13,8 @@ import httpx
 import pytest
 import uvicorn
 
-from tests.jobs.conftest import auth, register, wait_for
+from tests.jobs.conftest import wait_for
+from tests.jobs.factories import auth, register
 from tests.jobs.handlers import gate
 from tonearm.jobs import sse
 from tonearm.jobs.context import JobConfig
@@ -44,6 +45,7 @@ def parse_sse(raw: str) -> list[tuple[str, dict[str, Any]]]:
     return events
 
 
+@pytest.mark.usefixtures("job_runner")
 async def test_get_and_owner_scoping(
     client: httpx.AsyncClient, state: AppState, fast_jobs: JobConfig
 ) -> None:
@@ -77,6 +79,7 @@ async def test_get_and_owner_scoping(
     assert r.status_code == 401
 
 
+@pytest.mark.usefixtures("job_runner")
 async def test_list_paginates_newest_first(
     client: httpx.AsyncClient, state: AppState, fast_jobs: JobConfig
 ) -> None:
@@ -138,6 +141,7 @@ async def test_cancel_endpoint(
     assert row.progress == 0.5
 
 
+@pytest.mark.usefixtures("job_runner")
 async def test_events_stream_progress_then_done(
     client: httpx.AsyncClient, state: AppState, fast_jobs: JobConfig
 ) -> None:
@@ -161,6 +165,7 @@ async def test_events_stream_progress_then_done(
     assert events[-1][1]["result"]["steps"] == 4
 
 
+@pytest.mark.usefixtures("job_runner")
 async def test_events_for_finished_job(
     client: httpx.AsyncClient, state: AppState, fast_jobs: JobConfig
 ) -> None:
@@ -230,6 +235,7 @@ async def server(app: Any) -> AsyncIterator[str]:
         await asyncio.wait_for(task, 10)
 
 
+@pytest.mark.usefixtures("job_runner")
 async def test_events_stream_live_over_http(
     server: str, client: httpx.AsyncClient, state: AppState, fast_jobs: JobConfig
 ) -> None:
@@ -259,6 +265,7 @@ async def test_events_stream_live_over_http(
     assert ("progress", 0.9) in [(n, d.get("progress")) for n, d in received]
 
 
+@pytest.mark.usefixtures("job_runner")
 async def test_disconnect_releases_the_subscription(
     server: str, client: httpx.AsyncClient, state: AppState, fast_jobs: JobConfig
 ) -> None:
@@ -284,6 +291,7 @@ async def test_disconnect_releases_the_subscription(
     await wait_for(state.db, job_id)
 
 
+@pytest.mark.usefixtures("job_runner")
 async def test_events_accept_access_token_in_query_for_eventsource(
     client: httpx.AsyncClient, state: AppState, fast_jobs: JobConfig
 ) -> None:

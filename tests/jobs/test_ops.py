@@ -19,12 +19,14 @@ from tonearm.kit.events import MemoryPubSub, RedisPubSub
 from tonearm.platform.state import AppState, build_state
 
 
+@pytest.mark.usefixtures("job_runner")
 async def test_ready_reports_the_runner(client: httpx.AsyncClient, state: AppState) -> None:
     r = await client.get("/ready")
     assert r.status_code == 200, r.text
     assert r.json()["checks"]["jobs"] == "ok"
 
 
+@pytest.mark.usefixtures("job_runner")
 async def test_metrics_count_jobs_by_kind_and_state(
     client: httpx.AsyncClient, state: AppState, fast_jobs: JobConfig
 ) -> None:

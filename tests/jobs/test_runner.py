@@ -42,6 +42,7 @@ async def _collect(sub: Any, until: set[str], timeout: float = 15.0) -> list[dic
     return events
 
 
+@pytest.mark.usefixtures("job_runner")
 async def test_success_reports_progress_and_result(state: AppState, fast_jobs: JobConfig) -> None:
     pubsub = state.get(JobRuntime).pubsub
     async with state.db.session() as s:
@@ -69,6 +70,7 @@ async def test_success_reports_progress_and_result(state: AppState, fast_jobs: J
     assert row.locked_by is None
 
 
+@pytest.mark.usefixtures("job_runner")
 async def test_retries_with_backoff_until_success(state: AppState, fast_jobs: JobConfig) -> None:
     pubsub = state.get(JobRuntime).pubsub
     async with state.db.session() as s:
@@ -87,6 +89,7 @@ async def test_retries_with_backoff_until_success(state: AppState, fast_jobs: Jo
     assert row.error is None
 
 
+@pytest.mark.usefixtures("job_runner")
 async def test_retries_until_failure(state: AppState, fast_jobs: JobConfig) -> None:
     job_id = await _enqueue(state, "platform.selftest", steps=1, delay=0, fail_times=99)
     row = await wait_for(state.db, job_id)
@@ -95,6 +98,7 @@ async def test_retries_until_failure(state: AppState, fast_jobs: JobConfig) -> N
     assert row.error is not None and "failing on purpose (attempt 4)" in row.error
 
 
+@pytest.mark.usefixtures("job_runner")
 async def test_permanent_error_skips_retries(state: AppState, fast_jobs: JobConfig) -> None:
     job_id = await _enqueue(state, "tests.permanent")
     row = await wait_for(state.db, job_id)
@@ -110,6 +114,7 @@ def test_backoff_grows_and_is_capped() -> None:
             assert full * 0.5 <= d <= full
 
 
+@pytest.mark.usefixtures("job_runner")
 async def test_typed_arguments_round_trip(state: AppState, fast_jobs: JobConfig) -> None:
     track = uuid.uuid4()
     job_id = await _enqueue(state, "tests.typed", track_id=track, tags=["a", "b"])
@@ -119,6 +124,7 @@ async def test_typed_arguments_round_trip(state: AppState, fast_jobs: JobConfig)
     assert seen[job_id] == {"track_id": track, "tags": ["a", "b"]}
 
 
+@pytest.mark.usefixtures("job_runner")
 async def test_cpu_work_runs_in_the_process_pool(state: AppState, fast_jobs: JobConfig) -> None:
     job_id = await _enqueue(state, "platform.selftest", steps=1, delay=0, cpu=True, cpu_rounds=1000)
     row = await wait_for(state.db, job_id, timeout=60)
@@ -129,6 +135,7 @@ async def test_cpu_work_runs_in_the_process_pool(state: AppState, fast_jobs: Job
     assert len(cpu["digest"]) == 64
 
 
+@pytest.mark.usefixtures("job_runner")
 async def test_cancel_running_job_interrupts_the_task(
     state: AppState, fast_jobs: JobConfig
 ) -> None:
@@ -143,6 +150,7 @@ async def test_cancel_running_job_interrupts_the_task(
     assert row.locked_by is None
 
 
+@pytest.mark.usefixtures("job_runner")
 async def test_cancel_seen_at_progress_call_by_another_process(
     state: AppState, fast_jobs: JobConfig
 ) -> None:
@@ -170,6 +178,7 @@ async def test_cancel_queued_job(state: AppState, paused_runner: LocalRunner) ->
     assert row is not None and row.status is JobStatus.cancelled and row.attempts == 0
 
 
+@pytest.mark.usefixtures("job_runner")
 async def test_stale_running_job_is_recovered(state: AppState, fast_jobs: JobConfig) -> None:
     """A job left `running` by a dead process (old heartbeat) is claimed and run again."""
     old = utcnow() - timedelta(hours=1)
@@ -208,6 +217,7 @@ async def test_stale_running_job_is_recovered(state: AppState, fast_jobs: JobCon
     assert live is not None and live.status is JobStatus.running  # its owner is alive
 
 
+@pytest.mark.usefixtures("job_runner")
 async def test_stale_job_out_of_attempts_fails(state: AppState, fast_jobs: JobConfig) -> None:
     old = utcnow() - timedelta(hours=1)
     job = Job(
@@ -265,6 +275,7 @@ async def test_shutdown_hands_running_jobs_back(
     assert row.status is JobStatus.succeeded and row.attempts == 1
 
 
+@pytest.mark.usefixtures("job_runner")
 async def test_lost_lease_does_not_overwrite(state: AppState, fast_jobs: JobConfig) -> None:
     """If another runner took the job over, the first one's outcome is discarded."""
     job_id = await _enqueue(state, "tests.gated")
@@ -278,8 +289,20 @@ async def test_lost_lease_does_not_overwrite(state: AppState, fast_jobs: JobConf
     assert row.status is JobStatus.running and row.locked_by == "someone-else"
 
 
+@pytest.mark.usefixtures("job_runner")
 async def test_dispatcher_registered_for_app_database(state: AppState) -> None:
     assert dispatch.for_database(state.db) is state.get(JobRuntime).runner
+
+
+async def test_without_the_job_runner_fixture_jobs_stay_queued(state: AppState) -> None:
+    """The suite's default (tests/conftest.py): the app's runner is stopped, so what a test
+    enqueues without asking for `job_runner` is left queued, its row in place."""
+    assert not state.get(JobRuntime).runner.healthy
+    assert dispatch.for_database(state.db) is None
+    job_id = await _enqueue(state, "tests.noop")
+    await asyncio.sleep(0.3)
+    row = await load(state.db, job_id)
+    assert row is not None and row.status is JobStatus.queued and row.attempts == 0
 
 
 @pytest.mark.parametrize("mode", ["process", "thread"])

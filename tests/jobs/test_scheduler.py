@@ -126,6 +126,7 @@ async def test_two_running_schedulers_enqueue_once_per_tick(
     assert len(won[0] | won[1]) == len(ticks)
 
 
+@pytest.mark.usefixtures("job_runner")
 async def test_purge_expired(state: AppState, fast_jobs: JobConfig) -> None:
     old = utcnow() - timedelta(days=2)
     ancient = utcnow() - timedelta(days=40)

@@ -1,14 +1,11 @@
 from __future__ import annotations
 
-import asyncio
-import uuid
 from pathlib import Path
-from typing import Any
 
-import httpx
 import pytest
 
 from tests.audio_fixtures import make_audio, make_picture
+from tests.library.factories import upload, wait_job  # noqa: F401  (their old import path)
 
 
 @pytest.fixture(scope="session")
@@ -36,35 +33,3 @@ def tagged_mp3(audio_dir: Path) -> Path:
         },
         picture=make_picture(size=(700, 700)),
     )
-
-
-async def upload(
-    client: httpx.AsyncClient,
-    headers: dict[str, str],
-    *paths: Path,
-    visibility: str | None = None,
-    names: list[str] | None = None,
-) -> httpx.Response:
-    files = [
-        ("files", ((names[i] if names else p.name), p.read_bytes(), "application/octet-stream"))
-        for i, p in enumerate(paths)
-    ]
-    data = {"visibility": visibility} if visibility else None
-    return await client.post("/api/v1/library/uploads", headers=headers, files=files, data=data)
-
-
-async def wait_job(
-    client: httpx.AsyncClient, headers: dict[str, str], job_id: str, timeout: float = 60
-) -> dict[str, Any]:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        job = (await client.get(f"/api/v1/jobs/{job_id}", headers=headers)).json()
-        if job["status"] in ("succeeded", "failed", "cancelled"):
-            return job  # type: ignore[no-any-return]
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"job {job_id} still {job['status']}")
-        await asyncio.sleep(0.1)
-
-
-def unique_name() -> str:
-    return uuid.uuid4().hex[:8]

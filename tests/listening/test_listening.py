@@ -5,8 +5,8 @@ from typing import Any
 
 import httpx
 
-from tests.factories import bearer, register
-from tests.library.conftest import upload
+from tests.accounts.factories import bearer, register
+from tests.library.factories import upload
 
 
 async def _track(client: httpx.AsyncClient, path: Path) -> tuple[dict[str, str], str]:

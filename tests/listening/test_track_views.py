@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
-from tests.factories import bearer, register
-from tests.library.conftest import upload, wait_job
+from tests.accounts.factories import bearer, register
+from tests.library.factories import upload, wait_job
 
 
 async def _listed(client: httpx.AsyncClient, h: dict[str, str], tid: str) -> dict[str, Any]:
@@ -20,6 +21,7 @@ async def _listed(client: httpx.AsyncClient, h: dict[str, str], tid: str) -> dic
     return item  # type: ignore[no-any-return]
 
 
+@pytest.mark.usefixtures("job_runner")
 async def test_history_now_playing_and_loves_present_the_track_as_the_library_does(
     client: httpx.AsyncClient, tagged_mp3: Path
 ) -> None:
@@ -46,6 +48,7 @@ async def test_history_now_playing_and_loves_present_the_track_as_the_library_do
         assert seen == listed
 
 
+@pytest.mark.usefixtures("job_runner")
 async def test_has_artwork_is_false_exactly_when_there_is_no_artwork(
     client: httpx.AsyncClient, audio_dir: Path
 ) -> None:

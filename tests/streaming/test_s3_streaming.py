@@ -10,10 +10,10 @@ import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 
+from tests.accounts.factories import bearer, register
 from tests.conftest import client_for, make_settings
-from tests.factories import bearer, register
 from tests.kit.test_storage import BUCKET, moto_endpoint  # noqa: F401  (fixture)
-from tests.library.conftest import upload, wait_job
+from tests.library.factories import upload, wait_job
 from tonearm.app import create_app
 from tonearm.config import S3Settings
 from tonearm.platform.migrate import upgrade_async

@@ -11,8 +11,8 @@ import av
 import httpx
 import pytest
 
-from tests.factories import bearer, register
-from tests.library.conftest import upload, wait_job
+from tests.accounts.factories import bearer, register
+from tests.library.factories import upload, wait_job
 from tonearm.streaming import tokens
 from tonearm.streaming.live import TranscodeSlots
 
@@ -20,6 +20,7 @@ from tonearm.streaming.live import TranscodeSlots
 async def _ready_track(
     client: httpx.AsyncClient, path: Path
 ) -> tuple[dict[str, str], dict[str, Any]]:
+    """Upload and wait for processing (HLS, waveform): the test needs the job_runner."""
     h = bearer(await register(client))
     item = (await upload(client, h, path)).json()["items"][0]
     job = await wait_job(client, h, item["job_id"])
@@ -37,6 +38,7 @@ def _decoded_seconds(data: bytes) -> float:
     return samples / rate
 
 
+@pytest.mark.usefixtures("job_runner")
 async def test_hls_with_signed_token(client: httpx.AsyncClient, tagged_mp3: Path) -> None:
     h, track = await _ready_track(client, tagged_mp3)
     grant = await client.post(f"/api/v1/tracks/{track['id']}/stream", headers=h)
@@ -66,6 +68,7 @@ async def test_hls_with_signed_token(client: httpx.AsyncClient, tagged_mp3: Path
     assert abs(total - track["duration"]) < 0.5
 
 
+@pytest.mark.usefixtures("job_runner")
 async def test_hls_token_tampering_expiry_and_paths(
     client: httpx.AsyncClient, tagged_mp3: Path, state: Any
 ) -> None:
@@ -93,6 +96,7 @@ async def test_hls_token_tampering_expiry_and_paths(
     assert r.status_code == 404
 
 
+@pytest.mark.usefixtures("job_runner")
 async def test_other_users_private_track_is_404(
     client: httpx.AsyncClient, tagged_mp3: Path
 ) -> None:
@@ -108,6 +112,7 @@ async def test_other_users_private_track_is_404(
         assert r.json()["code"] == "track_not_found"
 
 
+@pytest.mark.usefixtures("job_runner")
 async def test_original_with_ranges(client: httpx.AsyncClient, tagged_mp3: Path) -> None:
     h, track = await _ready_track(client, tagged_mp3)
     url = f"/api/v1/tracks/{track['id']}/audio"
@@ -135,6 +140,7 @@ async def test_original_with_ranges(client: httpx.AsyncClient, tagged_mp3: Path)
     assert ignored.status_code == 200
 
 
+@pytest.mark.usefixtures("job_runner")
 async def test_transcode_then_cache_with_ranges(
     client: httpx.AsyncClient, tagged_mp3: Path, state: Any
 ) -> None:
@@ -160,6 +166,7 @@ async def test_transcode_then_cache_with_ranges(
     assert via_token.status_code == 200
 
 
+@pytest.mark.usefixtures("job_runner")
 async def test_transcode_cache_is_capped(
     client: httpx.AsyncClient, tagged_mp3: Path, state: Any
 ) -> None:
@@ -185,6 +192,7 @@ async def test_transcode_cache_is_capped(
     assert rows[-1].bitrate == 128 or any(r.bitrate == 128 for r in rows)
 
 
+@pytest.mark.usefixtures("job_runner")
 async def test_live_transcodes_are_capped(
     client: httpx.AsyncClient, tagged_mp3: Path, state: Any
 ) -> None:
@@ -236,6 +244,7 @@ async def test_client_going_away_stops_the_transcode(tagged_mp3: Path, tmp_path:
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.usefixtures("job_runner")
 async def test_waveform(client: httpx.AsyncClient, tagged_mp3: Path) -> None:
     h, track = await _ready_track(client, tagged_mp3)
     r = await client.get(f"/api/v1/tracks/{track['id']}/waveform", headers=h)
@@ -247,6 +256,7 @@ async def test_waveform(client: httpx.AsyncClient, tagged_mp3: Path) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["mp3", "aac", "flac"])
+@pytest.mark.usefixtures("job_runner")
 async def test_each_progressive_format_decodes(
     client: httpx.AsyncClient, tagged_mp3: Path, fmt: str
 ) -> None:
@@ -256,6 +266,7 @@ async def test_each_progressive_format_decodes(
     assert abs(_decoded_seconds(r.content) - track["duration"]) < 0.3
 
 
+@pytest.mark.usefixtures("job_runner")
 async def test_a_track_without_hls_plays_progressively_until_packaged(
     client: httpx.AsyncClient, tagged_mp3: Path, state: Any
 ) -> None:

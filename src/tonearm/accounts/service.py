@@ -43,13 +43,20 @@ class IssuedTokens:
     expires_in: int
 
 
-async def hash_password(password: str) -> str:
+def password_cost(settings: Settings) -> security.Argon2Cost:
+    """Full-cost argon2, except under TONEARM_ENV=test, where it is the cheapest valid one."""
+    return security.TEST_ARGON2_COST if settings.env == "test" else security.ARGON2_COST
+
+
+async def hash_password(password: str, cost: security.Argon2Cost = security.ARGON2_COST) -> str:
     # argon2 is deliberately slow; keep it off the event loop.
-    return await asyncio.to_thread(security.hash_password, password)
+    return await asyncio.to_thread(security.hash_password, password, cost)
 
 
-async def verify_password(password: str, hashed: str | None) -> tuple[bool, str | None]:
-    return await asyncio.to_thread(security.verify_password, password, hashed)
+async def verify_password(
+    password: str, hashed: str | None, cost: security.Argon2Cost = security.ARGON2_COST
+) -> tuple[bool, str | None]:
+    return await asyncio.to_thread(security.verify_password, password, hashed, cost)
 
 
 def cached_principal(
@@ -79,6 +86,7 @@ class AccountsService:
         self.cache = cache or AuthCache(0)
         self.repo = AccountsRepository(session)
         self.settings = settings
+        self.password_cost = password_cost(settings)
         self.signer = signer
         self.outbox = outbox
 
@@ -161,7 +169,7 @@ class AccountsService:
             username=username,
             username_key=username.lower(),
             role=Role.admin if first else Role.listener,
-            password_hash=await hash_password(password),
+            password_hash=await hash_password(password, self.password_cost),
         )
         self.s.add(user)
         await self._flush_unique()
@@ -184,7 +192,7 @@ class AccountsService:
             username=username,
             username_key=username.lower(),
             role=role,
-            password_hash=await hash_password(password),
+            password_hash=await hash_password(password, self.password_cost),
             email_verified_at=utcnow(),
         )
         self.s.add(user)
@@ -207,7 +215,9 @@ class AccountsService:
             if "@" in login
             else await self.repo.user_by_username(login)
         )
-        ok, new_hash = await verify_password(password, user.password_hash if user else None)
+        ok, new_hash = await verify_password(
+            password, user.password_hash if user else None, self.password_cost
+        )
         if user is None or not ok:
             raise errors.InvalidCredentials()
         if not user.is_active:
@@ -308,10 +318,10 @@ class AccountsService:
     async def change_password(self, principal: Principal, current: str, new: str) -> int:
         self.cache.drop_user(principal.id)
         user = await self.load_user(principal)
-        ok, _ = await verify_password(current, user.password_hash)
+        ok, _ = await verify_password(current, user.password_hash, self.password_cost)
         if not ok:
             raise errors.WrongPassword()
-        user.password_hash = await hash_password(new)
+        user.password_hash = await hash_password(new, self.password_cost)
         return await self.repo.revoke_sessions(
             user.id, "password_changed", except_id=principal.session_id
         )

@@ -101,7 +101,7 @@ async def reset_password(svc: AccountsService, raw: str, new_password: str) -> U
     user = await svc.repo.user(token.user_id)
     if user is None or not user.is_active:
         raise errors.InvalidEmailToken()
-    user.password_hash = await hash_password(new_password)
+    user.password_hash = await hash_password(new_password, svc.password_cost)
     svc.cache.drop_user(user.id)
     # Whoever might have had the old password loses every session; the address is proven.
     await svc.repo.revoke_sessions(user.id, "password_reset")

@@ -14,27 +14,78 @@ import jwt
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
-_hasher = PasswordHash((Argon2Hasher(),))
-# Verified against when the user does not exist, so an unknown login costs the same time.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
-
 ACCESS_AUDIENCE = "tonearm:access"
 ALGORITHM = "HS256"
 
 
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+@dataclass(frozen=True, slots=True)
+class Argon2Cost:
+    time_cost: int  # passes
+    memory_cost: int  # KiB
+    parallelism: int  # lanes
 
 
-def verify_password(password: str, hashed: str | None) -> tuple[bool, str | None]:
+# RFC 9106's low-memory profile (argon2-cffi's defaults), written out so that a library upgrade
+# cannot change what we store.
+ARGON2_COST = Argon2Cost(time_cost=3, memory_cost=64 * 1024, parallelism=4)
+# The cheapest valid parameters, for TONEARM_ENV=test only: a suite registers hundreds of users.
+TEST_ARGON2_COST = Argon2Cost(time_cost=1, memory_cost=8, parallelism=1)
+
+
+class PasswordHasher:
+    """argon2id at a given cost. A stored hash of another cost still verifies, and
+    `verify` then returns its replacement at this cost."""
+
+    def __init__(self, cost: Argon2Cost = ARGON2_COST) -> None:
+        self.cost = cost
+        self._hash = PasswordHash(
+            (
+                Argon2Hasher(
+                    time_cost=cost.time_cost,
+                    memory_cost=cost.memory_cost,
+                    parallelism=cost.parallelism,
+                ),
+            )
+        )
+        # Verified against when the user does not exist, so an unknown login costs the same time.
+        self._dummy = self._hash.hash(secrets.token_urlsafe(16))
+
+    def hash(self, password: str) -> str:
+        return self._hash.hash(password)
+
+    def verify(self, password: str, hashed: str | None) -> tuple[bool, str | None]:
+        """(ok, new_hash). new_hash is set when the stored hash should be upgraded."""
+        if hashed is None:
+            self._hash.verify(password, self._dummy)
+            return False, None
+        try:
+            return self._hash.verify_and_update(password, hashed)
+        except Exception:
+            return False, None
+
+
+# Built at import, as before: the dummy hash costs one full hash, off any request.
+_DEFAULT_HASHER = PasswordHasher(ARGON2_COST)
+_hashers: dict[Argon2Cost, PasswordHasher] = {ARGON2_COST: _DEFAULT_HASHER}
+
+
+def password_hasher(cost: Argon2Cost = ARGON2_COST) -> PasswordHasher:
+    """The process's hasher for `cost` (one per cost, each with its dummy hash)."""
+    hasher = _hashers.get(cost)
+    if hasher is None:
+        hasher = _hashers[cost] = PasswordHasher(cost)
+    return hasher
+
+
+def hash_password(password: str, cost: Argon2Cost = ARGON2_COST) -> str:
+    return password_hasher(cost).hash(password)
+
+
+def verify_password(
+    password: str, hashed: str | None, cost: Argon2Cost = ARGON2_COST
+) -> tuple[bool, str | None]:
     """(ok, new_hash). new_hash is set when the stored hash should be upgraded."""
-    if hashed is None:
-        _hasher.verify(password, _DUMMY_HASH)
-        return False, None
-    try:
-        return _hasher.verify_and_update(password, hashed)
-    except Exception:
-        return False, None
+    return password_hasher(cost).verify(password, hashed)
 
 
 def new_token(nbytes: int = 32) -> str:

@@ -6,9 +6,9 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.accounts.factories import bearer, register
 from tests.audio_fixtures import make_audio, make_picture
-from tests.factories import bearer, register
-from tests.library.conftest import upload, wait_job
+from tests.library.factories import upload, wait_job
 
 
 @pytest.fixture(scope="module")
@@ -318,6 +318,7 @@ async def test_search_tiers_counts_loves_and_what_each_viewer_sees(
     assert not any(t["loved"] for t in (await search(None, "love"))["tracks"])
 
 
+@pytest.mark.usefixtures("job_runner")
 async def test_deleting_the_track_an_album_cover_came_from_keeps_a_cover(
     client: httpx.AsyncClient, tmp_path: Path
 ) -> None:

@@ -7,9 +7,9 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from tests.accounts.factories import bearer, register
 from tests.audio_fixtures import FORMATS, make_audio, make_text_as_mp3, make_truncated
-from tests.factories import bearer, register
-from tests.library.conftest import upload, wait_job
+from tests.library.factories import upload, wait_job
 from tonearm.models.library import Track
 
 
@@ -23,6 +23,7 @@ def _stored_files(state: Any) -> list[Path]:
     return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
 
 
+@pytest.mark.usefixtures("job_runner")
 async def test_upload_reads_tags_and_processes(
     client: httpx.AsyncClient, state: Any, tagged_mp3: Path
 ) -> None:

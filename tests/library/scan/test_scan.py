@@ -15,9 +15,9 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+from tests.accounts.factories import bearer, register
 from tests.audio_fixtures import make_audio, make_picture, make_text_as_mp3, tag_file
-from tests.factories import bearer, register
-from tests.library.conftest import wait_job
+from tests.library.factories import wait_job
 from tonearm.library.catalog.builder import Catalog
 from tonearm.library.catalog.metadata import TrackMetadata
 from tonearm.library.scan import files as scan_files
@@ -276,6 +276,7 @@ async def test_symlinked_root_is_resolved_and_links_inside_are_not_followed(
     assert report.added == 5 and report.links_skipped == 2
 
 
+@pytest.mark.usefixtures("job_runner")
 async def test_process_on_queues_the_processing_job_for_scanned_files(
     client: httpx.AsyncClient, state: AppState, tmp_path: Path, source_tree: Path
 ) -> None:
@@ -313,6 +314,7 @@ async def _finish_jobs(
     return done
 
 
+@pytest.mark.usefixtures("job_runner")
 async def test_new_cover_and_retagged_file_keep_renditions_and_renew_artwork(
     client: httpx.AsyncClient, state: AppState, tmp_path: Path, source_tree: Path
 ) -> None:
@@ -433,6 +435,7 @@ async def test_endpoint_is_for_admins_only(client: httpx.AsyncClient, allowed: P
     assert anonymous.status_code == 401
 
 
+@pytest.mark.usefixtures("job_runner")
 async def test_scan_job_through_the_endpoint(
     client: httpx.AsyncClient, state: AppState, allowed: Path
 ) -> None:

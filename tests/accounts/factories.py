@@ -1,4 +1,4 @@
-"""Small factory functions for tests."""
+"""Account factories: a registered user (its tokens) and the header that carries them."""
 
 from __future__ import annotations
 
