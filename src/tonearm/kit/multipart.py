@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
+from urllib.parse import unquote_to_bytes
 
 from python_multipart.multipart import MultipartParser, parse_options_header
 
@@ -36,7 +38,7 @@ class FilePart:
 
 @dataclass
 class _State:
-    headers: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, bytes] = field(default_factory=dict)  # raw values
     header_field: bytearray = field(default_factory=bytearray)
     header_value: bytearray = field(default_factory=bytearray)
     current: FilePart | None = None
@@ -86,16 +88,17 @@ async def receive_multipart(
         st.header_value += data[start:end]
 
     def on_header_end() -> None:
-        st.headers[st.header_field.decode("latin-1").lower()] = st.header_value.decode(
-            "utf-8", "replace"
-        )
+        st.headers[st.header_field.decode("latin-1").lower()] = bytes(st.header_value)
         st.header_field.clear()
         st.header_value.clear()
 
     def on_headers_finished() -> None:
-        disp, opts = parse_options_header(st.headers.get("content-disposition", ""))
-        name = opts.get(b"name", b"").decode("utf-8", "replace")
-        filename = opts.get(b"filename")
+        raw_disposition = st.headers.get("content-disposition", b"")
+        disp, opts = parse_options_header(raw_disposition)  # bytes in, bytes out: lossless
+        name = _text(opts.get(b"name", b""))
+        filename = _extended_filename(raw_disposition)
+        if filename is None and b"filename" in opts:
+            filename = _text(opts[b"filename"])
         if disp != b"form-data" or not name:
             errors.append(MalformedMultipart("A part has no form-data name"))
             return
@@ -108,8 +111,10 @@ async def receive_multipart(
             st.digest = hashlib.sha256()
             part = FilePart(
                 field=name,
-                filename=os.path.basename(filename.decode("utf-8", "replace"))[:255],
-                content_type=st.headers.get("content-type"),
+                filename=os.path.basename(filename.replace("\\", "/"))[:255],
+                content_type=_text(st.headers["content-type"])
+                if "content-type" in st.headers
+                else None,
                 path=Path(tmp),
             )
             st.current = part
@@ -175,3 +180,29 @@ async def receive_multipart(
             raise MalformedMultipart(str(exc)[:200]) from exc
         raise
     return result
+
+
+def _text(raw: bytes) -> str:
+    """A header parameter as sent: UTF-8 (RFC 7578; what browsers send), else Latin-1 (old
+    clients), never a replacement character."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+_EXTENDED = re.compile(rb"""(?:^|;)\s*filename\*\s*=\s*"?([^";]+)"?""", re.IGNORECASE)
+
+
+def _extended_filename(disposition: bytes) -> str | None:
+    """`filename*=UTF-8''...` (RFC 5987), which some clients send beside or instead of
+    `filename`; it wins when it decodes."""
+    found = _EXTENDED.search(disposition)
+    if found is None:
+        return None
+    charset, _, rest = found.group(1).decode("latin-1").partition("'")
+    _language, _, encoded = rest.partition("'")
+    try:
+        return unquote_to_bytes(encoded).decode(charset or "utf-8")
+    except (LookupError, UnicodeDecodeError):
+        return None
