@@ -109,3 +109,15 @@ class OtpCode(IdMixin, Base):
     consumed_at: Mapped[datetime | None]
 
     __table_args__ = (Index("ix_otp_codes_phone_created", "phone_key", "created_at"),)
+
+
+class FirstUserClaim(Base):
+    """One row, written by whoever creates the instance's first user, in the same transaction.
+    Its primary key makes "am I first?" race-free on both databases: of concurrent sign-ups
+    exactly one insert lands (PostgreSQL makes the others wait for it, SQLite serialises
+    writers) and only that user becomes admin."""
+
+    __tablename__ = "first_user_claim"
+
+    id: Mapped[int] = mapped_column(primary_key=True)  # always 1
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
