@@ -87,7 +87,7 @@ async def verify_code(
     if user is None:
         from tonearm.accounts.service import generated_username
 
-        first = not await svc.repo.any_user()
+        first = await svc.repo.claim_first_user()
         username = generated_username()
         user = User(
             id=uuid.uuid4(),

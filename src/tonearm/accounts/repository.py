@@ -6,6 +6,7 @@ import uuid
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, exists, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tonearm.kit.db import utcnow
@@ -14,6 +15,7 @@ from tonearm.models.accounts import (
     AuthSession,
     EmailToken,
     EmailTokenPurpose,
+    FirstUserClaim,
     OtpCode,
     RefreshToken,
     User,
@@ -27,6 +29,16 @@ class AccountsRepository:
     # --- users ---------------------------------------------------------------------------
     async def any_user(self) -> bool:
         return bool(await self.s.scalar(select(exists().where(User.id.is_not(None)))))
+
+    async def claim_first_user(self) -> bool:
+        """True for exactly one caller ever: the transaction that creates the first user
+        (see `FirstUserClaim`). Call it in the transaction that inserts the user."""
+        dialect = self.s.bind.dialect.name if self.s.bind else "sqlite"
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        done = await self.s.execute(
+            insert(FirstUserClaim).values(id=1, created_at=utcnow()).on_conflict_do_nothing()
+        )
+        return bool(done.rowcount)  # type: ignore[attr-defined]
 
     async def user(self, user_id: uuid.UUID) -> User | None:
         return await self.s.get(User, user_id)

@@ -162,7 +162,7 @@ class AccountsService:
             raise errors.EmailTaken()
         if await self.repo.user_by_username(username):
             raise errors.UsernameTaken()
-        first = not await self.repo.any_user()
+        first = await self.repo.claim_first_user()
         user = User(
             id=uuid.uuid4(),
             email=email,
@@ -186,6 +186,9 @@ class AccountsService:
             raise errors.EmailTaken()
         if await self.repo.user_by_username(username):
             raise errors.UsernameTaken()
+        await (
+            self.repo.claim_first_user()
+        )  # a first user made here is first: sign-ups after are not
         user = User(
             id=uuid.uuid4(),
             email=email,
