@@ -124,6 +124,33 @@ async def test_idempotency_key_replays_first_response(client: httpx.AsyncClient)
     _is_problem(other, 422, "idempotency_key_reused")
 
 
+async def test_a_replayable_sign_in_is_stored_sealed(client: httpx.AsyncClient, state: Any) -> None:
+    """Answers that carry tokens (sign-up, login, refresh: body and Set-Cookie) are kept for
+    replay encrypted, never in plain text; the replay is still the first answer."""
+    from sqlalchemy import select
+
+    from tonearm.models.platform import IdempotencyRecord
+
+    body = {"email": "sealed@example.com", "username": "sealed", "password": PASSWORD}
+    await client.post("/api/v1/auth/register", json=body)
+    h = {"Idempotency-Key": "login-1"}
+    login = {"login": "sealed", "password": PASSWORD}
+    first = await client.post("/api/v1/auth/login", json=login, headers=h)
+    assert first.status_code == 200, first.text
+    token = first.json()["access_token"]
+    cookie = first.headers["set-cookie"].split(";")[0].split("=", 1)[1]
+    async with state.db.session() as s:
+        (rec,) = (await s.scalars(select(IdempotencyRecord))).all()
+    stored = (rec.body or b"") + (rec.headers or "").encode()
+    assert token.encode() not in stored and cookie.encode() not in stored
+    assert b"access_token" not in stored and b"tonearm_refresh" not in stored
+    replay = await client.post("/api/v1/auth/login", json=login, headers=h)
+    assert replay.status_code == 200
+    assert replay.headers["idempotency-replayed"] == "true"
+    assert replay.json() == first.json()
+    assert replay.headers["set-cookie"] == first.headers["set-cookie"]
+
+
 async def test_idempotency_is_scoped_per_caller(client: httpx.AsyncClient) -> None:
     a = await register(client, username="ida")
     b = await register(client, username="ben")

@@ -3,6 +3,7 @@ Idempotency-Key handling for mutating POSTs."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from datetime import timedelta
@@ -14,6 +15,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from tonearm.kit import crypto
 from tonearm.kit.db import utcnow
 from tonearm.kit.errors import RateLimited
 from tonearm.models.platform import IdempotencyRecord
@@ -171,15 +173,26 @@ class IdempotencyMiddleware:
                         headers=[(b"retry-after", b"1")],
                     )
                     return
+                try:
+                    stored_headers, stored_body = _unseal(rec.headers or "[]", rec.body or b"")
+                except crypto.KeyringError:  # sealed with a key that has since been dropped
+                    await send_problem(
+                        send,
+                        409,
+                        "idempotency_record_unreadable",
+                        "The first response to this Idempotency-Key can no longer be replayed",
+                        path,
+                    )
+                    return
                 headers = [
                     (k.encode("latin-1"), v.encode("latin-1"))
-                    for k, v in json.loads(rec.headers or "[]")
+                    for k, v in json.loads(stored_headers)
                 ]
                 headers.append((b"idempotency-replayed", b"true"))
                 await send(
                     {"type": "http.response.start", "status": rec.status, "headers": headers}
                 )
-                await send({"type": "http.response.body", "body": rec.body or b""})
+                await send({"type": "http.response.body", "body": stored_body})
                 return
             s.add(
                 IdempotencyRecord(
@@ -247,7 +260,32 @@ class IdempotencyMiddleware:
                             if k.lower() not in (b"x-request-id", b"date", b"server")
                         ]
                         rec.status = status
-                        rec.headers = json.dumps(keep)
-                        rec.body = b"".join(body_parts)
+                        rec.headers, rec.body = _seal(
+                            json.dumps(keep), b"".join(body_parts), _carries_secret(path, keep)
+                        )
                         rec.completed_at = utcnow()
                 await s.commit()
+
+
+# --- responses that carry a secret ---------------------------------------------------------
+# A sign-in or refresh answer holds tokens (in its body and its Set-Cookie): replayable for 24 h,
+# it is kept encrypted with the secrets-at-rest keys, never in plain text.
+_SEALED = "fernet:"
+
+
+def _carries_secret(path: str, headers: list[tuple[str, str]]) -> bool:
+    return path.startswith("/api/v1/auth/") or any(k.lower() == "set-cookie" for k, _ in headers)
+
+
+def _seal(headers: str, body: bytes, secret: bool) -> tuple[str, bytes]:
+    if not secret:
+        return headers, body
+    sealed_body = crypto.encrypt(base64.b64encode(body).decode("ascii"))
+    return _SEALED + crypto.encrypt(headers), (_SEALED + sealed_body).encode("ascii")
+
+
+def _unseal(headers: str, body: bytes) -> tuple[str, bytes]:
+    if not headers.startswith(_SEALED):
+        return headers, body
+    plain_body = crypto.decrypt(body.decode("ascii").removeprefix(_SEALED))
+    return crypto.decrypt(headers.removeprefix(_SEALED)), base64.b64decode(plain_body)
