@@ -6,10 +6,9 @@ import uuid
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, exists, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tonearm.kit.db import utcnow
+from tonearm.kit.db import insert_or_ignore, utcnow
 from tonearm.kit.pagination import PageParams, keyset
 from tonearm.models.accounts import (
     AuthSession,
@@ -33,12 +32,7 @@ class AccountsRepository:
     async def claim_first_user(self) -> bool:
         """True for exactly one caller ever: the transaction that creates the first user
         (see `FirstUserClaim`). Call it in the transaction that inserts the user."""
-        dialect = self.s.bind.dialect.name if self.s.bind else "sqlite"
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        done = await self.s.execute(
-            insert(FirstUserClaim).values(id=1, created_at=utcnow()).on_conflict_do_nothing()
-        )
-        return bool(done.rowcount)  # type: ignore[attr-defined]
+        return await insert_or_ignore(self.s, FirstUserClaim, {"id": 1, "created_at": utcnow()})
 
     async def user(self, user_id: uuid.UUID) -> User | None:
         return await self.s.get(User, user_id)

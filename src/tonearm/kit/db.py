@@ -143,6 +143,16 @@ class Database:
 AfterCommit = Callable[[], Awaitable[None] | None]
 
 
+async def insert_or_ignore(session: AsyncSession, model: type[Any], values: dict[str, Any]) -> bool:
+    """INSERT ... ON CONFLICT DO NOTHING on either back end; True when the row went in."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    done = await session.execute(insert(model).values(**values).on_conflict_do_nothing())
+    return bool(done.rowcount)  # type: ignore[attr-defined]
+
+
 def after_commit(session: AsyncSession, callback: AfterCommit) -> None:
     """Run `callback` once the current transaction has committed (never if it rolls back)."""
     session.info.setdefault("after_commit", []).append(callback)

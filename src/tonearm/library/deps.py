@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Annotated
 
 from fastapi import Depends
@@ -11,7 +10,6 @@ from tonearm.kit.pagination import PageParams, page_params
 from tonearm.library.catalog.service import LibraryService
 from tonearm.library.ingest.service import IngestService
 from tonearm.library.scan.service import ScanService
-from tonearm.platform.auth import OptionalUser, viewer_id
 from tonearm.platform.deps import DbSession, State
 
 Pages = Annotated[PageParams, Depends(page_params)]
@@ -22,10 +20,6 @@ def library_service(session: DbSession, state: State) -> LibraryService:
 
 
 Library = Annotated[LibraryService, Depends(library_service)]
-
-
-def viewer_of(principal: OptionalUser) -> uuid.UUID | None:
-    return viewer_id(principal)
 
 
 def ingest_service(session: DbSession, state: State) -> IngestService:

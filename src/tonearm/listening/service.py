@@ -87,8 +87,11 @@ class ListeningService:
 
     async def now_playing(self, user: uuid.UUID) -> PlayedTrack | None:
         plays = await self.plays.latest_unfinished(user, utcnow() - NOW_PLAYING_WINDOW)
-        found = await self._with_tracks(user, plays)
-        return found[0] if found else None
+        tracks = await self.library.visible_tracks(user, [p.track_id for p in plays])
+        play = next((p for p in plays if p.track_id in tracks), None)
+        if play is None:
+            return None
+        return PlayedTrack(play, await self.library.track_out(tracks[play.track_id], user))
 
     async def _with_tracks(self, user: uuid.UUID, plays: list[Play]) -> list[PlayedTrack]:
         tracks = await self.library.visible_tracks(user, [p.track_id for p in plays])

@@ -164,14 +164,7 @@ class IdempotencyMiddleware:
                     )
                     return
                 if rec.status is None:
-                    await send_problem(
-                        send,
-                        409,
-                        "idempotency_in_progress",
-                        "A request with this Idempotency-Key is still in progress",
-                        path,
-                        headers=[(b"retry-after", b"1")],
-                    )
+                    await _in_progress(send, path)
                     return
                 try:
                     stored_headers, stored_body = _unseal(rec.headers or "[]", rec.body or b"")
@@ -205,14 +198,7 @@ class IdempotencyMiddleware:
             try:
                 await s.commit()
             except IntegrityError:
-                await send_problem(
-                    send,
-                    409,
-                    "idempotency_in_progress",
-                    "A request with this Idempotency-Key is still in progress",
-                    path,
-                    headers=[(b"retry-after", b"1")],
-                )
+                await _in_progress(send, path)
                 return
 
         replay: list[Message] = [
@@ -289,3 +275,14 @@ def _unseal(headers: str, body: bytes) -> tuple[str, bytes]:
         return headers, body
     plain_body = crypto.decrypt(body.decode("ascii").removeprefix(_SEALED))
     return crypto.decrypt(headers.removeprefix(_SEALED)), base64.b64decode(plain_body)
+
+
+async def _in_progress(send: Send, path: str) -> None:
+    await send_problem(
+        send,
+        409,
+        "idempotency_in_progress",
+        "A request with this Idempotency-Key is still in progress",
+        path,
+        headers=[(b"retry-after", b"1")],
+    )

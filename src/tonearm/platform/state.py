@@ -82,10 +82,6 @@ class AppState:
         assert isinstance(found, kind)
         return found
 
-    def find(self, kind: type[T]) -> T | None:
-        found = self._components.get(kind)
-        return found if isinstance(found, kind) else None
-
     async def close(self) -> None:
         await self.db.dispose()
 

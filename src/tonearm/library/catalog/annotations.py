@@ -9,10 +9,9 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tonearm.kit.db import utcnow
+from tonearm.kit.db import insert_or_ignore, utcnow
 from tonearm.kit.pagination import PageParams, keyset, split_page
 from tonearm.library.catalog.repository import readable, track_options
 from tonearm.models.library import Love, Track
@@ -24,12 +23,8 @@ class Annotations:
 
     async def love(self, user: uuid.UUID, track_id: uuid.UUID) -> None:
         """Idempotent. The caller checks the track is visible to the user first."""
-        dialect = self.s.bind.dialect.name if self.s.bind else "sqlite"
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        await self.s.execute(
-            insert(Love)
-            .values(user_id=user, track_id=track_id, created_at=utcnow())
-            .on_conflict_do_nothing()
+        await insert_or_ignore(
+            self.s, Love, {"user_id": user, "track_id": track_id, "created_at": utcnow()}
         )
 
     async def unlove(self, user: uuid.UUID, track_id: uuid.UUID) -> None:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, status
 
 from tonearm.kit.errors import responses
 from tonearm.library import errors
-from tonearm.library.deps import Library, Pages, viewer_of
+from tonearm.library.deps import Library, Pages
 from tonearm.library.schemas import (
     AlbumDetail,
     AlbumPage,
@@ -19,7 +19,7 @@ from tonearm.library.schemas import (
     TrackPage,
     TrackPatch,
 )
-from tonearm.platform.auth import CurrentUser, OptionalUser
+from tonearm.platform.auth import CurrentUser, OptionalUser, viewer_id
 
 router = APIRouter(prefix="/api/v1/library", tags=["library"])
 
@@ -39,7 +39,7 @@ async def list_tracks(
 ) -> TrackPage:
     descending = (order or ("desc" if sort in ("created", "plays") else "asc")) == "desc"
     items, nxt = await svc.list_tracks(
-        viewer_of(principal),
+        viewer_id(principal),
         page,
         sort=sort,
         descending=descending,
@@ -58,7 +58,7 @@ async def list_tracks(
     responses=responses(errors.TrackNotFound),
 )
 async def get_track(track_id: uuid.UUID, svc: Library, principal: OptionalUser) -> TrackDetail:
-    return await svc.get_track(viewer_of(principal), track_id)
+    return await svc.get_track(viewer_id(principal), track_id)
 
 
 @router.patch(
@@ -95,7 +95,7 @@ async def list_albums(
 ) -> AlbumPage:
     descending = (order or ("desc" if sort == "created" else "asc")) == "desc"
     items, nxt = await svc.list_albums(
-        viewer_of(principal),
+        viewer_id(principal),
         page,
         sort=sort,
         descending=descending,
@@ -112,7 +112,7 @@ async def list_albums(
     responses=responses(errors.AlbumNotFound),
 )
 async def get_album(album_id: uuid.UUID, svc: Library, principal: OptionalUser) -> AlbumDetail:
-    return await svc.get_album(viewer_of(principal), album_id)
+    return await svc.get_album(viewer_id(principal), album_id)
 
 
 @router.get("/artists", operation_id="library-list-artists")
@@ -122,7 +122,7 @@ async def list_artists(
     page: Pages,
     order: Literal["asc", "desc"] = "asc",
 ) -> ArtistPage:
-    items, nxt = await svc.list_artists(viewer_of(principal), page, descending=order == "desc")
+    items, nxt = await svc.list_artists(viewer_id(principal), page, descending=order == "desc")
     return ArtistPage(items=items, next_cursor=nxt)
 
 
@@ -132,4 +132,4 @@ async def list_artists(
     responses=responses(errors.ArtistNotFound),
 )
 async def get_artist(artist_id: uuid.UUID, svc: Library, principal: OptionalUser) -> ArtistDetail:
-    return await svc.get_artist(viewer_of(principal), artist_id)
+    return await svc.get_artist(viewer_id(principal), artist_id)

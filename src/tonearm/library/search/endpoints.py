@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from tonearm.library.deps import Library, viewer_of
+from tonearm.library.deps import Library
 from tonearm.library.schemas import SearchResults
-from tonearm.platform.auth import OptionalUser
+from tonearm.platform.auth import OptionalUser, viewer_id
 
 router = APIRouter(prefix="/api/v1", tags=["search"])
 
@@ -20,4 +20,4 @@ async def search(
     q: Annotated[str, Query(min_length=1, max_length=200)],
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> SearchResults:
-    return await svc.search(viewer_of(principal), q, limit)
+    return await svc.search(viewer_id(principal), q, limit)
