@@ -180,15 +180,15 @@ class Settings(BaseSettings):
     # --- auth --------------------------------------------------------------------------------
     access_token_ttl_seconds: int = Field(15 * 60, description="Access JWT lifetime.")
     refresh_token_ttl_days: int = Field(30, description="Refresh token and session lifetime.")
-    # A refresh token presented again this soon after it was exchanged, while the token it was
-    # exchanged for is still unused, is a retry whose response was lost (a phone between
-    # networks): it gets a new token and the unused one is voided. Later, or once that one was
-    # used, it is a stolen copy and the whole session is revoked. 0: no retries.
+    # A refresh token has one successor, derived from it. Presented again this soon after it
+    # was exchanged, while that successor is still unused (two tabs refreshing at once, a
+    # retry after a lost response), it gets the same successor. Later, or once the successor
+    # was used, it is a stolen copy and the whole session is revoked. 0: no second exchange.
     refresh_retry_grace_seconds: int = Field(
         30,
-        description="A refresh retried this soon with the same token, before the token it "
-        "returned was used, is taken as a lost response (new token; the unused one is voided); "
-        "otherwise reuse revokes the session. `0` turns retries off.",
+        description="A refresh token presented again this soon, before the token it was "
+        "exchanged for was used (concurrent refreshes, a lost response), gets that same "
+        "token; otherwise reuse revokes the session. `0` turns this off.",
     )
     email_token_ttl_hours: int = Field(24, description="Email verification link lifetime.")
     password_reset_ttl_minutes: int = Field(60, description="Password reset link lifetime.")

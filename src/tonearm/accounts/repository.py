@@ -111,24 +111,27 @@ class AccountsRepository:
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
-    async def void_unused_successor(self, session_id: uuid.UUID, spent_at: datetime) -> bool:
-        """Delete the token a refresh at `spent_at` issued in this session, if it is the only
-        one since and still unused. False otherwise (it was used: the caller decides)."""
-        successors = (
-            await self.s.scalars(
-                select(RefreshToken).where(
-                    RefreshToken.session_id == session_id, RefreshToken.created_at >= spent_at
-                )
-            )
-        ).all()
-        if len(successors) != 1 or successors[0].spent_at is not None:
-            return False
-        result = await self.s.execute(
-            delete(RefreshToken).where(
-                RefreshToken.id == successors[0].id, RefreshToken.spent_at.is_(None)
-            )
+    async def add_refresh_token(
+        self, session_id: uuid.UUID, token_hash: str, expires_at: datetime
+    ) -> RefreshToken | None:
+        """Insert the token unless it exists (a concurrent refresh of the same parent put it
+        in first), then read it back as committed: None when it is gone (purged)."""
+        await insert_or_ignore(
+            self.s,
+            RefreshToken,
+            {
+                "id": uuid.uuid4(),
+                "session_id": session_id,
+                "token_hash": token_hash,
+                "created_at": utcnow(),
+                "expires_at": expires_at,
+            },
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return await self.s.scalar(
+            select(RefreshToken)
+            .where(RefreshToken.token_hash == token_hash, RefreshToken.session_id == session_id)
+            .execution_options(populate_existing=True)
+        )
 
     # --- email tokens --------------------------------------------------------------------
     async def email_token(self, token_hash: str, purpose: EmailTokenPurpose) -> EmailToken | None:

@@ -111,21 +111,23 @@ class AccountsService:
 
     async def _issue(self, user: User, auth: AuthSession) -> IssuedTokens:
         raw = security.new_token()
-        now = utcnow()
         self.s.add(
             RefreshToken(
                 session_id=auth.id,
                 token_hash=security.token_hash(raw),
-                created_at=now,
+                created_at=utcnow(),
                 expires_at=auth.expires_at,
             )
         )
+        await self.s.flush()
+        return self._tokens(user, auth, raw)
+
+    def _tokens(self, user: User, auth: AuthSession, refresh_token: str) -> IssuedTokens:
         ttl = self.settings.access_token_ttl_seconds
         access, _ = self.signer.access_token(
             user.id, auth.id, user.role.value, timedelta(seconds=ttl)
         )
-        await self.s.flush()
-        return IssuedTokens(user, auth, access, raw, ttl)
+        return IssuedTokens(user, auth, access, refresh_token, ttl)
 
     async def authenticate(self, access_token: str) -> Principal:
         claims, principal = cached_principal(self.signer, self.cache, access_token)
@@ -230,6 +232,15 @@ class AccountsService:
         return await self.start_session(user, client, "password")
 
     async def refresh(self, raw: str, client: ClientInfo) -> IssuedTokens:
+        """Exchange a refresh token for its successor and a new access token.
+
+        A token has exactly one successor, derived from it (`security.chained_token`), so
+        refreshes that race with the same token, and a retry whose response was lost, all get
+        the same successor within `refresh_retry_grace_seconds` while it is unused: none of
+        them gets a token that is already dead. The atomic steps are in the database: the
+        conditional UPDATE that spends the token, and the insert-or-ignore of its successor.
+        Presenting a spent token later, or once its successor was used, is a stolen copy:
+        the whole session is revoked."""
         found = await self.repo.refresh_token(security.token_hash(raw))
         if found is None:
             raise errors.InvalidRefreshToken()
@@ -237,30 +248,33 @@ class AccountsService:
         now = utcnow()
         if auth.revoked_at is not None or auth.expires_at <= now or token.expires_at <= now:
             raise errors.InvalidRefreshToken()
-        if token.spent_at is not None and await self._retry_of_lost_refresh(token, now):
-            pass  # its unused successor is void; a new one is issued below
-        elif token.spent_at is not None or not await self.repo.spend_refresh_token(token.id):
-            # Reuse of a spent token: someone holds a copy. Kill the whole family.
-            auth.revoked_at = now
-            auth.revoked_reason = "refresh_token_reuse"
-            self.cache.drop_session(auth.id)
-            raise errors.RefreshTokenReused()
+        first = token.spent_at is None and await self.repo.spend_refresh_token(token.id)
+        if not first and not self._within_grace(token.spent_at or now, now):
+            raise self._reused(auth, now)
+        raw_next = security.chained_token(self.signer.key("refresh-successor"), raw)
+        successor = await self.repo.add_refresh_token(
+            auth.id, security.token_hash(raw_next), auth.expires_at
+        )
+        if successor is None or successor.spent_at is not None:
+            raise self._reused(auth, now)  # its successor was used: this one is a copy
         user = await self.repo.user(auth.user_id)
         if user is None or not user.is_active:
             raise errors.InvalidRefreshToken()
         auth.last_seen_at = now
         if client.ip:
             auth.ip = client.ip
-        return await self._issue(user, auth)
+        return self._tokens(user, auth, raw_next)
 
-    async def _retry_of_lost_refresh(self, token: RefreshToken, now: datetime) -> bool:
-        """True when `token` was exchanged moments ago and what it was exchanged for was never
-        used: the client is retrying a refresh whose response it did not get. That successor
-        is deleted (not spent: presenting it later is simply unknown, not a reuse)."""
-        grace = timedelta(seconds=self.settings.refresh_retry_grace_seconds)
-        if token.spent_at is None or now - token.spent_at > grace:
-            return False
-        return await self.repo.void_unused_successor(token.session_id, token.spent_at)
+    def _within_grace(self, spent_at: datetime, now: datetime) -> bool:
+        grace = self.settings.refresh_retry_grace_seconds
+        return grace > 0 and now - spent_at <= timedelta(seconds=grace)
+
+    def _reused(self, auth: AuthSession, now: datetime) -> errors.RefreshTokenReused:
+        """Reuse of a spent token: someone holds a copy. Kill the whole family."""
+        auth.revoked_at = now
+        auth.revoked_reason = "refresh_token_reuse"
+        self.cache.drop_session(auth.id)
+        return errors.RefreshTokenReused()
 
     async def logout(self, principal: Principal) -> None:
         self.cache.drop_session(principal.session_id)

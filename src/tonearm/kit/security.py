@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import secrets
@@ -90,6 +91,13 @@ def verify_password(
 
 def new_token(nbytes: int = 32) -> str:
     return secrets.token_urlsafe(nbytes)
+
+
+def chained_token(key: str, parent: str) -> str:
+    """The one token that follows `parent` (HMAC-SHA256 under `key`, URL-safe base64): any
+    number of callers holding `parent` derive the same successor, without it being stored."""
+    digest = hmac.digest(key.encode(), parent.encode(), hashlib.sha256)
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
 def token_hash(token: str) -> str:
