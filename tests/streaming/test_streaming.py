@@ -82,7 +82,11 @@ async def test_hls_token_tampering_expiry_and_paths(
     import uuid
 
     expired, _ = tokens.issue(
-        state.signer, uuid.UUID(me["id"]), uuid.UUID(track["id"]), timedelta(seconds=-1)
+        state.signer,
+        uuid.UUID(me["id"]),
+        uuid.UUID(track["id"]),
+        timedelta(seconds=-1),
+        session_id=uuid.uuid4(),
     )
     r = await client.get(f"/api/v1/stream/{expired}/master.m3u8")
     assert r.status_code == 401 and r.json()["code"] == "stream_token_expired"

@@ -3,6 +3,7 @@ dependencies (`tonearm.platform.auth.CurrentUser` ...) call."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -10,7 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tonearm.accounts.authcache import AuthCache
 from tonearm.accounts.senders import Outbox
-from tonearm.accounts.service import AccountsService, ClientInfo, cached_principal
+from tonearm.accounts.service import (
+    AccountsService,
+    ClientInfo,
+    cached_principal,
+    cached_session,
+)
 from tonearm.platform.deps import DbSession, State, client_ip
 from tonearm.platform.principal import Authenticator, Principal
 from tonearm.platform.state import AppState
@@ -52,4 +58,11 @@ def session_authenticator(state: AppState) -> Authenticator:
                 principal = await service_for(state, session).authenticate(token)
         return principal
 
-    return Authenticator(authenticate)
+    async def session(user_id: uuid.UUID, session_id: uuid.UUID) -> Principal:
+        principal = cached_session(cache, user_id, session_id)
+        if principal is None:
+            async with state.db.session() as db:
+                principal = await service_for(state, db).live_session(user_id, session_id)
+        return principal
+
+    return Authenticator(authenticate, session)

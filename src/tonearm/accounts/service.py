@@ -67,10 +67,15 @@ def cached_principal(
         claims = signer.read_access_token(access_token)
     except (jwt.InvalidTokenError, ValueError, KeyError) as exc:
         raise errors.InvalidAccessToken() from exc
-    cached = cache.get(claims.session_id)
-    if cached is not None and cached[1].id == claims.user_id and cached[0] > utcnow():
-        return claims, Principal(user=cached[1], session_id=claims.session_id)
-    return claims, None
+    return claims, cached_session(cache, claims.user_id, claims.session_id)
+
+
+def cached_session(cache: AuthCache, user_id: uuid.UUID, session_id: uuid.UUID) -> Principal | None:
+    """The caller of a live session, when the session cache still vouches for it."""
+    cached = cache.get(session_id)
+    if cached is not None and cached[1].id == user_id and cached[0] > utcnow():
+        return Principal(user=cached[1], session_id=session_id)
+    return None
 
 
 class AccountsService:
@@ -131,10 +136,16 @@ class AccountsService:
 
     async def authenticate(self, access_token: str) -> Principal:
         claims, principal = cached_principal(self.signer, self.cache, access_token)
+        return principal or await self.live_session(claims.user_id, claims.session_id)
+
+    async def live_session(self, user_id: uuid.UUID, session_id: uuid.UUID) -> Principal:
+        """The caller of a session that is still alive (its user active), from the session
+        cache when it can; raises an Unauthorized or Forbidden domain error otherwise."""
+        principal = cached_session(self.cache, user_id, session_id)
         if principal is not None:
             return principal
         now = utcnow()
-        found = await self.repo.session_with_user(claims.session_id, claims.user_id)
+        found = await self.repo.session_with_user(session_id, user_id)
         if found is None:
             raise errors.InvalidAccessToken()
         auth, user = found

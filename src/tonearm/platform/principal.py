@@ -74,6 +74,10 @@ def can_publish(role: Role) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Authenticator:
-    """Turns a bearer token into its caller, or raises an Unauthorized domain error."""
+    """Turns a bearer token into its caller, or raises an Unauthorized domain error.
+    `session(user_id, session_id)` answers the same for a session named by another credential
+    (a stream token): its caller while the session lives, an Unauthorized or Forbidden error
+    once it was logged out or revoked (through the session cache, so it is cheap)."""
 
     authenticate: Callable[[str], Awaitable[Principal]]
+    session: Callable[[uuid.UUID, uuid.UUID], Awaitable[Principal]]

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends
 
 from tonearm.platform.deps import DbSession, State
+from tonearm.platform.principal import Authenticator
 from tonearm.streaming.live import TranscodeSlots
 from tonearm.streaming.service import StreamConfig, StreamingService
 
@@ -23,6 +24,7 @@ def streaming_service(session: DbSession, state: State) -> StreamingService:
             cache_bytes=settings.transcode_cache_bytes,
             tmp_dir=settings.data_dir / "tmp" / "transcodes",
         ),
+        authenticator=state.get(Authenticator),
     )
 
 

@@ -63,7 +63,7 @@ HLS_CONTENT: dict[str, Any] = {
 async def grant_stream(
     track_id: uuid.UUID, principal: CurrentUser, svc: Streaming
 ) -> StreamGrantOut:
-    grant = await svc.grant(principal.id, track_id)
+    grant = await svc.grant(principal, track_id)
     return StreamGrantOut(
         hls_url=f"/api/v1/stream/{grant.token}/master.m3u8" if grant.hls else None,
         token=grant.token,
@@ -80,7 +80,10 @@ async def grant_stream(
     responses={
         200: HLS_CONTENT,
         **responses(
-            errors.StreamTokenInvalid, errors.StreamTokenExpired, errors.StreamFileNotFound
+            errors.StreamTokenInvalid,
+            errors.StreamTokenExpired,
+            errors.StreamSessionEnded,
+            errors.StreamFileNotFound,
         ),
     },
 )

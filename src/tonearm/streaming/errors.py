@@ -12,6 +12,10 @@ class StreamTokenExpired(Unauthorized):
     code, title = "stream_token_expired", "The stream token has expired"
 
 
+class StreamSessionEnded(Unauthorized):
+    code, title = "stream_session_ended", "The session that asked for this stream has ended"
+
+
 class StreamForbidden(Forbidden):
     code, title = "stream_forbidden", "This token does not open that track"
 

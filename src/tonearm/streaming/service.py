@@ -18,10 +18,12 @@ from typing import Literal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tonearm.kit.db import Database
+from tonearm.kit.errors import Forbidden, Unauthorized
 from tonearm.kit.security import TokenSigner
 from tonearm.kit.storage import Storage, local_copy
 from tonearm.library import Library, TrackNotFound
 from tonearm.models.library import Track
+from tonearm.platform.principal import Authenticator, Principal
 from tonearm.streaming import cache, tokens
 from tonearm.streaming.delivery import Delivery, Live, LocalFile, Redirect, StoredFile, Text
 from tonearm.streaming.errors import (
@@ -29,6 +31,7 @@ from tonearm.streaming.errors import (
     SourceMissing,
     StreamFileNotFound,
     StreamForbidden,
+    StreamSessionEnded,
     WaveformNotReady,
 )
 from tonearm.streaming.live import TranscodeSlots, live_transcode
@@ -66,8 +69,10 @@ class StreamingService:
         db: Database,
         slots: TranscodeSlots,
         config: StreamConfig,
+        authenticator: Authenticator,
     ) -> None:
         self.s = session
+        self.authenticator = authenticator
         self.storage = storage
         self.signer = signer
         self.db = db
@@ -76,18 +81,29 @@ class StreamingService:
         self.library = Library(session, storage)
 
     async def grant(
-        self, viewer: uuid.UUID, track_id: uuid.UUID, ttl: timedelta = STREAM_TTL
+        self, principal: Principal, track_id: uuid.UUID, ttl: timedelta = STREAM_TTL
     ) -> Grant:
-        track = await self.library.visible_track(viewer, track_id, full=False)
+        track = await self.library.visible_track(principal.id, track_id, full=False)
         if not track.status.playable:
             raise NotStreamable()
-        token, expires = tokens.issue(self.signer, viewer, track.id, ttl)
+        token, expires = tokens.issue(
+            self.signer, principal.id, track.id, ttl, session_id=principal.session_id
+        )
         return Grant(token, expires, track.hls_key is not None)
+
+    async def _read(self, token: str) -> tokens.StreamGrant:
+        """The grant a stream token carries, while the session that asked for it lives."""
+        grant = tokens.read(self.signer, token)
+        try:
+            await self.authenticator.session(grant.user_id, grant.session_id)
+        except (Unauthorized, Forbidden) as exc:  # logged out, revoked, account disabled
+            raise StreamSessionEnded() from exc
+        return grant
 
     # --- HLS ----------------------------------------------------------------------------------
     async def hls(self, token: str, path: str) -> Delivery:
         """A playlist or segment of the track the token names (401/403/404 otherwise)."""
-        grant = tokens.read(self.signer, token)
+        grant = await self._read(token)
         if not HLS_PATH.match(path):
             raise StreamFileNotFound()
         try:
@@ -138,7 +154,7 @@ class StreamingService:
         """The original file, a cached transcode, or a live one (its slot taken: 429
         `transcode_busy` is raised here, before anything is sent)."""
         if token is not None:
-            grant = tokens.read(self.signer, token)
+            grant = await self._read(token)
             if grant.track_id != track_id:
                 raise StreamForbidden()
             viewer = grant.user_id

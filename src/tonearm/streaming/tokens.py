@@ -1,5 +1,7 @@
-"""Stream tokens: HS256 JWTs naming the user, the track and an expiry (the Lufy scheme).
-They ride in the URL path, so players fetch playlists and segments without custom headers."""
+"""Stream tokens: HS256 JWTs naming the user, the session that asked, the track and an expiry
+(the Lufy scheme). They ride in the URL path, so players fetch playlists and segments without
+custom headers; the service checks the session is still alive on each use, so logging out or
+revoking the session ends them."""
 
 from __future__ import annotations
 
@@ -18,14 +20,21 @@ PURPOSE = "stream"
 @dataclass(frozen=True, slots=True)
 class StreamGrant:
     user_id: uuid.UUID
+    session_id: uuid.UUID
     track_id: uuid.UUID
     expires_at: datetime
 
 
 def issue(
-    signer: TokenSigner, user_id: uuid.UUID, track_id: uuid.UUID, ttl: timedelta
+    signer: TokenSigner,
+    user_id: uuid.UUID,
+    track_id: uuid.UUID,
+    ttl: timedelta,
+    *,
+    session_id: uuid.UUID,
 ) -> tuple[str, datetime]:
-    return signer.encode(PURPOSE, {"sub": str(user_id), "tid": str(track_id)}, ttl)
+    claims = {"sub": str(user_id), "sid": str(session_id), "tid": str(track_id)}
+    return signer.encode(PURPOSE, claims, ttl)
 
 
 def read(signer: TokenSigner, token: str) -> StreamGrant:
@@ -33,6 +42,7 @@ def read(signer: TokenSigner, token: str) -> StreamGrant:
         data = signer.decode(PURPOSE, token)
         return StreamGrant(
             user_id=uuid.UUID(data["sub"]),
+            session_id=uuid.UUID(data["sid"]),  # a token without one (older) is invalid
             track_id=uuid.UUID(data["tid"]),
             expires_at=datetime.fromtimestamp(data["exp"]).astimezone(),
         )

@@ -2908,7 +2908,7 @@ export interface operations {
                     "video/mp2t": unknown;
                 };
             };
-            /** @description The stream token is invalid (`stream_token_invalid`); The stream token has expired (`stream_token_expired`) */
+            /** @description The stream token is invalid (`stream_token_invalid`); The stream token has expired (`stream_token_expired`); The session that asked for this stream has ended (`stream_session_ended`) */
             401: {
                 headers: {
                     [name: string]: unknown;
