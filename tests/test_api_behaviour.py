@@ -66,8 +66,8 @@ async def test_body_over_limit_is_413(app: Any, settings: Any) -> None:
 async def test_login_rate_limit_per_ip(app: Any) -> None:
     async with client_for(app, "10.6.6.6") as c:
         statuses = []
-        for _ in range(11):
-            r = await c.post("/api/v1/auth/login", json={"login": "x", "password": "y"})
+        for n in range(11):  # a name each: the per-account limit is another test's
+            r = await c.post("/api/v1/auth/login", json={"login": f"x{n}", "password": "y"})
             statuses.append(r.status_code)
         assert statuses[:10] == [401] * 10
         _is_problem(r, 429, "rate_limited")

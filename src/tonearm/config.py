@@ -210,7 +210,23 @@ class Settings(BaseSettings):
     # --- rate limits (limits' notation) ------------------------------------------------------
     rate_limit_enabled: bool = Field(True, description="Turn rate limiting off (benchmarks only).")
     rate_limit_auth: str = Field(
-        "10/minute", description="Per IP, per auth route (login, register, reset, OTP)."
+        "10/minute",
+        description="Per IP, per auth route (login, register, reset, email verification, OTP).",
+    )
+    rate_limit_login_account_ip: str = Field(
+        "5/5 minutes",
+        description="Sign-in attempts per account (the login name given) from one IP; a "
+        "successful sign-in clears the count.",
+    )
+    rate_limit_login_account: str = Field(
+        "20/minute",
+        description="Sign-in attempts per account from all IPs together: a short window, so "
+        "guessing from many addresses is slowed while the owner is locked out a minute at most "
+        "after the guessing stops.",
+    )
+    rate_limit_refresh: str = Field("30/minute", description="Token refreshes per IP.")
+    rate_limit_sessions: str = Field(
+        "30/minute", description="Session list and revoke calls per IP."
     )
     rate_limit_otp: str = Field("3/hour", description="Codes per phone number.")
     rate_limit_user: str = Field("100/minute", description="Signed-in callers, rest of the API.")

@@ -32,6 +32,7 @@ from tonearm.accounts.schemas import (
     UserPage,
 )
 from tonearm.accounts.service import IssuedTokens
+from tonearm.accounts.throttle import LoginThrottle
 from tonearm.kit.errors import RateLimited, responses
 from tonearm.kit.pagination import PageParams, page_params
 from tonearm.models.accounts import User
@@ -83,9 +84,12 @@ def _clear_cookie(state: State, response: Response) -> None:
     response.delete_cookie(state.settings.refresh_cookie_name, path="/api/v1/auth")
 
 
-def _auth_limit(name: str):  # type: ignore[no-untyped-def]
+def _auth_limit(name: str, setting: str = "rate_limit_auth"):  # type: ignore[no-untyped-def]
+    """Per IP, per route: `setting` names the limit (rate_limit_auth unless said)."""
+
     async def dep(request: Request, state: State) -> None:
-        await state.limiter.hit(state.settings.rate_limit_auth, "auth", name, client_ip(request))
+        limit = getattr(state.settings, setting)
+        await state.limiter.hit(limit, "auth", name, client_ip(request))
 
     return Depends(dep)
 
@@ -116,13 +120,18 @@ async def register(
 async def login(
     body: LoginIn, svc: Accounts, client: Client, state: State, response: Response
 ) -> TokenPair:
-    return _pair(state, response, await svc.login(body.login, body.password, client))
+    async with LoginThrottle(state.limiter, state.settings, state.secret).attempt(
+        body.login, client.ip
+    ):
+        issued = await svc.login(body.login, body.password, client)
+    return _pair(state, response, issued)
 
 
 @auth.post(
     "/refresh",
     operation_id="auth-refresh",
-    responses=responses(errors.InvalidRefreshToken, errors.RefreshTokenReused),
+    dependencies=[_auth_limit("refresh", "rate_limit_refresh")],
+    responses=responses(errors.InvalidRefreshToken, errors.RefreshTokenReused, RateLimited),
 )
 async def refresh(
     request: Request,
@@ -151,7 +160,15 @@ async def logout(principal: CurrentUser, svc: Accounts, state: State, response: 
     _clear_cookie(state, response)
 
 
-@auth.get("/sessions", operation_id="auth-list-sessions", responses=AUTH_ERRORS)
+SESSIONS_LIMIT = _auth_limit("sessions", "rate_limit_sessions")
+
+
+@auth.get(
+    "/sessions",
+    operation_id="auth-list-sessions",
+    dependencies=[SESSIONS_LIMIT],
+    responses={**AUTH_ERRORS, **responses(RateLimited)},
+)
 async def list_sessions(principal: CurrentUser, svc: Accounts, page: Pages) -> SessionPage:
     rows, nxt = await svc.list_sessions(principal, page)
     return SessionPage(
@@ -176,13 +193,19 @@ async def list_sessions(principal: CurrentUser, svc: Accounts, page: Pages) -> S
     "/sessions/{session_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     operation_id="auth-revoke-session",
-    responses=responses(errors.SessionNotFound),
+    dependencies=[SESSIONS_LIMIT],
+    responses=responses(errors.SessionNotFound, RateLimited),
 )
 async def revoke_session(session_id: uuid.UUID, principal: CurrentUser, svc: Accounts) -> None:
     await svc.revoke_session(principal, session_id)
 
 
-@auth.delete("/sessions", operation_id="auth-revoke-other-sessions", responses=AUTH_ERRORS)
+@auth.delete(
+    "/sessions",
+    operation_id="auth-revoke-other-sessions",
+    dependencies=[SESSIONS_LIMIT],
+    responses={**AUTH_ERRORS, **responses(RateLimited)},
+)
 async def revoke_other_sessions(principal: CurrentUser, svc: Accounts) -> RevokedCount:
     return RevokedCount(revoked=await svc.revoke_other_sessions(principal))
 
@@ -191,7 +214,8 @@ async def revoke_other_sessions(principal: CurrentUser, svc: Accounts) -> Revoke
     "/email/verify/request",
     status_code=status.HTTP_202_ACCEPTED,
     operation_id="auth-request-email-verification",
-    responses=AUTH_ERRORS,
+    dependencies=[_auth_limit("verify-request")],
+    responses={**AUTH_ERRORS, **responses(RateLimited)},
 )
 async def request_email_verification(principal: CurrentUser, svc: Accounts) -> Accepted:
     await svc.send_verification(await svc.load_user(principal))
@@ -201,7 +225,8 @@ async def request_email_verification(principal: CurrentUser, svc: Accounts) -> A
 @auth.post(
     "/email/verify",
     operation_id="auth-verify-email",
-    responses=responses(errors.InvalidEmailToken, errors.EmailTokenExpired),
+    dependencies=[_auth_limit("verify")],
+    responses=responses(errors.InvalidEmailToken, errors.EmailTokenExpired, RateLimited),
 )
 async def verify_email(body: TokenIn, svc: Accounts) -> UserOut:
     return user_out(await verification.verify_email(svc, body.token))
@@ -247,7 +272,9 @@ async def otp_request(body: OtpRequestIn, svc: Accounts, state: State) -> OtpReq
     "/otp/verify",
     operation_id="auth-otp-verify",
     dependencies=[_auth_limit("otp-verify")],
-    responses=responses(errors.OtpInvalid, errors.OtpExpired, errors.OtpAttemptsExceeded),
+    responses=responses(
+        errors.OtpInvalid, errors.OtpExpired, errors.OtpAttemptsExceeded, RateLimited
+    ),
 )
 async def otp_verify(
     body: OtpVerifyIn, svc: Accounts, client: Client, state: State, response: Response

@@ -41,11 +41,22 @@ class RateLimiter:
         if not self.enabled:
             return
         item = _parse(limit)
-        if await self._limiter.hit(item, "tonearm", *key, cost=cost):
+        if not await self._limiter.hit(item, "tonearm", *key, cost=cost):
+            raise await self._refusal(limit, item, key)
+
+    async def check(self, limit: str, *key: str) -> None:
+        """Raise RateLimited when `limit` for `key` is used up, counting nothing (pair it
+        with `hit` for the events that count, e.g. only failed attempts)."""
+        if not self.enabled:
             return
+        item = _parse(limit)
+        if not await self._limiter.test(item, "tonearm", *key):
+            raise await self._refusal(limit, item, key)
+
+    async def _refusal(self, limit: str, item: RateLimitItem, key: tuple[str, ...]) -> RateLimited:
         stats = await self._limiter.get_window_stats(item, "tonearm", *key)
         retry = max(1, math.ceil(stats.reset_time - time.time()))
-        raise RateLimited(
+        return RateLimited(
             f"Limit of {limit} reached; try again in {retry} s",
             headers={"Retry-After": str(retry)},
             extra={"retry_after": retry},
