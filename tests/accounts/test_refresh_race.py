@@ -10,10 +10,14 @@ insert-or-ignore of the one successor)."""
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
+from asgi_lifespan import LifespanManager
+
 from tests.accounts.factories import bearer, register
-from tests.conftest import client_for
+from tests.conftest import client_for, make_settings
+from tonearm.app import create_app
 
 N = 8
 
@@ -65,3 +69,27 @@ async def test_a_racer_after_the_successor_was_used_is_a_reuse(app: Any) -> None
         assert late.status_code == 401 and late.json()["code"] == "refresh_token_reused"
         me = await c.get("/api/v1/me", headers=bearer(third.json()))
         assert me.status_code == 401 and me.json()["code"] == "session_revoked"
+
+
+async def test_refreshes_racing_across_two_app_instances(
+    app: Any, data_dir: Path, database_url: str
+) -> None:
+    """Two instances (own engines, own session caches: two API processes in all but the
+    process) share only the database, which holds the atomic step."""
+    other = create_app(make_settings(data_dir, database_url))
+    async with LifespanManager(other, startup_timeout=60, shutdown_timeout=60):
+        async with client_for(app, "10.88.102.1") as c:
+            tokens = await register(c, username="twoprocs")
+        answers = await asyncio.gather(
+            *(_refresh(app if n % 2 else other, n, tokens["refresh_token"]) for n in range(N))
+        )
+        assert [status for status, _ in answers] == [200] * N, answers
+        assert len({body["refresh_token"] for _, body in answers}) == 1
+        for n, (_, body) in enumerate(answers):
+            async with client_for(other if n % 2 else app, "10.88.102.2") as c:
+                assert (await c.get("/api/v1/me", headers=bearer(body))).status_code == 200
+        async with client_for(other, "10.88.102.3") as c:
+            nxt = await c.post(
+                "/api/v1/auth/refresh", json={"refresh_token": answers[0][1]["refresh_token"]}
+            )
+            assert nxt.status_code == 200, nxt.text
