@@ -238,6 +238,19 @@ class Settings(BaseSettings):
     upload_max_request_bytes: int = Field(
         2 * 1024 * 1024 * 1024, description="Largest upload request (many files)."
     )
+    http_max_header_bytes: int = Field(
+        32 * 1024,
+        description="Largest request line and headers `tonearm serve` reads (431 above).",
+    )
+    http_max_headers: int = Field(100, description="Most header lines in one request (431 above).")
+    http_header_timeout: float = Field(
+        10.0,
+        description="Seconds a connection may take to send a whole request head; a slower "
+        "client (or an idle new connection) is disconnected.",
+    )
+    http_keep_alive_seconds: int = Field(
+        5, description="Seconds an idle keep-alive connection stays open between requests."
+    )
     trusted_proxies: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Comma-separated proxy IPs whose X-Forwarded-For is believed.",
