@@ -37,6 +37,7 @@ class Served:
         self.port = free_port()
         self.log_path = data_dir / f"serve-{self.port}.log"
         self.proc: subprocess.Popen[bytes] | None = None
+        self.sessions: list[int] = []  # every process group started (a killed one's too)
 
     @property
     def url(self) -> str:
@@ -71,6 +72,7 @@ class Served:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+        self.sessions.append(self.proc.pid)
         log.close()
         deadline = time.monotonic() + STARTUP_WAIT
         while time.monotonic() < deadline:
@@ -102,10 +104,9 @@ class Served:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(timeout=30)
-        if self.proc is not None:
-            # anything left in its session (a test that failed half-way)
+        for session in self.sessions:  # anything left (a test that failed half-way)
             with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.proc.pid, signal.SIGKILL)
+                os.killpg(session, signal.SIGKILL)
 
 
 @contextmanager

@@ -172,6 +172,17 @@ class Settings(BaseSettings):
     )
     job_workers: int = Field(4, description="Concurrent jobs per process (local runner).")
     process_pool_size: int = Field(2, description="Processes for CPU-heavy job work.")
+    job_stale_after_seconds: float = Field(
+        60.0,
+        description="A running job whose process has sent no heartbeat for this long is "
+        "taken to be orphaned by a crash and run again.",
+    )
+    sweep_grace_seconds: int = Field(
+        3600,
+        description="Temporary files and stored objects no row owns are swept (at start, "
+        "then on a schedule) once unmodified this long; a file a live request is writing "
+        "keeps changing, so it is never that old.",
+    )
     scheduler_enabled: bool = Field(True, description="Run the periodic scheduler inside `serve`.")
 
     # --- storage -----------------------------------------------------------------------------
