@@ -57,12 +57,16 @@ def serve(
         shutil.rmtree(prom, ignore_errors=True)
         prom.mkdir(parents=True)
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(prom)
+    from tonearm.platform.httpserver import IMPORT_PATH as GUARDED_HTTP
+
     uvicorn.run(
         "tonearm.cli:factory",
         factory=True,
         host=host or settings.host,
         port=port or settings.port,
         workers=workers,
+        http=GUARDED_HTTP,  # header size, count and read-time limits (431, disconnect)
+        timeout_keep_alive=settings.http_keep_alive_seconds,
         log_config=None,
         access_log=False,
         proxy_headers=False,

@@ -172,6 +172,17 @@ class Settings(BaseSettings):
     )
     job_workers: int = Field(4, description="Concurrent jobs per process (local runner).")
     process_pool_size: int = Field(2, description="Processes for CPU-heavy job work.")
+    job_stale_after_seconds: float = Field(
+        60.0,
+        description="A running job whose process has sent no heartbeat for this long is "
+        "taken to be orphaned by a crash and run again.",
+    )
+    sweep_grace_seconds: int = Field(
+        3600,
+        description="Temporary files and stored objects no row owns are swept (at start, "
+        "then on a schedule) once unmodified this long; a file a live request is writing "
+        "keeps changing, so it is never that old.",
+    )
     scheduler_enabled: bool = Field(True, description="Run the periodic scheduler inside `serve`.")
 
     # --- storage -----------------------------------------------------------------------------
@@ -253,6 +264,19 @@ class Settings(BaseSettings):
     transcode_max_live_per_user: int = Field(2, description="Live transcodes at once per user.")
     upload_max_request_bytes: int = Field(
         2 * 1024 * 1024 * 1024, description="Largest upload request (many files)."
+    )
+    http_max_header_bytes: int = Field(
+        32 * 1024,
+        description="Largest request line and headers `tonearm serve` reads (431 above).",
+    )
+    http_max_headers: int = Field(100, description="Most header lines in one request (431 above).")
+    http_header_timeout: float = Field(
+        10.0,
+        description="Seconds a connection may take to send a whole request head; a slower "
+        "client (or an idle new connection) is disconnected.",
+    )
+    http_keep_alive_seconds: int = Field(
+        5, description="Seconds an idle keep-alive connection stays open between requests."
     )
     trusted_proxies: Annotated[list[str], NoDecode] = Field(
         default_factory=list,

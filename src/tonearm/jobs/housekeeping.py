@@ -1,8 +1,10 @@
-"""Platform housekeeping jobs: purge expired platform records, re-dispatch jobs a broker lost.
-A domain purges its own records with its own periodic job (accounts: `accounts.purge_expired`)."""
+"""Platform housekeeping jobs: purge expired platform records, re-dispatch jobs a broker lost,
+sweep what crashed writes left. A domain purges its own records and stored objects with its
+own periodic job (accounts: `accounts.purge_expired`, library: `library.sweep_orphans`)."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import Any
 
@@ -12,6 +14,7 @@ from tonearm.jobs.registry import job
 from tonearm.jobs.repository import JobRepository
 from tonearm.jobs.scheduler import periodic
 from tonearm.kit.db import utcnow
+from tonearm.kit.paths import sweep_stale
 from tonearm.models.jobs import JobStatus
 from tonearm.models.platform import IdempotencyRecord
 
@@ -70,3 +73,16 @@ async def redispatch(ctx: JobContext) -> dict[str, Any]:
         "running": sum(1 for r in lost if r.status is JobStatus.running),
         "dispatched": sent,
     }
+
+
+@periodic("platform.sweep_temp", every=timedelta(hours=1), at_start=True)
+@job("platform.sweep_temp", retries=1)
+async def sweep_temp(ctx: JobContext) -> dict[str, Any]:
+    """Delete temporary files (`data/tmp`: upload parts, job scratch folders, transcodes) and
+    the storage back end's interrupted writes, once unmodified for the sweep grace: a crash
+    (kill -9) leaves them, and nothing else ever would remove them. Idempotent."""
+    settings = ctx.env.state.settings
+    grace = float(settings.sweep_grace_seconds)
+    files = await asyncio.to_thread(sweep_stale, settings.data_dir / "tmp", grace)
+    partial = await ctx.env.state.storage.sweep_partial(timedelta(seconds=grace))
+    return {"temp_files": files, "partial_writes": partial}

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tonearm.jobs.context import JobEnv
+from tonearm.jobs.context import JobConfig, JobEnv
 from tonearm.jobs.registry import load_handlers
 from tonearm.jobs.repository import JobRepository
 from tonearm.jobs.runners import CeleryRunner, LocalRunner, worker_id
@@ -59,7 +59,16 @@ def install(state: AppState) -> JobRuntime:
     load_handlers()
     pubsub = make_pubsub(pubsub_url(settings))
     pool = ProcessPool(settings.process_pool_size)
-    env = JobEnv(db=state.db, pubsub=pubsub, pool=pool, worker_id=worker_id("serve"), state=state)
+    stale = settings.job_stale_after_seconds
+    config = JobConfig(stale_after=stale, heartbeat_interval=min(10.0, stale / 4))
+    env = JobEnv(
+        db=state.db,
+        pubsub=pubsub,
+        pool=pool,
+        worker_id=worker_id("serve"),
+        state=state,
+        config=config,
+    )
     runner = make_runner(env, state)
     scheduler = Scheduler(state.db) if settings.scheduler_enabled else None
 

@@ -49,6 +49,8 @@ class PeriodicTask:
     every: timedelta | None = None
     cron: str | None = None
     kwargs: dict[str, Any] = field(default_factory=dict)
+    #: Also enqueued whenever a scheduler starts (a sweep after a crash), outside the ticks.
+    at_start: bool = False
 
     def __post_init__(self) -> None:
         if (self.every is None) == (self.cron is None):
@@ -95,15 +97,18 @@ def periodic(
     every: timedelta | None = None,
     cron: str | None = None,
     kind: str | None = None,
+    at_start: bool = False,
     **kwargs: Any,
 ) -> Callable[[F], F]:
-    """Register a periodic task enqueueing `kind` (default: the decorated handler's kind)."""
+    """Register a periodic task enqueueing `kind` (default: the decorated handler's kind);
+    `at_start`: enqueue it when a scheduler starts, too (for idempotent jobs only: every
+    scheduler instance does)."""
 
     def decorate(fn: F) -> F:
         job_kind = kind or getattr(fn, "__job_kind__", None)
         if job_kind is None:
             raise TypeError(f"periodic {name}: put it above @job(...) or pass kind=")
-        register_periodic(PeriodicTask(name, job_kind, every, cron, dict(kwargs)))
+        register_periodic(PeriodicTask(name, job_kind, every, cron, dict(kwargs), at_start))
         return fn
 
     return decorate
@@ -151,6 +156,14 @@ class Scheduler:
 
     async def run(self) -> None:
         start = self.now()
+        for t in self.tasks:
+            if t.at_start:
+                try:
+                    async with self.db.session() as s:
+                        await enqueue(s, t.kind, **t.kwargs)
+                    log.info("periodic_at_start", name=t.name, kind=t.kind)
+                except Exception:
+                    log.exception("periodic_fire_failed", name=t.name)
         # Make up the latest tick missed while nobody ran (the unique key stops doubles).
         next_due: dict[str, datetime] = {}
         for t in self.tasks:

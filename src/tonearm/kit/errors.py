@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 log = structlog.get_logger(__name__)
 
@@ -208,6 +209,15 @@ def install_error_handlers(app: FastAPI) -> None:
             title=title,
             detail=detail,
             headers=getattr(exc, "headers", None),
+        )
+
+    @app.exception_handler(ClientDisconnect)
+    async def _gone(request: Request, exc: ClientDisconnect) -> JSONResponse:
+        # The client left mid-request (an upload cancelled): nothing is wrong here, and no one
+        # reads the answer; 499 (nginx's "client closed request") tells the access log so.
+        log.info("client_disconnected", path=request.url.path)
+        return problem_response(
+            request, status=499, code="client_disconnected", title="Client closed request"
         )
 
     @app.exception_handler(Exception)

@@ -39,6 +39,36 @@ def redact_secrets(_logger: Any, _method: str, event_dict: dict[str, Any]) -> di
     return {k: _scrub(k, v) for k, v in event_dict.items()}
 
 
+# C0 and C1 controls, DEL, and the bidi embeddings, overrides and isolates: written raw they
+# forge log lines (a newline), drive the terminal (ESC) or hide what a line says (RLO).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape_char(found: re.Match[str]) -> str:
+    code = ord(found.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def _escape_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return _CONTROL.sub(_escape_char, value)
+    if isinstance(value, dict):
+        return {_escape_value(k): _escape_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_escape_value(v) for v in value)
+    return value
+
+
+def escape_control_chars(_logger: Any, _method: str, event_dict: dict[str, Any]) -> dict[str, Any]:
+    """Every logged string (the event, every field, the access log's path, stdlib records)
+    with its control characters written as `\\xNN` / `\\uNNNN` escapes. Tracebacks are
+    formatted after this, so they keep their lines."""
+    return {
+        k: v if k.startswith("_") else _escape_value(v)  # `_record` & co: structlog's own
+        for k, v in event_dict.items()
+    }
+
+
 def configure_logging(level: str = "INFO", json: bool = False) -> None:
     shared: list[Any] = [
         structlog.contextvars.merge_contextvars,
@@ -46,6 +76,7 @@ def configure_logging(level: str = "INFO", json: bool = False) -> None:
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         redact_secrets,
+        escape_control_chars,
     ]
     renderer: Any = (
         structlog.processors.JSONRenderer()

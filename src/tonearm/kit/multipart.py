@@ -147,18 +147,23 @@ async def receive_multipart(
             result.fields[st.field_name] = st.field_value.decode("utf-8", "replace")
             st.field_name, st.field_value = None, None
 
-    parser = MultipartParser(
-        params[b"boundary"],
-        callbacks={
-            "on_part_begin": on_part_begin,
-            "on_part_data": on_part_data,
-            "on_part_end": on_part_end,
-            "on_header_field": on_header_field,
-            "on_header_value": on_header_value,
-            "on_header_end": on_header_end,
-            "on_headers_finished": on_headers_finished,
-        },
-    )
+    try:  # the parser refuses a boundary it cannot use (over 256 bytes) when it is built
+        parser = MultipartParser(
+            params[b"boundary"],
+            callbacks={
+                "on_part_begin": on_part_begin,
+                "on_part_data": on_part_data,
+                "on_part_end": on_part_end,
+                "on_header_field": on_header_field,
+                "on_header_value": on_header_value,
+                "on_header_end": on_header_end,
+                "on_headers_finished": on_headers_finished,
+            },
+        )
+    except Exception as exc:
+        if _from_parser(exc):
+            raise MalformedMultipart(str(exc)[:200]) from exc
+        raise
     try:
         async for chunk in stream:
             if chunk:
@@ -176,10 +181,14 @@ async def receive_multipart(
         result.cleanup()
         if isinstance(exc, BadRequest | PayloadTooLarge):
             raise
-        if isinstance(exc, Exception) and type(exc).__module__.startswith("python_multipart"):
+        if _from_parser(exc):
             raise MalformedMultipart(str(exc)[:200]) from exc
         raise
     return result
+
+
+def _from_parser(exc: Exception) -> bool:
+    return type(exc).__module__.startswith("python_multipart")
 
 
 def _text(raw: bytes) -> str:

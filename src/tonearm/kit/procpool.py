@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import multiprocessing
+import os
 import sys
 import threading
 from collections.abc import Callable
@@ -26,6 +27,38 @@ import structlog
 log = structlog.get_logger(__name__)
 
 T = TypeVar("T")
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """A pool initializer (`initargs=(os.getpid(),)`): this worker exits as soon as the
+    process that made the pool dies, even by SIGKILL. A worker blocked on its task queue
+    would otherwise outlive a crashed server, and so would the fork server: each worker holds
+    the fd whose closing tells the fork server to exit. A daemon thread waits on a pidfd of
+    the parent (Linux 5.3+), else checks on it every second."""
+    threading.Thread(target=_watch, args=(parent_pid,), name="parent-watch", daemon=True).start()
+
+
+def _watch(parent_pid: int) -> None:
+    import select
+    import time
+
+    try:
+        fd = os.pidfd_open(parent_pid)
+    except ProcessLookupError:
+        os._exit(1)  # gone already
+    except (AttributeError, OSError):
+        fd = None
+    if fd is not None:
+        select.select([fd], [], [])  # readable once the process has exited
+        os._exit(1)
+    while True:
+        try:
+            os.kill(parent_pid, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except PermissionError:
+            pass  # alive, another user's (a reused pid would be too: checked once a second)
+        time.sleep(1.0)
 
 
 def _start_method() -> str:
@@ -51,7 +84,12 @@ class ProcessPool:
                     self._executor = ThreadPoolExecutor(self.size, thread_name_prefix="cpu")
                 else:
                     ctx = multiprocessing.get_context(_start_method())
-                    self._executor = ProcessPoolExecutor(self.size, mp_context=ctx)
+                    self._executor = ProcessPoolExecutor(
+                        self.size,
+                        mp_context=ctx,
+                        initializer=die_with_parent,
+                        initargs=(os.getpid(),),
+                    )
                 log.debug("procpool_started", size=self.size, mode=self.mode)
             return self._executor
 

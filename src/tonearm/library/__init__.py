@@ -59,7 +59,11 @@ async def _after_vacuum(engine: AsyncEngine) -> None:
 DOMAIN = Domain(
     name="library",
     routers=_routers,
-    job_modules=("tonearm.library.processing.tasks", "tonearm.library.scan.scanner"),
+    job_modules=(
+        "tonearm.library.processing.tasks",
+        "tonearm.library.processing.sweep",
+        "tonearm.library.scan.scanner",
+    ),
     cli=_cli,
     body_limits=_body_limits,
     after_vacuum=_after_vacuum,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterable, AsyncIterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 from urllib.parse import quote
@@ -126,6 +126,11 @@ class Storage(Protocol):
 
     async def check(self) -> bool:
         """Health probe: True when the back end answers and is usable."""
+        ...
+
+    async def sweep_partial(self, older_than: timedelta) -> int:
+        """Remove what interrupted writes left (a crash mid-`put`): local temp files, S3
+        multipart uploads never completed, unmodified for `older_than`. Returns how many."""
         ...
 
 

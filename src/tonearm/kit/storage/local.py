@@ -19,7 +19,7 @@ import stat
 import tempfile
 import time
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from io import BufferedWriter
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -204,6 +204,25 @@ class LocalStorage:
         if not await asyncio.to_thread(path.is_file):
             raise StorageNotFound(f"No object at {key!r}")
         return path
+
+    async def sweep_partial(self, older_than: timedelta) -> int:
+        cutoff = time.time() - older_than.total_seconds()
+        return await asyncio.to_thread(self._sweep_partial, cutoff)
+
+    def _sweep_partial(self, cutoff: float) -> int:
+        count = 0
+        for dirpath, _dirnames, filenames in os.walk(self.root):
+            for name in filenames:
+                if not name.startswith(TMP_PREFIX):
+                    continue
+                path = Path(dirpath) / name
+                try:
+                    if path.stat().st_mtime < cutoff:
+                        path.unlink()
+                        count += 1
+                except FileNotFoundError:
+                    pass  # its put finished (or another sweep took it) meanwhile
+        return count
 
     async def check(self) -> bool:
         def probe() -> bool:

@@ -13,6 +13,7 @@ import builtins
 import contextlib
 import hashlib
 from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -207,6 +208,21 @@ class S3Storage:
             Body=part,
         )
         return {"ETag": resp["ETag"], "PartNumber": number}
+
+    async def sweep_partial(self, older_than: timedelta) -> int:
+        cutoff = datetime.now(UTC) - older_than
+        kwargs: dict[str, Any] = {"Bucket": self.bucket, "Prefix": self.prefix}
+        count = 0
+        while True:
+            page = await self._call(self.client.list_multipart_uploads, **kwargs)
+            for upload in page.get("Uploads", []):
+                if upload["Initiated"] < cutoff:
+                    await self._abort(upload["Key"], upload["UploadId"])
+                    count += 1
+            if not page.get("IsTruncated"):
+                return count
+            kwargs["KeyMarker"] = page["NextKeyMarker"]
+            kwargs["UploadIdMarker"] = page["NextUploadIdMarker"]
 
     async def _abort(self, full: str, upload_id: str) -> None:
         try:

@@ -82,7 +82,10 @@ async def process_track(ctx: JobContext, track_id: uuid.UUID) -> dict[str, objec
             s.expunge(root)
     rendered_from = track.audio_digest if track.hls_key and track.waveform_key else None
     await ctx.progress(0.05, "reading audio")
-    scratch = Path(tempfile.mkdtemp(prefix="tonearm-process-"))
+    # Under data/tmp, where the temp sweep finds what a crash mid-job leaves.
+    scratch_root = state.settings.data_dir / "tmp" / "process"
+    scratch_root.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix="tonearm-process-", dir=scratch_root))
     try:
         try:
             async with track_source(storage, track, root) as (src, art_dir):

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import os
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -47,7 +48,7 @@ from tonearm.config import default_scan_workers
 from tonearm.jobs.context import JobContext
 from tonearm.jobs.registry import job
 from tonearm.kit.db import Database, utcnow
-from tonearm.kit.procpool import _start_method
+from tonearm.kit.procpool import _start_method, die_with_parent
 from tonearm.library.scan.files import (
     ROOT_FOLDER,
     FileResult,
@@ -226,7 +227,10 @@ class Scanner:
             return ThreadPoolExecutor(workers, thread_name_prefix="scan")
         import multiprocessing
 
-        return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(_start_method()))
+        ctx = multiprocessing.get_context(_start_method())
+        return ProcessPoolExecutor(
+            workers, mp_context=ctx, initializer=die_with_parent, initargs=(os.getpid(),)
+        )
 
     async def _read_and_write(self, base: Path, to_read: list[str]) -> None:
         total = len(to_read)
