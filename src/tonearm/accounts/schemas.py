@@ -9,6 +9,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
+from tonearm.kit.text import MultiLine, OneLine
+
 USERNAME_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_.-]{1,38}[A-Za-z0-9_])?$")
 PHONE_RE = re.compile(r"^\+[1-9][0-9]{6,14}$")
 
@@ -96,9 +98,9 @@ class ProfilePatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     display_name: (
-        Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None
+        Annotated[OneLine, StringConstraints(strip_whitespace=True, max_length=100)] | None
     ) = None
-    bio: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    bio: Annotated[MultiLine, StringConstraints(max_length=2000)] | None = None
     username: Username | None = None
     email: EmailStr | None = None
 

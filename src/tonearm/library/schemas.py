@@ -8,8 +8,22 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from tonearm.kit.text import MultiLine, OneLine
+from tonearm.media.tag_limits import (
+    DISC_NUMBER_MAX,
+    ISRC_PATTERN,
+    LYRICS_MAX,
+    NAMES_MAX,
+    TEXT_MAX,
+    TRACK_NUMBER_MAX,
+)
+
 VisibilityStr = Literal["private", "unlisted", "public"]
-Text512 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=512)]
+# Names and titles: control and bidi control characters removed first (kit.text), then the
+# bounds tags are held to as well (media.tag_limits).
+Text512 = Annotated[
+    OneLine, StringConstraints(strip_whitespace=True, min_length=1, max_length=TEXT_MAX)
+]
 
 
 class ArtistRef(BaseModel):
@@ -127,16 +141,18 @@ class TrackPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     title: Text512 | None = None
-    artists: Annotated[list[Text512], Field(min_length=1, max_length=20)] | None = None
-    album: Annotated[str, StringConstraints(strip_whitespace=True, max_length=512)] | None = None
+    artists: Annotated[list[Text512], Field(min_length=1, max_length=NAMES_MAX)] | None = None
+    album: (
+        Annotated[OneLine, StringConstraints(strip_whitespace=True, max_length=TEXT_MAX)] | None
+    ) = None
     album_artist: Text512 | None = None
-    track_number: Annotated[int, Field(ge=0, le=9999)] | None = None
-    disc_number: Annotated[int, Field(ge=0, le=999)] | None = None
+    track_number: Annotated[int, Field(ge=0, le=TRACK_NUMBER_MAX)] | None = None
+    disc_number: Annotated[int, Field(ge=0, le=DISC_NUMBER_MAX)] | None = None
     year: Annotated[int, Field(ge=0, le=9999)] | None = None
-    genres: Annotated[list[Text512], Field(max_length=20)] | None = None
-    isrc: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}[A-Z0-9]{3}[0-9]{7}$")] | None = None
+    genres: Annotated[list[Text512], Field(max_length=NAMES_MAX)] | None = None
+    isrc: Annotated[str, StringConstraints(pattern=ISRC_PATTERN)] | None = None
     explicit: bool | None = None
-    lyrics: Annotated[str, StringConstraints(max_length=100_000)] | None = None
+    lyrics: Annotated[MultiLine, StringConstraints(max_length=LYRICS_MAX)] | None = None
     visibility: VisibilityStr | None = None
 
 
@@ -151,6 +167,10 @@ class UploadedTrack(BaseModel):
     track: TrackOut
     job_id: uuid.UUID | None = Field(description="The processing job (HLS, waveform), if any")
     duplicate: bool = Field(description="These bytes were already in your library")
+    notes: list[str] = Field(
+        default_factory=list,
+        description="Tag values that were not stored (too long, not a valid code), and why",
+    )
 
 
 class UploadResult(BaseModel):

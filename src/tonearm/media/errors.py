@@ -15,3 +15,10 @@ class CorruptAudio(Unprocessable):
     """The file looks like a supported format but cannot be decoded (damaged or truncated)."""
 
     status, code, title = 422, "corrupt_audio", "The audio file is damaged"
+
+
+class TagsTooLarge(Unprocessable):
+    """The file's tags are larger, or inflate to more, than the server reads
+    (`media.tag_guard`: a compressed ID3 frame bomb is refused before it is inflated)."""
+
+    status, code, title = 422, "tags_too_large", "The file's tags are too large"

@@ -1,5 +1,7 @@
 """How each tag system names the fields `tags.read_tags` keeps (mutagen objects in, raw
-name -> values out, plus pictures). Cleaning and assembly happen in `tags`.
+name -> values out, plus pictures, each at most `tag_limits.PICTURE_MAX_BYTES`: a larger one
+is dropped with a note, a base64 one before it is decoded). Cleaning and assembly happen in
+`tags`.
 
 The fields read:
 
@@ -27,6 +29,8 @@ from mutagen.flac import Picture
 from mutagen.id3 import ID3
 from mutagen.mp4 import MP4Cover, MP4Tags
 
+from tonearm.media.tag_limits import keep_picture
+
 MB = "http://musicbrainz.org"
 
 
@@ -34,7 +38,7 @@ Raw = dict[str, list[str]]
 Pictures = list[tuple[int, str, bytes]]  # (picture type, mime, data)
 
 
-def id3_fields(tags: ID3) -> tuple[Raw, Pictures, bool]:
+def id3_fields(tags: ID3, notes: list[str]) -> tuple[Raw, Pictures, bool]:
     raw: Raw = {}
     txxx: dict[str, list[str]] = {}
     pictures: Pictures = []
@@ -48,7 +52,7 @@ def id3_fields(tags: ID3) -> tuple[Raw, Pictures, bool]:
             ufid = frame.data.decode("ascii", "replace")
         elif fid == "USLT" and lyrics is None:
             lyrics = frame.text
-        elif fid == "APIC":
+        elif fid == "APIC" and keep_picture(notes, len(frame.data)):
             mime = picture_mime(frame.data, frame.mime)
             if mime:
                 pictures.append((int(frame.type), mime, frame.data))
@@ -115,7 +119,7 @@ _VORBIS = {
 }
 
 
-def vorbis_fields(audio: Any) -> tuple[Raw, Pictures]:
+def vorbis_fields(audio: Any, notes: list[str]) -> tuple[Raw, Pictures]:
     comments: dict[str, list[str]] = {}
     for key, value in audio.tags or ():
         comments.setdefault(key.lower(), []).append(value)
@@ -135,10 +139,14 @@ def vorbis_fields(audio: Any) -> tuple[Raw, Pictures]:
                 raw[ours] = [f"{q78 / 256 + 5.0:.4f}"]
     pictures: Pictures = []
     for pic in getattr(audio, "pictures", None) or ():
+        if not keep_picture(notes, len(pic.data)):
+            continue
         mime = picture_mime(pic.data, pic.mime)
         if mime:
             pictures.append((int(pic.type), mime, pic.data))
     for b64 in comments.get("metadata_block_picture", []):
+        if not keep_picture(notes, len(b64) * 3 // 4):  # before decoding it
+            continue
         try:
             pic = Picture(base64.b64decode(b64))
         except (ValueError, TypeError, mutagen.MutagenError):
@@ -147,6 +155,8 @@ def vorbis_fields(audio: Any) -> tuple[Raw, Pictures]:
         if mime:
             pictures.append((int(pic.type), mime, pic.data))
     for b64 in comments.get("coverart", []):  # legacy: raw base64 image
+        if not keep_picture(notes, len(b64) * 3 // 4):
+            continue
         try:
             data = base64.b64decode(b64)
         except (ValueError, TypeError):
@@ -157,7 +167,7 @@ def vorbis_fields(audio: Any) -> tuple[Raw, Pictures]:
     return raw, pictures
 
 
-def mp4_fields(tags: MP4Tags) -> tuple[Raw, Pictures]:
+def mp4_fields(tags: MP4Tags, notes: list[str]) -> tuple[Raw, Pictures]:
     raw: Raw = {}
     free: dict[str, list[str]] = {}
     for key, values in tags.items():
@@ -206,6 +216,8 @@ def mp4_fields(tags: MP4Tags) -> tuple[Raw, Pictures]:
                 break
     pictures: Pictures = []
     for cover in tags.get("covr", []):
+        if not keep_picture(notes, len(cover)):
+            continue
         declared = "image/png" if cover.imageformat == MP4Cover.FORMAT_PNG else "image/jpeg"
         mime = picture_mime(bytes(cover), declared)
         if mime:

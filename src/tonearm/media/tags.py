@@ -1,7 +1,9 @@
 """Read a track's tags with mutagen alone (no audio decoding: a scan reads thousands of files).
 
 Native fields are mapped per tag system (`tag_systems`), then cleaned the same way (NFC,
-stripped, empties dropped).
+control and bidirectional control characters removed, stripped, empties dropped) and bounded
+(`tag_limits`: what does not fit is dropped with a note in `TrackTags.notes`). Tags that would
+inflate past a bound (a compressed ID3 frame bomb) are not read at all (`tag_guard`).
 
 Artists: see `split_artists`. Missing title/artist/album fall back to the path: see
 `parse_path`.
@@ -25,6 +27,10 @@ from mutagen.mp4 import MP4, MP4Tags
 from mutagen.oggopus import OggOpus
 from mutagen.wave import WAVE
 
+from tonearm.kit.text import strip_controls
+from tonearm.media.errors import TagsTooLarge
+from tonearm.media.tag_guard import check_tags
+from tonearm.media.tag_limits import PICTURES_MAX, bound_tags
 from tonearm.media.tag_systems import (
     Pictures,
     Raw,
@@ -65,6 +71,7 @@ class TrackTags:
     channels: int | None = None
     bits_per_sample: int | None = None  # lossless only
     from_path: list[str] = field(default_factory=list)  # fields guessed from the path
+    notes: list[str] = field(default_factory=list)  # what was dropped, and why
 
 
 def _lossless_bits(audio: Any, info: Any) -> int | None:
@@ -80,12 +87,13 @@ def _lossless_bits(audio: Any, info: Any) -> int | None:
 # --- cleaning -----------------------------------------------------------------------------
 
 
-def clean(value: Any) -> str | None:
-    """NFC-normalised, stripped text without NULs; None when empty."""
+def clean(value: Any, *, multiline: bool = False) -> str | None:
+    """NFC-normalised, stripped text without control or bidi control characters (on one
+    line unless `multiline`); None when empty."""
     if value is None:
         return None
-    text = unicodedata.normalize("NFC", str(value)).replace("\x00", "").strip()
-    return text or None
+    text = strip_controls(unicodedata.normalize("NFC", str(value)), multiline=multiline)
+    return text.strip() or None
 
 
 def _clean_all(values: Iterable[Any]) -> list[str]:
@@ -216,7 +224,11 @@ def read_tags(path: str | os.PathLike[str]) -> TrackTags:
     pictures: Pictures = []
     artists_multi = False
     try:
+        check_tags(path)
         audio = mutagen.File(path, easy=False)
+    except TagsTooLarge as exc:
+        result.notes.append(f"tags: {exc.detail}; not read")
+        audio = None
     except (mutagen.MutagenError, ValueError, EOFError, OverflowError, IndexError):
         audio = None
     if audio is not None:
@@ -233,22 +245,23 @@ def read_tags(path: str | os.PathLike[str]) -> TrackTags:
             result.bitrate = int(os.path.getsize(path) * 8 / result.duration)
         tags = audio.tags
         if isinstance(tags, ID3):
-            raw, pictures, v23 = id3_fields(tags)
+            raw, pictures, v23 = id3_fields(tags, result.notes)
             artists_multi = v23  # "/" is ID3v2.3's multi-value separator in TPE1
         elif isinstance(tags, MP4Tags):
-            raw, pictures = mp4_fields(tags)
+            raw, pictures = mp4_fields(tags, result.notes)
         elif tags is not None and hasattr(tags, "vendor"):  # Vorbis comments
-            raw, pictures = vorbis_fields(audio)
+            raw, pictures = vorbis_fields(audio, result.notes)
     _assemble(result, raw, artists_multi)
+    bound_tags(result)
     pictures.sort(key=lambda p: 0 if p[0] == 3 else 1)  # stable: front cover first
-    result.pictures = [(mime, data) for _, mime, data in pictures]
+    result.pictures = [(mime, data) for _, mime, data in pictures[:PICTURES_MAX]]
     _fill_from_path(result, path)
     return result
 
 
-def _first(raw: Raw, name: str) -> str | None:
+def _first(raw: Raw, name: str, *, multiline: bool = False) -> str | None:
     for v in raw.get(name, ()):
-        c = clean(v)
+        c = clean(v, multiline=multiline)
         if c:
             return c
     return None
@@ -271,7 +284,7 @@ def _assemble(r: TrackTags, raw: Raw, artists_multi: bool) -> None:
     m = re.match(r"^\s*(\d{4})", r.date or "")
     r.year = int(m.group(1)) if m and 1000 < int(m.group(1)) < 3000 else None
     r.genres = _clean_all(raw.get("genres", ()))
-    r.isrc = (_first(raw, "isrc") or "").replace("-", "").upper() or None
+    r.isrc = _first(raw, "isrc")  # normalised (hyphens out, upper case) by bound_tags
     r.mb_recording_id = _first(raw, "mb_recording_id")
     r.mb_release_id = _first(raw, "mb_release_id")
     r.mb_artist_id = _first(raw, "mb_artist_id")
@@ -282,8 +295,7 @@ def _assemble(r: TrackTags, raw: Raw, artists_multi: bool) -> None:
         r.explicit = True
     elif explicit in ("0", "2", "false", "no", "clean"):
         r.explicit = False
-    lyrics = _first(raw, "lyrics")
-    r.lyrics = lyrics.replace("\r\n", "\n").replace("\r", "\n") if lyrics else None
+    r.lyrics = _first(raw, "lyrics", multiline=True)  # "\r\n" and "\r" made "\n"
     r.replaygain_track_gain = bounded_float(_first(raw, "replaygain_track_gain"), -60, 60)
     r.replaygain_album_gain = bounded_float(_first(raw, "replaygain_album_gain"), -60, 60)
 

@@ -1513,6 +1513,11 @@ export interface components {
              * @description These bytes were already in your library
              */
             duplicate: boolean;
+            /**
+             * Notes
+             * @description Tag values that were not stored (too long, not a valid code), and why
+             */
+            notes?: string[];
         };
         /** UserOut */
         UserOut: {
@@ -2779,7 +2784,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The audio file is damaged (`corrupt_audio`) */
+            /** @description The audio file is damaged (`corrupt_audio`); The file's tags are too large (`tags_too_large`) */
             422: {
                 headers: {
                     [name: string]: unknown;

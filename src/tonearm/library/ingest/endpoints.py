@@ -9,7 +9,7 @@ from tonearm.kit.multipart import MalformedMultipart, PartTooLarge, receive_mult
 from tonearm.library import errors
 from tonearm.library.deps import Ingest
 from tonearm.library.schemas import UploadResult
-from tonearm.media.errors import CorruptAudio, NotAudio
+from tonearm.media.errors import CorruptAudio, NotAudio, TagsTooLarge
 from tonearm.models.library import Visibility
 from tonearm.platform.auth import CurrentUser
 from tonearm.platform.deps import State
@@ -47,6 +47,7 @@ UPLOAD_BODY = {
     responses=responses(
         NotAudio,
         CorruptAudio,
+        TagsTooLarge,
         PartTooLarge,
         MalformedMultipart,
         errors.NoFiles,

@@ -36,7 +36,7 @@ class IngestService:
         tracks = await Presenter(self.s, self.storage).tracks([i.track for i in done], owner)
         return UploadResult(
             items=[
-                UploadedTrack(track=out, job_id=i.job_id, duplicate=i.duplicate)
+                UploadedTrack(track=out, job_id=i.job_id, duplicate=i.duplicate, notes=i.notes)
                 for i, out in zip(done, tracks, strict=True)
             ]
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,6 +17,7 @@ from tonearm.jobs.service import enqueue
 from tonearm.kit.db import utcnow
 from tonearm.kit.multipart import FilePart
 from tonearm.kit.storage import Storage
+from tonearm.kit.text import strip_controls
 from tonearm.library.catalog.builder import Catalog
 from tonearm.library.catalog.metadata import TrackMetadata, apply_metadata
 from tonearm.library.catalog.repository import LibraryRepository
@@ -34,6 +35,7 @@ class Ingested:
     track: Track
     job_id: uuid.UUID | None
     duplicate: bool
+    notes: list[str] = field(default_factory=list)  # tag values dropped (media.tag_limits)
 
 
 @cache
@@ -103,6 +105,8 @@ class Ingest:
         existing = await self.repo.track_by_hash(owner, part.sha256)
         if existing is not None:
             return Ingested(existing, None, True)
+        if tags.notes:
+            log.info("upload_tags_dropped", name=part.filename, notes=tags.notes)
         track_id = uuid.uuid4()
         key = f"tracks/{owner}/{track_id}/original{info.extension}"
         with open(part.path, "rb") as fh:  # noqa: ASYNC230 (chunks are read in a thread below)
@@ -117,7 +121,7 @@ class Ingest:
             content_hash=part.sha256,
             size=stored.size,
             storage_key=key,
-            original_name=part.filename,
+            original_name=strip_controls(part.filename)[:1024],
             created_at=now,
             updated_at=now,
         )
@@ -128,7 +132,7 @@ class Ingest:
         self.s.add(track)
         await self.s.flush()
         job = await enqueue(self.s, "library.process_track", owner_id=owner, track_id=track_id)
-        return Ingested(track, job.id, False)
+        return Ingested(track, job.id, False, list(tags.notes))
 
     async def undo(self) -> None:
         for key in self.stored:

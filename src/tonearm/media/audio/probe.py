@@ -13,7 +13,8 @@ seek) and the end. That catches truncation and heavy damage cheaply, without dec
 Hostile input: only single-file demuxers are allowed (no playlists, concat scripts or image
 sequences that could open other files or URLs), only the `file` protocol, bounded probe size,
 an I/O timeout, and a cap on packets read per window. FFmpeg errors never escape: they become
-`NotAudio` (415) or `CorruptAudio` (422).
+`NotAudio` (415) or `CorruptAudio` (422). Tags that would inflate past a bound are refused
+first (`media.tag_guard`, `TagsTooLarge` 422).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from typing import Any
 import av
 
 from tonearm.media.errors import CorruptAudio, NotAudio
+from tonearm.media.tag_guard import check_tags
 
 # format_name -> (container, canonical extension, MIME type)
 FORMATS: dict[str, tuple[str, str, str]] = {
@@ -208,6 +210,7 @@ def probe(path: str | os.PathLike[str]) -> AudioInfo:
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(path)
+    check_tags(path)  # before FFmpeg inflates a compressed ID3 frame
     try:
         container = av.open(
             str(path), "r", options=dict(OPEN_OPTIONS), timeout=TIMEOUT, metadata_errors="ignore"

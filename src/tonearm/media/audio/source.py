@@ -18,6 +18,7 @@ import av
 
 from tonearm.media.audio.probe import OPEN_OPTIONS, TIMEOUT
 from tonearm.media.errors import CorruptAudio, NotAudio
+from tonearm.media.tag_guard import check_tags
 
 _MAX_DECODE_ERRORS = 50  # isolated bad packets are skipped; this many means the file is broken
 
@@ -30,7 +31,9 @@ class SourceInfo:
 
 
 def open_input(path: str | os.PathLike[str]) -> Any:
-    """av.open with the probe's guards; raises NotAudio / CorruptAudio instead of av errors."""
+    """av.open with the probe's guards; raises NotAudio / CorruptAudio instead of av errors,
+    and TagsTooLarge before FFmpeg would inflate an ID3 frame bomb."""
+    check_tags(path)
     try:
         container = av.open(
             os.fspath(path),
