@@ -82,7 +82,9 @@ class LibraryService:
             updates["date"] = str(changes["year"]) if changes["year"] is not None else None
         if "title" in changes and changes["title"] is None:
             updates.pop("title")
-        await apply_metadata(track, replace(meta, **updates), Catalog(self.s))
+        meta, catalog = replace(meta, **updates), Catalog(self.s)
+        await catalog.prepare([meta])  # in the one order every writer takes (builder.py)
+        await apply_metadata(track, meta, catalog)
         if changes.get("visibility"):
             track.visibility = Visibility(changes["visibility"])
         track.updated_at = utcnow()
