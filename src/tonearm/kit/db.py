@@ -153,6 +153,19 @@ async def insert_or_ignore(session: AsyncSession, model: type[Any], values: dict
     return bool(done.rowcount)  # type: ignore[attr-defined]
 
 
+async def insert_many_or_ignore(
+    session: AsyncSession, model: type[Any], rows: list[dict[str, Any]]
+) -> None:
+    """`insert_or_ignore` for many rows (one statement, batched by the driver)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    if not rows:
+        return
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    await session.execute(insert(model).on_conflict_do_nothing(), rows)
+
+
 def after_commit(session: AsyncSession, callback: AfterCommit) -> None:
     """Run `callback` once the current transaction has committed (never if it rolls back)."""
     session.info.setdefault("after_commit", []).append(callback)

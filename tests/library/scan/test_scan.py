@@ -378,6 +378,8 @@ async def test_batch_catalog_builds_what_catalog_builds(state: AppState) -> None
             album = await catalog.album(
                 "Älbum (Deluxe)", artist, year=1999, date="1999-02", mb_release_id="r"
             )
+            if isinstance(catalog, BatchCatalog):
+                assert await catalog.settle() == {}
             await s.flush()
             out = []
             for row in (artist, album):

@@ -1,6 +1,10 @@
 """A track as a viewer sees it: loved or not, its cover's signed URLs, owned or not. The one
 place that turns rows into `TrackOut` and `AlbumOut`, used by every endpoint of every domain
-(and, through the library's face, by the second API face)."""
+(and, through the library's face, by the second API face).
+
+Covers: a track shows its own; an album (and a track of it without one) shows a cover of a
+track the viewer may list (`LibraryRepository.album_covers`), so another user's private
+track's cover, and its id in the image URL, reach nobody but that user."""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tonearm.kit.storage import Storage
 from tonearm.library.catalog import views
 from tonearm.library.catalog.annotations import Annotations
+from tonearm.library.catalog.repository import LibraryRepository
 from tonearm.library.schemas import AlbumOut, Artwork, TrackDetail, TrackOut
 from tonearm.media import COVER_SIZES
 from tonearm.models.library import Album, Track
@@ -40,6 +45,7 @@ async def artwork_map(storage: Storage, keys: Iterable[str | None]) -> views.Art
 class Presenter:
     def __init__(self, session: AsyncSession, storage: Storage) -> None:
         self.annotations = Annotations(session)
+        self.repo = LibraryRepository(session)
         self.storage = storage
 
     async def tracks(
@@ -51,8 +57,9 @@ class Presenter:
         """`loved` is looked up unless the caller already has it (search reads it along)."""
         if loved is None:
             loved = await self.annotations.loved_ids(viewer, [t.id for t in tracks])
-        art = await artwork_map(self.storage, (views.art_key(t) for t in tracks))
-        return [views.track_out(t, viewer, loved, art) for t in tracks]
+        covers = await self._covers(tracks, viewer)
+        art = await artwork_map(self.storage, (views.art_key(t, covers) for t in tracks))
+        return [views.track_out(t, viewer, loved, art, covers) for t in tracks]
 
     async def track(self, track: Track, viewer: uuid.UUID | None) -> TrackOut:
         (out,) = await self.tracks([track], viewer)
@@ -60,9 +67,18 @@ class Presenter:
 
     async def detail(self, track: Track, viewer: uuid.UUID | None) -> TrackDetail:
         loved = await self.annotations.loved_ids(viewer, [track.id])
-        art = await artwork_map(self.storage, [views.art_key(track)])
-        return views.track_detail(track, viewer, loved, art)
+        covers = await self._covers([track], viewer)
+        art = await artwork_map(self.storage, [views.art_key(track, covers)])
+        return views.track_detail(track, viewer, loved, art, covers)
 
-    async def albums(self, rows: Sequence[tuple[Album, int, float]]) -> list[AlbumOut]:
-        art = await artwork_map(self.storage, (a.artwork_key for a, _, _ in rows))
-        return [views.album_out(a, n, d, art) for a, n, d in rows]
+    async def albums(
+        self, rows: Sequence[tuple[Album, int, float]], viewer: uuid.UUID | None
+    ) -> list[AlbumOut]:
+        covers = await self.repo.album_covers([a.id for a, _, _ in rows], viewer)
+        art = await artwork_map(self.storage, covers.values())
+        return [views.album_out(a, n, d, art, covers.get(a.id)) for a, n, d in rows]
+
+    async def _covers(self, tracks: Sequence[Track], viewer: uuid.UUID | None) -> views.Covers:
+        """The album covers the viewer may see, for the tracks without their own."""
+        ids = {t.album_id for t in tracks if t.album_id and not t.artwork_key}
+        return await self.repo.album_covers(sorted(ids), viewer)

@@ -7,7 +7,17 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import BindParameter, ColumnElement, Select, exists, false, func, or_, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Select,
+    case,
+    exists,
+    false,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -289,6 +299,36 @@ class LibraryRepository:
                 .order_by(Track.disc_number, Track.track_number)
                 .limit(1)
             )
+
+    async def album_covers(
+        self, ids: Sequence[uuid.UUID], viewer: uuid.UUID | None
+    ) -> dict[uuid.UUID, str]:
+        """Per album, the cover this viewer may see: only a track the viewer may list gives
+        one (an album shows another user's private track's cover to nobody but its owner).
+        The album's own choice (`Album.artwork_key`) when such a track carries it, else the
+        first such track's in disc and track order. Albums without one are left out."""
+        if not ids:
+            return {}
+        preferred = case((Track.artwork_key == Album.artwork_key, 0), else_=1)
+        rank = func.row_number().over(
+            partition_by=Track.album_id,
+            order_by=(
+                preferred,
+                func.coalesce(Track.disc_number, 1),
+                func.coalesce(Track.track_number, 0),
+                Track.id,
+            ),
+        )
+        ranked = (
+            select(Track.album_id, Track.artwork_key, rank.label("rank"))
+            .join(Album, Album.id == Track.album_id)
+            .where(Track.album_id.in_(list(ids)), Track.artwork_key.is_not(None), listable(viewer))
+            .subquery()
+        )
+        rows = await self.s.execute(
+            select(ranked.c.album_id, ranked.c.artwork_key).where(ranked.c.rank == 1)
+        )
+        return {album_id: key for album_id, key in rows.all()}
 
     async def albums_by_ids(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Album]:
         if not ids:

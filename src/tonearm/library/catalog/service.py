@@ -82,7 +82,9 @@ class LibraryService:
             updates["date"] = str(changes["year"]) if changes["year"] is not None else None
         if "title" in changes and changes["title"] is None:
             updates.pop("title")
-        await apply_metadata(track, replace(meta, **updates), Catalog(self.s))
+        meta, catalog = replace(meta, **updates), Catalog(self.s)
+        await catalog.prepare([meta])  # in the one order every writer takes (builder.py)
+        await apply_metadata(track, meta, catalog)
         if changes.get("visibility"):
             track.visibility = Visibility(changes["visibility"])
         track.updated_at = utcnow()
@@ -117,7 +119,7 @@ class LibraryService:
         self, viewer: uuid.UUID | None, params: PageParams, **filters: object
     ) -> tuple[list[AlbumOut], str | None]:
         rows, nxt = await self.repo.list_albums(viewer, params, **filters)  # type: ignore[arg-type]
-        return await self.present.albums(rows), nxt
+        return await self.present.albums(rows, viewer), nxt
 
     async def get_album(self, viewer: uuid.UUID | None, album_id: uuid.UUID) -> AlbumDetail:
         found = await self.repo.album_for(album_id, viewer)
@@ -125,7 +127,7 @@ class LibraryService:
             raise errors.AlbumNotFound()
         album, count, duration = found
         tracks = await self.repo.album_tracks(album_id, viewer)
-        (base,) = await self.present.albums([(album, count, duration)])
+        (base,) = await self.present.albums([(album, count, duration)], viewer)
         return AlbumDetail(**base.model_dump(), tracks=await self.present.tracks(tracks, viewer))
 
     async def list_artists(
@@ -147,7 +149,7 @@ class LibraryService:
         )
         return ArtistDetail(
             **views.artist_out(artist, tracks, albums).model_dump(),
-            albums=await self.present.albums(album_rows),
+            albums=await self.present.albums(album_rows, viewer),
             top_tracks=await self.present.tracks(top, viewer),
         )
 
@@ -160,6 +162,6 @@ class LibraryService:
         return SearchResults(
             query=q,
             tracks=await self.present.tracks(tracks, viewer, loved),
-            albums=await self.present.albums(albums),
+            albums=await self.present.albums(albums, viewer),
             artists=[views.artist_out(*a) for a in artists],
         )

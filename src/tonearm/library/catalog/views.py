@@ -33,33 +33,36 @@ def album_ref(album: Album | None) -> AlbumRef | None:
 
 
 ArtMap = dict[str, Artwork]
+Covers = dict[uuid.UUID, str]  # album id -> the cover its viewer may see (present.Presenter)
 
 
-def art_key(track: Track) -> str | None:
-    return track.artwork_key or (track.album.artwork_key if track.album else None)
+def art_key(track: Track, covers: Covers) -> str | None:
+    """The track's own cover, else its album's as this viewer may see it (never the album's
+    stored choice as such: that may be another user's private track's)."""
+    return track.artwork_key or (covers.get(track.album_id) if track.album_id else None)
 
 
 def track_out(
-    track: Track, viewer: uuid.UUID | None, loved: set[uuid.UUID], art: ArtMap
+    track: Track, viewer: uuid.UUID | None, loved: set[uuid.UUID], art: ArtMap, covers: Covers
 ) -> TrackOut:
-    """Call through `present.Presenter`, which looks `loved` and `art` up."""
-    return TrackOut(**_track_fields(track, viewer, loved, art))
+    """Call through `present.Presenter`, which looks `loved`, `art` and `covers` up."""
+    return TrackOut(**_track_fields(track, viewer, loved, art, covers))
 
 
 def track_detail(
-    track: Track, viewer: uuid.UUID | None, loved: set[uuid.UUID], art: ArtMap
+    track: Track, viewer: uuid.UUID | None, loved: set[uuid.UUID], art: ArtMap, covers: Covers
 ) -> TrackDetail:
     return TrackDetail(
-        **_track_fields(track, viewer, loved, art),
+        **_track_fields(track, viewer, loved, art, covers),
         lyrics=track.lyrics,
         original_name=track.original_name if track.owner_id == viewer else None,
     )
 
 
 def _track_fields(
-    t: Track, viewer: uuid.UUID | None, loved: set[uuid.UUID], art: ArtMap
+    t: Track, viewer: uuid.UUID | None, loved: set[uuid.UUID], art: ArtMap, covers: Covers
 ) -> dict[str, object]:
-    key = art_key(t)
+    key = art_key(t, covers)
     artwork = art.get(key) if key else None
     return {
         "artwork": artwork,
@@ -103,17 +106,18 @@ def _track_fields(
 
 
 def album_out(
-    album: Album, track_count: int, duration: float, art: ArtMap | None = None
+    album: Album, track_count: int, duration: float, art: ArtMap, cover: str | None
 ) -> AlbumOut:
+    """`cover`: the key of the cover this viewer may see (`Presenter.albums`)."""
     return AlbumOut(
-        artwork=(art or {}).get(album.artwork_key) if album.artwork_key else None,
+        artwork=art.get(cover) if cover else None,
         id=album.id,
         title=album.title,
         artist=artist_ref(album.artist) if album.artist else None,
         year=album.year,
         track_count=track_count,
         duration=round(duration, 3),
-        has_artwork=album.artwork_key is not None,
+        has_artwork=cover is not None,
     )
 
 

@@ -165,6 +165,15 @@ async def upload_files(
     ingest = Ingest(session, storage)
     after_rollback(session, ingest.undo)
     inspected = await ingest.inspect_all(parts)
+    # The catalog entries the new files name, made first and in the one order every writer
+    # takes them (builder.Catalog.prepare): concurrent uploads and scans never deadlock.
+    await ingest.catalog.prepare(
+        [
+            metadata_from_tags(tags, Path(part.filename).stem or "Untitled")
+            for part, (_, tags) in zip(parts, inspected, strict=True)
+            if await ingest.repo.track_by_hash(owner, part.sha256) is None
+        ]
+    )
     out = []
     for part, (info, tags) in zip(parts, inspected, strict=True):
         out.append(await ingest.add(owner, part, info, tags, visibility))

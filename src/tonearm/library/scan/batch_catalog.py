@@ -7,6 +7,12 @@ does. `prefetch()` asks once per batch which of the batch's names exist; a name 
 new is then created without its query. Names that exist still go through `Catalog` (which
 also fills a missing year, MusicBrainz id ...), so the result is the same catalog.
 
+New rows are not added to the session: `settle()` writes them in one INSERT ... ON CONFLICT
+DO NOTHING per table, in key order, before the batch's tracks, and reads back which rows won.
+An upload or another scan may have created the same artist or album since `prefetch()` (or
+may be creating it now, in a transaction that has not committed): then the row already there
+is the one the batch's tracks point at (`settle()` says which ids changed), and nothing fails.
+
 The construction below must match `Catalog`'s (tests/library/test_scan.py compares them).
 """
 
@@ -14,12 +20,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tonearm.kit.db import insert_many_or_ignore
 from tonearm.kit.text import fold, nfc
-from tonearm.library.catalog.builder import Catalog
+from tonearm.library.catalog.builder import Catalog, album_values, artist_values
 from tonearm.library.catalog.metadata import TrackMetadata
 from tonearm.models.library import Album, Artist
 
@@ -44,6 +52,9 @@ class BatchCatalog(Catalog):
         super().__init__(session)
         self._new_artists: set[str] = set()
         self._new_albums: set[tuple[str, str]] = set()  # (title key, artist key)
+        # Made by this batch, not written yet (see settle()), by their own ids.
+        self._pending_artists: dict[uuid.UUID, Artist] = {}
+        self._pending_albums: dict[uuid.UUID, Album] = {}
 
     async def prefetch(self, metas: Iterable[TrackMetadata]) -> None:
         """Find out which artists and albums `metas` name that do not exist yet."""
@@ -83,8 +94,8 @@ class BatchCatalog(Catalog):
         key = _artist_key(name)
         if key not in self._new_artists or key in self._artists:
             return await super().artist(name, mbid)
-        name = nfc(name) or "Unknown Artist"
-        artist = self.new_artist(name, key, mbid)
+        artist = Artist(**artist_values(nfc(name) or "Unknown Artist", key, mbid))
+        self._pending_artists[artist.id] = artist
         self._artists[key] = artist
         return artist
 
@@ -101,13 +112,63 @@ class BatchCatalog(Catalog):
         artist_id = artist.id if artist else None
         if (
             artist is None
-            or (key, artist.name_key) not in self._new_albums
             or (key, artist_id) in self._albums
+            or (
+                # An artist this batch makes has no albums yet; an existing one may.
+                artist.id not in self._pending_artists
+                and (key, artist.name_key) not in self._new_albums
+            )
         ):
             return await super().album(
                 title, artist, year=year, date=date, mb_release_id=mb_release_id
             )
-        title = nfc(title) or "Unknown Album"
-        album = self.new_album(title, key, artist, year, date, mb_release_id)
+        values = album_values(nfc(title) or "Unknown Album", key, artist, year, date, mb_release_id)
+        album = Album(**values, artist=artist)
+        self._pending_albums[album.id] = album
         self._albums[(key, artist_id)] = album
         return album
+
+    async def settle(self) -> dict[uuid.UUID, uuid.UUID]:
+        """Write the artists and albums made since the last call, each unless a row with its
+        key exists by now, and return {id this batch gave it: id of the row already there}
+        for those (the batch's rows must point at that one)."""
+        moved: dict[uuid.UUID, uuid.UUID] = {}
+        artists = sorted(self._pending_artists.values(), key=lambda a: a.name_key)
+        self._pending_artists = {}
+        if artists:
+            await insert_many_or_ignore(self.s, Artist, [_columns(a) for a in artists])
+            ids: dict[str, uuid.UUID] = {}
+            for part in _chunks([a.name_key for a in artists]):
+                rows = await self.s.execute(
+                    select(Artist.name_key, Artist.id).where(Artist.name_key.in_(part))
+                )
+                ids.update({key: artist_id for key, artist_id in rows})
+            for a in artists:
+                if ids[a.name_key] != a.id:
+                    moved[a.id] = a.id = ids[a.name_key]
+        albums = sorted(
+            self._pending_albums.values(), key=lambda a: (a.title_key, str(a.artist_id))
+        )
+        self._pending_albums = {}
+        if albums:
+            for album in albums:
+                album.artist_id = moved.get(album.artist_id, album.artist_id)  # type: ignore[arg-type]
+            await insert_many_or_ignore(self.s, Album, [_columns(a) for a in albums])
+            album_ids: dict[tuple[str, uuid.UUID | None], uuid.UUID] = {}
+            pairs = [(a.title_key, a.artist_id) for a in albums]
+            for i in range(0, len(pairs), _IN_CHUNK):
+                rows = await self.s.execute(
+                    select(Album.title_key, Album.artist_id, Album.id).where(
+                        tuple_(Album.title_key, Album.artist_id).in_(pairs[i : i + _IN_CHUNK])
+                    )
+                )
+                album_ids.update({(r.title_key, r.artist_id): r.id for r in rows})
+            for album in albums:
+                real = album_ids[(album.title_key, album.artist_id)]
+                if real != album.id:
+                    moved[album.id] = album.id = real
+        return moved
+
+
+def _columns(row: Artist | Album) -> dict[str, Any]:
+    return {c.key: getattr(row, c.key) for c in row.__table__.columns}

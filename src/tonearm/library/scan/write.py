@@ -274,7 +274,7 @@ class BatchWriter:
     async def _insert(
         self,
         s: AsyncSession,
-        catalog: Catalog,
+        catalog: BatchCatalog,
         adds: list[FileResult],
         metas: dict[str, TrackMetadata],
     ) -> None:
@@ -296,7 +296,7 @@ class BatchWriter:
             )
             rows.append(row)
             credits.extend(cs)
-        await s.flush()  # new artists and albums first
+        await self._settle(s, catalog, rows, credits)  # new artists and albums first
         await s.execute(insert(Track), rows)
         if credits:
             await s.execute(insert(TrackArtist), credits)
@@ -311,7 +311,7 @@ class BatchWriter:
     async def _update(
         self,
         s: AsyncSession,
-        catalog: Catalog,
+        catalog: BatchCatalog,
         changes: list[tuple[FileResult, Known, bool]],
         metas: dict[str, TrackMetadata],
     ) -> None:
@@ -339,7 +339,7 @@ class BatchWriter:
             self.by_path[r.rel] = Known(
                 known.id, r.rel, r.size, row["file_mtime"], status, known.hls_key
             )
-        await s.flush()
+        await self._settle(s, catalog, rows, credits)
         await s.execute(update(Track), rows)
         ids = [row["id"] for row in rows]
         for part in chunks(ids, IN_CHUNK):
@@ -348,5 +348,24 @@ class BatchWriter:
             await s.execute(insert(TrackArtist), credits)
         for track_id in to_process:
             await self.enqueue(s, track_id)
+
+    @staticmethod
+    async def _settle(
+        s: AsyncSession,
+        catalog: BatchCatalog,
+        rows: list[dict[str, Any]],
+        credits: list[dict[str, Any]],
+    ) -> None:
+        """Write the batch's new artists and albums (race-safe: see BatchCatalog.settle) and
+        point the rows at the ones a concurrent upload or scan wrote first."""
+        moved = await catalog.settle()
+        await s.flush()  # what existing rows gained (a year, a MusicBrainz id)
+        if not moved:
+            return
+        for row in rows:
+            for column in ("album_id", "album_artist_id"):
+                row[column] = moved.get(row[column], row[column])
+        for credit in credits:
+            credit["artist_id"] = moved.get(credit["artist_id"], credit["artist_id"])
 
     # --- the end -----------------------------------------------------------------------------
