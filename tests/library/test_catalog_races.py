@@ -166,3 +166,27 @@ async def test_a_scan_batch_meets_rows_written_after_its_look_up(
     assert {(t.album_id, t.album_artist_id) for t in tracks} == {(made["album"], made["artist"])}
     assert credits == {made["artist"], made["guest"]}
     assert await _count(state, Artist) == 2 and await _count(state, Album) == 1
+
+
+async def test_the_same_file_uploaded_at_once_is_one_track(
+    client: httpx.AsyncClient, state: AppState, race_files: dict[int, dict[str, Any]]
+) -> None:
+    """A track is found or created by its owner and content hash: the same file sent in
+    several requests at once gives one track, the others answer it as their duplicate (one
+    got 201, the rest a unique-key 500). The losers' stored copies are removed."""
+    h = bearer(await register(client))
+    first = await upload(client, h, race_files[0]["uploads"][1])  # its artist and album exist
+    assert first.status_code == 201, first.text
+    path = race_files[0]["uploads"][0]
+    responses = await asyncio.gather(*(upload(client, h, path) for _ in range(4)))
+    for r in responses:
+        assert r.status_code == 201, r.text
+    items = [r.json()["items"][0] for r in responses]
+    assert len({i["track"]["id"] for i in items}) == 1
+    assert sorted(i["duplicate"] for i in items) == [False, True, True, True]
+    assert await _count(state, Track) == 2
+    owner = (await client.get("/api/v1/me", headers=h)).json()["id"]
+    originals = list((state.settings.data_dir / "media" / "tracks" / owner).rglob("original*"))
+    assert sorted(p.parent.name for p in originals) == sorted(
+        [first.json()["items"][0]["track"]["id"], items[0]["track"]["id"]]
+    )

@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import structlog
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tonearm.jobs.service import enqueue
-from tonearm.kit.db import utcnow
+from tonearm.kit.db import insert_or_ignore, utcnow
 from tonearm.kit.multipart import FilePart
 from tonearm.kit.storage import Storage
 from tonearm.kit.text import strip_controls
@@ -22,7 +23,7 @@ from tonearm.library.catalog.builder import Catalog
 from tonearm.library.catalog.metadata import TrackMetadata, apply_metadata
 from tonearm.library.catalog.repository import LibraryRepository
 from tonearm.media.tags import TrackTags, parse_path, read_tags
-from tonearm.models.library import Track, TrackStatus, Visibility
+from tonearm.models.library import Track, TrackArtist, TrackStatus, Visibility
 
 if TYPE_CHECKING:
     from tonearm.media.audio import AudioInfo
@@ -129,10 +130,24 @@ class Ingest:
         await apply_metadata(
             track, metadata_from_tags(tags, Path(part.filename).stem or "Untitled"), self.catalog
         )
-        self.s.add(track)
-        await self.s.flush()
+        # Found or created by owner and content hash, race-safe: the same file in another
+        # request at once may have gone in since the look-up above (then that one is ours).
+        if not await insert_or_ignore(self.s, Track, _columns(track)):
+            self.stored.remove(key)
+            await self.storage.delete(key)
+            existing = await self.repo.track_by_hash(owner, part.sha256)
+            assert existing is not None
+            return Ingested(existing, None, True)
+        credits = [
+            {"track_id": track_id, "artist_id": c.artist_id, "position": c.position, "role": c.role}
+            for c in track.credits
+        ]
+        if credits:
+            await self.s.execute(insert(TrackArtist), credits)
+        row = await self.repo.owned_track(track_id, owner)  # loaded for presenting
+        assert row is not None
         job = await enqueue(self.s, "library.process_track", owner_id=owner, track_id=track_id)
-        return Ingested(track, job.id, False, list(tags.notes))
+        return Ingested(row, job.id, False, list(tags.notes))
 
     async def undo(self) -> None:
         for key in self.stored:
@@ -141,6 +156,12 @@ class Ingest:
             except Exception:
                 log.exception("undo_delete_failed", key=key)
         self.stored.clear()
+
+
+def _columns(track: Track) -> dict[str, object]:
+    """The columns set on a track not yet in the session (the rest take their defaults)."""
+    values = {c.key: getattr(track, c.key) for c in Track.__table__.columns}
+    return {k: v for k, v in values.items() if v is not None}
 
 
 async def _read_chunks(fh: object, size: int = 1024 * 1024):  # type: ignore[no-untyped-def]
