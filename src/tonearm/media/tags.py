@@ -227,7 +227,7 @@ def read_tags(path: str | os.PathLike[str]) -> TrackTags:
         check_tags(path)
         audio = mutagen.File(path, easy=False)
     except TagsTooLarge as exc:
-        result.notes.append(f"tags: {exc.detail}; not read")
+        result.notes.append(f"tags: {(exc.detail or exc.title).rstrip('.')}; not read")
         audio = None
     except (mutagen.MutagenError, ValueError, EOFError, OverflowError, IndexError):
         audio = None
