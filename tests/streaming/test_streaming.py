@@ -308,3 +308,30 @@ async def test_a_track_without_hls_plays_progressively_until_packaged(
         assert refused.status_code == 409 and refused.json()["code"] == "not_streamable"
         shown = (await client.get(f"/api/v1/library/tracks/{tid}", headers=h)).json()
         assert shown["streamable"] is False
+
+
+@pytest.mark.usefixtures("job_runner")
+async def test_the_same_transcode_finishing_twice_at_once_is_one_cache_entry(
+    client: httpx.AsyncClient, tagged_mp3: Path, state: Any, tmp_path: Path
+) -> None:
+    """Two requests that transcode the same track and format at once both keep their result:
+    the second finds the first's row (it used to fail on the unique key, after the response)."""
+    from sqlalchemy import select
+
+    from tonearm.models.streaming import TranscodeCacheEntry
+    from tonearm.streaming.cache import store_in_cache
+
+    _, track = await _ready_track(client, tagged_mp3)
+    track_id = uuid.UUID(track["id"])
+    out = tmp_path / "t.mp3"
+    out.write_bytes(tagged_mp3.read_bytes())
+    await asyncio.gather(
+        *(
+            store_in_cache(state.db, state.storage, track_id, "mp3", 128, out, 10**9)
+            for _ in range(4)
+        )
+    )
+    async with state.db.session() as s:
+        rows = (await s.scalars(select(TranscodeCacheEntry))).all()
+    assert [(r.track_id, r.format, r.bitrate) for r in rows] == [(track_id, "mp3", 128)]
+    assert rows[0].size == out.stat().st_size

@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tonearm.kit.db import Database, utcnow
+from tonearm.kit.db import Database, insert_or_ignore, utcnow
 from tonearm.kit.storage import Storage
 from tonearm.models.library import Track
 from tonearm.models.streaming import TranscodeCacheEntry
@@ -55,19 +55,18 @@ async def store_in_cache(
         if await s.get(Track, track_id) is None:
             evict.append(key)
         else:
-            existing = await s.get(TranscodeCacheEntry, (track_id, fmt, bitrate))
-            if existing is None:
-                s.add(
-                    TranscodeCacheEntry(
-                        track_id=track_id,
-                        format=fmt,
-                        bitrate=bitrate,
-                        storage_key=key,
-                        size=stored.size,
-                    )
-                )
-            else:
-                existing.size, existing.last_used_at = stored.size, utcnow()
+            # Race-safe: the same transcode finishing in another request at once lands once.
+            values = {
+                "track_id": track_id,
+                "format": fmt,
+                "bitrate": bitrate,
+                "storage_key": key,
+                "size": stored.size,
+            }
+            if not await insert_or_ignore(s, TranscodeCacheEntry, values):
+                existing = await s.get(TranscodeCacheEntry, (track_id, fmt, bitrate))
+                if existing is not None:
+                    existing.size, existing.last_used_at = stored.size, utcnow()
             await s.flush()
             total = int(
                 await s.scalar(select(func.coalesce(func.sum(TranscodeCacheEntry.size), 0))) or 0
