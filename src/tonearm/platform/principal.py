@@ -21,6 +21,22 @@ class InsufficientRole(Forbidden):
     code, title = "insufficient_role", "Your role does not allow this"
 
 
+# What an `Authenticator` raises for a bearer token it refuses (accounts names them too).
+class InvalidAccessToken(Unauthorized):
+    code, title = "invalid_access_token", "Access token is invalid or expired"
+
+
+class SessionRevoked(Unauthorized):
+    code, title = "session_revoked", "This session has ended"
+
+
+class AccountDisabled(Forbidden):
+    code, title = "account_disabled", "This account is disabled"
+
+
+TOKEN_REFUSED = (InvalidAccessToken, SessionRevoked, AccountDisabled)
+
+
 @dataclass(frozen=True, slots=True)
 class UserView:
     """A detached, read-only picture of a user, safe to share between requests."""
@@ -74,6 +90,6 @@ def can_publish(role: Role) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Authenticator:
-    """Turns a bearer token into its caller, or raises an Unauthorized domain error."""
+    """Turns a bearer token into its caller, or raises one of `TOKEN_REFUSED`."""
 
     authenticate: Callable[[str], Awaitable[Principal]]
