@@ -66,6 +66,9 @@ def create_app(settings: Settings | None = None, *, migrate: bool = False) -> Fa
         docs_url="/api/docs",
         redoc_url=None,
         lifespan=lifespan,
+        # An API path is exact: no undocumented 307 to the path with(out) a trailing slash
+        # (and an odd path such as `/stream/x/` is a 404, not a redirect to its route).
+        redirect_slashes=False,
     )
     install_error_handlers(app)
     install_method_not_allowed(app)

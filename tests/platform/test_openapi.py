@@ -154,4 +154,5 @@ async def test_a_method_a_path_lacks_is_a_405_naming_every_method_it_has(
     resp = await client.get("/api/v1/auth/register")  # the SPA's catch-all is GET-only
     assert resp.status_code == 405 and resp.headers["allow"] == "POST"
     assert (await client.get("/api/v1/no-such-route")).json()["code"] == "route_not_found"
+    assert (await client.get("/api/v1/me/")).status_code == 404  # not an undocumented 307
     assert (await client.get("/some/page")).status_code == 200  # the SPA still has the rest
