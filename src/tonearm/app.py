@@ -18,6 +18,7 @@ from tonearm.jobs.endpoints import router as jobs_router
 from tonearm.kit.errors import install_error_handlers
 from tonearm.kit.logging import configure_logging
 from tonearm.platform import ops, spa
+from tonearm.platform.allow import install_method_not_allowed
 from tonearm.platform.files import router as files_router
 from tonearm.platform.guards import IdempotencyMiddleware, RateLimitMiddleware
 from tonearm.platform.middleware import (
@@ -25,6 +26,7 @@ from tonearm.platform.middleware import (
     RequestContextMiddleware,
     SecurityHeadersMiddleware,
 )
+from tonearm.platform.openapi import install_openapi
 from tonearm.platform.state import build_state
 
 log = structlog.get_logger(__name__)
@@ -64,8 +66,13 @@ def create_app(settings: Settings | None = None, *, migrate: bool = False) -> Fa
         docs_url="/api/docs",
         redoc_url=None,
         lifespan=lifespan,
+        # An API path is exact: no undocumented 307 to the path with(out) a trailing slash
+        # (and an odd path such as `/stream/x/` is a 404, not a redirect to its route).
+        redirect_slashes=False,
     )
     install_error_handlers(app)
+    install_method_not_allowed(app)
+    install_openapi(app)
 
     body_limits: dict[str, int] = {}
     for domain in domains.DOMAINS:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from tonearm.kit.errors import (
     BadRequest,
     Conflict,
-    Forbidden,
     NotFound,
     RateLimited,
     TonearmError,
@@ -13,8 +12,11 @@ from tonearm.kit.errors import (
 )
 
 # Defined by the platform (its auth dependencies raise them), named here with the rest.
+from tonearm.platform.principal import AccountDisabled as AccountDisabled
 from tonearm.platform.principal import InsufficientRole as InsufficientRole
+from tonearm.platform.principal import InvalidAccessToken as InvalidAccessToken
 from tonearm.platform.principal import NotAuthenticated as NotAuthenticated
+from tonearm.platform.principal import SessionRevoked as SessionRevoked
 
 
 class CommitThenRaise:
@@ -26,18 +28,6 @@ class CommitThenRaise:
 
 class InvalidCredentials(Unauthorized):
     code, title = "invalid_credentials", "Wrong login or password"
-
-
-class AccountDisabled(Forbidden):
-    code, title = "account_disabled", "This account is disabled"
-
-
-class InvalidAccessToken(Unauthorized):
-    code, title = "invalid_access_token", "Access token is invalid or expired"
-
-
-class SessionRevoked(Unauthorized):
-    code, title = "session_revoked", "This session has ended"
 
 
 class InvalidRefreshToken(Unauthorized):

@@ -7,7 +7,15 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+)
 
 from tonearm.kit.text import MultiLine, OneLine
 
@@ -30,9 +38,25 @@ def _phone(v: str) -> str:
     return cleaned
 
 
-Username = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_username)]
+# What the validators accept, said in the OpenAPI document too (surrounding spaces are
+# stripped; a phone number may carry spaces, dots, dashes and brackets anywhere).
+_SEP = r"[\s().-]*"
+USERNAME_DOC = r"^\s*[A-Za-z0-9](?:[A-Za-z0-9_.-]{1,38}[A-Za-z0-9_])?\s*$"
+PHONE_DOC = rf"^{_SEP}\+{_SEP}[1-9](?:{_SEP}[0-9]){{6,14}}{_SEP}$"
+
+Username = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True),
+    AfterValidator(_username),
+    WithJsonSchema({"type": "string", "pattern": USERNAME_DOC}),
+]
 Password = Annotated[str, StringConstraints(min_length=8, max_length=256)]
-Phone = Annotated[str, StringConstraints(max_length=32), AfterValidator(_phone)]
+Phone = Annotated[
+    str,
+    StringConstraints(max_length=32),
+    AfterValidator(_phone),
+    WithJsonSchema({"type": "string", "maxLength": 32, "pattern": PHONE_DOC}),
+]
 OtpCodeStr = Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
 
 

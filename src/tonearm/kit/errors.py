@@ -3,8 +3,9 @@ one set of handlers renders every error, including the framework's own, as probl
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from http import HTTPStatus
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import structlog
 from fastapi import FastAPI, Request
@@ -99,6 +100,29 @@ class ServiceUnavailable(TonearmError):
     status, code, title = 503, "service_unavailable", "Service unavailable"
 
 
+class MalformedJson(BadRequest):
+    code, title = "malformed_json", "Malformed JSON body"
+
+
+class ValidationFailed(Unprocessable):
+    code, title = "validation_error", "Request validation failed"
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+DOCUMENTED_ERRORS = "__tonearm_errors__"
+
+
+def documents(*errors: type[TonearmError]) -> Callable[[F], F]:
+    """Marks a FastAPI dependency with the errors it raises: every route that depends on it,
+    directly or through another dependency, lists them in the OpenAPI document."""
+
+    def mark(fn: F) -> F:
+        setattr(fn, DOCUMENTED_ERRORS, (*getattr(fn, DOCUMENTED_ERRORS, ()), *errors))
+        return fn
+
+    return mark
+
+
 def responses(*errors: type[TonearmError]) -> dict[int | str, dict[str, Any]]:
     """`responses=` for a route: documents each error class by status."""
     out: dict[int | str, dict[str, Any]] = {}
@@ -178,20 +202,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = _clean_errors(exc.errors())
-        if any(e["type"] == "json_invalid" for e in errors):
-            return problem_response(
-                request,
-                status=400,
-                code="malformed_json",
-                title="Malformed JSON body",
-                errors=errors,
-            )
+        malformed = any(e["type"] == "json_invalid" for e in errors)
+        err = MalformedJson if malformed else ValidationFailed
         return problem_response(
-            request,
-            status=422,
-            code="validation_error",
-            title="Request validation failed",
-            errors=errors,
+            request, status=err.status, code=err.code, title=err.title, errors=errors
         )
 
     @app.exception_handler(StarletteHTTPException)

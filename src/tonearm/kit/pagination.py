@@ -16,7 +16,7 @@ from fastapi import Query
 from pydantic import BaseModel
 from sqlalchemy import and_, or_
 
-from tonearm.kit.errors import BadRequest
+from tonearm.kit.errors import BadRequest, documents
 
 T = TypeVar("T")
 
@@ -35,6 +35,7 @@ class PageParams(BaseModel):
     cursor: str | None = None
 
 
+@documents(InvalidCursor)  # the repositories decode the cursor: every paged route may say 400
 def page_params(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=512)] = None,

@@ -13,9 +13,11 @@ from typing import Annotated
 
 from fastapi import Depends, Query, Request
 
+from tonearm.kit.errors import documents
 from tonearm.models.accounts import Role
 from tonearm.platform.deps import State
 from tonearm.platform.principal import (
+    TOKEN_REFUSED,
     Authenticator,
     InsufficientRole,
     NotAuthenticated,
@@ -50,6 +52,7 @@ def bearer_token(request: Request) -> str | None:
     return token.strip()
 
 
+@documents(*TOKEN_REFUSED)  # a token that is sent must be good, even where none is needed
 async def optional_principal(request: Request, state: State) -> Principal | None:
     token = bearer_token(request)
     if token is None:
@@ -59,6 +62,7 @@ async def optional_principal(request: Request, state: State) -> Principal | None
     return principal
 
 
+@documents(NotAuthenticated)
 async def require_principal(
     principal: Annotated[Principal | None, Depends(optional_principal)],
 ) -> Principal:
@@ -71,6 +75,7 @@ CurrentUser = Annotated[Principal, Depends(require_principal)]
 OptionalUser = Annotated[Principal | None, Depends(optional_principal)]
 
 
+@documents(NotAuthenticated, *TOKEN_REFUSED)
 async def principal_for_event_stream(
     request: Request,
     state: State,
@@ -92,6 +97,7 @@ StreamUser = Annotated[Principal, Depends(principal_for_event_stream)]
 
 
 def require_role(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
+    @documents(InsufficientRole)
     async def check(principal: CurrentUser) -> Principal:
         if principal.role not in roles:
             raise InsufficientRole()

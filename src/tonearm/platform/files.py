@@ -43,6 +43,7 @@ async def _get_file(
     responses={
         200: {"content": {"application/octet-stream": {}}, "description": "The file"},
         206: {"description": "The requested byte range"},
+        304: {"description": "Not modified (`If-None-Match` matched the ETag)"},
         **responses(InvalidSignature, UrlExpired, StorageNotFound, RangeNotSatisfiable),
     },
 )

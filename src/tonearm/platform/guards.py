@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tonearm.kit import crypto
 from tonearm.kit.db import utcnow
-from tonearm.kit.errors import RateLimited
+from tonearm.kit.errors import BadRequest, Conflict, RateLimited, Unprocessable
 from tonearm.models.platform import IdempotencyRecord
 from tonearm.platform.middleware import send_problem
 
@@ -27,6 +27,33 @@ if TYPE_CHECKING:
 log = structlog.get_logger(__name__)
 
 IDEMPOTENCY_TTL = timedelta(hours=24)
+
+
+class IdempotencyKeyInvalid(BadRequest):
+    code, title = "invalid_idempotency_key", "Idempotency-Key must be 1-255 chars"
+
+
+class IdempotencyKeyReused(Unprocessable):
+    code, title = "idempotency_key_reused", "This Idempotency-Key was used with a different request"
+
+
+class IdempotencyInProgress(Conflict):
+    code = "idempotency_in_progress"
+    title = "A request with this Idempotency-Key is still in progress"
+
+
+class IdempotencyRecordUnreadable(Conflict):
+    code = "idempotency_record_unreadable"
+    title = "The first response to this Idempotency-Key can no longer be replayed"
+
+
+# What IdempotencyMiddleware answers itself (the OpenAPI document lists them on every POST).
+IDEMPOTENCY_ERRORS = (
+    IdempotencyKeyInvalid,
+    IdempotencyKeyReused,
+    IdempotencyInProgress,
+    IdempotencyRecordUnreadable,
+)
 _BUFFER_LIMIT = 1024 * 1024  # bodies hashed in full up to this size
 
 
@@ -111,9 +138,8 @@ class IdempotencyMiddleware:
             return
         path: str = scope["path"]
         if not (1 <= len(idem_key) <= 255):
-            await send_problem(
-                send, 400, "invalid_idempotency_key", "Idempotency-Key must be 1-255 chars", path
-            )
+            err: type[BadRequest] = IdempotencyKeyInvalid
+            await send_problem(send, err.status, err.code, err.title, path)
             return
         state: AppState = scope["app"].state.tonearm
 
@@ -155,13 +181,8 @@ class IdempotencyMiddleware:
                 rec = None
             if rec is not None:
                 if rec.request_hash != request_hash:
-                    await send_problem(
-                        send,
-                        422,
-                        "idempotency_key_reused",
-                        "This Idempotency-Key was used with a different request",
-                        path,
-                    )
+                    reused = IdempotencyKeyReused
+                    await send_problem(send, reused.status, reused.code, reused.title, path)
                     return
                 if rec.status is None:
                     await _in_progress(send, path)
@@ -169,13 +190,8 @@ class IdempotencyMiddleware:
                 try:
                     stored_headers, stored_body = _unseal(rec.headers or "[]", rec.body or b"")
                 except crypto.KeyringError:  # sealed with a key that has since been dropped
-                    await send_problem(
-                        send,
-                        409,
-                        "idempotency_record_unreadable",
-                        "The first response to this Idempotency-Key can no longer be replayed",
-                        path,
-                    )
+                    lost = IdempotencyRecordUnreadable
+                    await send_problem(send, lost.status, lost.code, lost.title, path)
                     return
                 headers = [
                     (k.encode("latin-1"), v.encode("latin-1"))
@@ -278,11 +294,7 @@ def _unseal(headers: str, body: bytes) -> tuple[str, bytes]:
 
 
 async def _in_progress(send: Send, path: str) -> None:
+    busy = IdempotencyInProgress
     await send_problem(
-        send,
-        409,
-        "idempotency_in_progress",
-        "A request with this Idempotency-Key is still in progress",
-        path,
-        headers=[(b"retry-after", b"1")],
+        send, busy.status, busy.code, busy.title, path, headers=[(b"retry-after", b"1")]
     )

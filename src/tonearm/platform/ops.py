@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, Literal
 
 import structlog
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
 from sqlalchemy import text
 
 from tonearm.kit import metrics
@@ -39,7 +40,17 @@ async def _db_ok(state: AppState) -> bool:
     return True
 
 
-@router.get("/ready", operation_id="ops-ready")
+class Readiness(BaseModel):
+    status: Literal["ok", "unavailable"]
+    checks: dict[str, str]
+
+
+@router.get(
+    "/ready",
+    operation_id="ops-ready",
+    response_model=Readiness,
+    responses={503: {"model": Readiness, "description": "A dependency is not reachable"}},
+)
 async def ready(request: Request) -> JSONResponse:
     state = get_state(request)
     checks = [_check("database", _db_ok(state)), _check("storage", state.storage.check())]
@@ -55,7 +66,12 @@ async def ready(request: Request) -> JSONResponse:
     )
 
 
-@router.get("/metrics", operation_id="ops-metrics", response_class=Response)
+@router.get(
+    "/metrics",
+    operation_id="ops-metrics",
+    response_class=Response,
+    responses={200: {"content": {"text/plain": {}}, "description": "Prometheus text format"}},
+)
 async def prometheus(request: Request) -> Response:
     for sampler in get_state(request).lifecycle.metric_samplers:
         try:

@@ -21,6 +21,22 @@ class InsufficientRole(Forbidden):
     code, title = "insufficient_role", "Your role does not allow this"
 
 
+# What an `Authenticator` raises for a bearer token it refuses (accounts names them too).
+class InvalidAccessToken(Unauthorized):
+    code, title = "invalid_access_token", "Access token is invalid or expired"
+
+
+class SessionRevoked(Unauthorized):
+    code, title = "session_revoked", "This session has ended"
+
+
+class AccountDisabled(Forbidden):
+    code, title = "account_disabled", "This account is disabled"
+
+
+TOKEN_REFUSED = (InvalidAccessToken, SessionRevoked, AccountDisabled)
+
+
 @dataclass(frozen=True, slots=True)
 class UserView:
     """A detached, read-only picture of a user, safe to share between requests."""
@@ -74,7 +90,7 @@ def can_publish(role: Role) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Authenticator:
-    """Turns a bearer token into its caller, or raises an Unauthorized domain error.
+    """Turns a bearer token into its caller, or raises one of `TOKEN_REFUSED`.
     `session(user_id, session_id)` answers the same for a session named by another credential
     (a stream token): its caller while the session lives, an Unauthorized or Forbidden error
     once it was logged out or revoked (through the session cache, so it is cheap)."""

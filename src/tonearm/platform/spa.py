@@ -6,7 +6,24 @@ from pathlib import Path
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.exceptions import HTTPException
+
+
+class _PageConvertor(Convertor[str]):
+    """Any path but the API's and the operational routes': those never reach the SPA, so an
+    API path with the wrong method is a 405 from its own routes, not a 404 from here."""
+
+    regex = r"(?!(?:api|health|ready|metrics)(?:/|$)).*"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("spa_page", _PageConvertor())
 
 # src/tonearm/platform/spa.py -> the checkout's web/dist
 _REPO_DIST = Path(__file__).resolve().parents[3] / "web" / "dist"
@@ -27,10 +44,8 @@ def spa_router(dist: Path | None) -> APIRouter:
     router = APIRouter(include_in_schema=False)
     root = dist.resolve() if dist else None
 
-    @router.get("/{path:path}")
+    @router.get("/{path:spa_page}")
     async def spa(path: str, request: Request) -> Response:
-        if path.startswith("api/") or path in ("api", "health", "ready", "metrics"):
-            raise HTTPException(status_code=404)
         if root is None:
             return HTMLResponse(NOT_BUILT)
         if path:

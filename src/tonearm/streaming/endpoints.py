@@ -53,6 +53,12 @@ HLS_CONTENT: dict[str, Any] = {
     "content": {"application/vnd.apple.mpegurl": {}, "video/mp2t": {}},
     "description": "A playlist or an MPEG-TS segment (302 to a presigned URL on S3)",
 }
+# What a Range or If-None-Match request may get instead of the whole file.
+PARTIAL: dict[int | str, dict[str, Any]] = {
+    206: {"description": "The requested byte range (`Range`)"},
+    304: {"description": "Not modified (`If-None-Match` matched the ETag)"},
+    416: {"description": "Range not satisfiable (`range_not_satisfiable`)"},
+}
 
 
 @router.post(
@@ -79,6 +85,8 @@ async def grant_stream(
     response_class=Response,
     responses={
         200: HLS_CONTENT,
+        302: {"description": "A segment in an S3 bucket: its presigned URL"},
+        **PARTIAL,
         **responses(
             errors.StreamTokenInvalid,
             errors.StreamTokenExpired,
@@ -101,7 +109,15 @@ async def hls_file(
     response_class=Response,
     responses={
         200: AUDIO_CONTENT,
-        **responses(TrackNotFound, errors.TranscodeBusy, errors.SourceMissing),
+        **PARTIAL,
+        **responses(
+            TrackNotFound,
+            errors.TranscodeBusy,
+            errors.SourceMissing,
+            errors.StreamTokenInvalid,
+            errors.StreamTokenExpired,
+            errors.StreamForbidden,
+        ),
     },
 )
 async def audio(
@@ -126,6 +142,7 @@ async def audio(
     responses={
         **responses(TrackNotFound, errors.WaveformNotReady),
         200: {"model": WaveformOut, "description": "Min/max peaks per bucket"},
+        304: PARTIAL[304],
     },
 )
 async def waveform(
