@@ -29,7 +29,7 @@ from starlette.types import Message, Receive, Scope, Send
 
 from tests.accounts.factories import PASSWORD
 from tests.audio_fixtures import make_audio
-from tests.conftest import TEST_DB_URL, make_settings
+from tests.conftest import make_settings
 from tonearm.app import create_app
 from tonearm.jobs.runtime import JobRuntime
 
@@ -37,16 +37,6 @@ from tonearm.jobs.runtime import JobRuntime
 MAX_EXAMPLES = 15
 HIGH = "100000/minute"
 ACCEPTED: list[int | str] = ["2XX", "3XX", 400, 401, 403, 404, 409, 429]
-
-# TEMPORARY. Operations whose 5xx belong to a fix in progress on another branch (issue 9):
-# each entry names the item and the failing request; the lead removes it when the branches
-# merge. Keep this list short. (Skipped on PostgreSQL only, where they fail.)
-KNOWN_BROKEN_ON_POSTGRES: dict[str, str] = {
-    # `{"login": "\u0000", ...}`: asyncpg refuses the NUL in the username look-up, a 500
-    # (SQLite answers 401). Item 16 (strip control characters at the edge) / accounts.
-    "POST /api/v1/auth/login": "issue 9 item 16: a NUL in `login` is a 500 on PostgreSQL",
-}
-
 
 class AppUnderTest:
     """The app, once `fuzz_client` has made it (the document is read at import, the app needs
@@ -174,8 +164,6 @@ def callers(fuzz_client: asgi.ASGIClient, seed_audio: Path, state: Any) -> Calle
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 def test_every_operation_keeps_its_contract(case: schemathesis.Case, callers: Callers) -> None:
     label = f"{case.operation.method.upper()} {case.operation.path}"
-    if TEST_DB_URL and label in KNOWN_BROKEN_ON_POSTGRES:
-        pytest.skip(KNOWN_BROKEN_ON_POSTGRES[label])
     # /ready answers 503 here, as documented: this app's job runner is stopped on purpose.
     excluded = [not_a_server_error, positive_data_acceptance] if label == "GET /ready" else []
     for headers in callers.all():

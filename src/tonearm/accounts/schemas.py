@@ -88,7 +88,8 @@ class RegisterIn(BaseModel):
 
 
 class LoginIn(BaseModel):
-    login: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=320)]
+    # Control characters go first: a NUL reaches no query (PostgreSQL refuses it: a 500 before).
+    login: Annotated[OneLine, StringConstraints(strip_whitespace=True, min_length=1, max_length=320)]
     password: Annotated[str, StringConstraints(min_length=1, max_length=256)]
 
 
