@@ -89,7 +89,9 @@ class RegisterIn(BaseModel):
 
 class LoginIn(BaseModel):
     # Control characters go first: a NUL reaches no query (PostgreSQL refuses it: a 500 before).
-    login: Annotated[OneLine, StringConstraints(strip_whitespace=True, min_length=1, max_length=320)]
+    login: Annotated[
+        OneLine, StringConstraints(strip_whitespace=True, min_length=1, max_length=320)
+    ]
     password: Annotated[str, StringConstraints(min_length=1, max_length=256)]
 
 
