@@ -38,6 +38,7 @@ MAX_EXAMPLES = 15
 HIGH = "100000/minute"
 ACCEPTED: list[int | str] = ["2XX", "3XX", 400, 401, 403, 404, 409, 429]
 
+
 class AppUnderTest:
     """The app, once `fuzz_client` has made it (the document is read at import, the app needs
     this worker's database), with its job runner stopped once its lifespan has started (as
