@@ -70,7 +70,8 @@ describe('UploadManager', () => {
       if (file.name === 'notes.txt') return xhr.finish(415, problem(415, 'unsupported_media', 'Not a supported audio file', 'notes.txt is not audio.'), 'application/problem+json');
       if (file.name === 'broken.mp3') return xhr.finish(422, problem(422, 'corrupt_audio', 'The audio file is damaged', 'Could not decode broken.mp3.'), 'application/problem+json');
       xhr.progress(50, 100);
-      setTimeout(() => xhr.finish(201, { items: [{ track: good, job_id: 'job-1', duplicate: false }] }), 20);
+      const notes = ['lyrics: 2400000 characters, over the 100000 limit; not stored'];
+      setTimeout(() => xhr.finish(201, { items: [{ track: good, job_id: 'job-1', duplicate: false, notes }] }), 20);
     };
     const tokens = makeTokens();
     tokens.setSession(tokenPair('tok'));
@@ -124,6 +125,9 @@ describe('UploadManager', () => {
     const link = await within(ok).findByRole('link', { name: 'Good Song' }, { timeout: 4000 });
     expect(link).toHaveAttribute('href', `/tracks/${good.id}`);
     expect(within(ok).getByText(/Ready to play/)).toBeInTheDocument();
+    // What the server dropped from the file's tags is said, not silently lost.
+    const dropped = within(ok).getByRole('note', { name: 'Tags not kept from good.mp3' });
+    expect(dropped).toHaveTextContent('lyrics: 2400000 characters, over the 100000 limit; not stored');
 
     // One request per file, each with the bearer token, the file and the visibility.
     expect(FakeXHR.instances).toHaveLength(3);

@@ -80,8 +80,27 @@ function Bar({ value, label, tone = 'accent' }: { value: number; label: string; 
   );
 }
 
-/** Processing progress of an uploaded file's job (polled), then a link to the track. */
+/** Processing state, and what the server did not keep of the file's tags (and why). */
 function Processing({ item }: { item: UploadItem & { result: UploadedTrack } }) {
+  const notes = item.result.notes ?? [];
+  return (
+    <>
+      <ProcessingState item={item} />
+      {notes.length > 0 && (
+        <div role="note" className="mt-1 space-y-0.5 text-xs text-amber-300" aria-label={`Tags not kept from ${item.file.name}`}>
+          {notes.map((note) => (
+            <p key={note} className="break-words">
+              Tag not kept: {note}
+            </p>
+          ))}
+        </div>
+      )}
+    </>
+  );
+}
+
+/** Processing progress of an uploaded file's job (polled), then a link to the track. */
+function ProcessingState({ item }: { item: UploadItem & { result: UploadedTrack } }) {
   const queryClient = useQueryClient();
   const { track, job_id: jobId, duplicate } = item.result;
   const job = useJob(jobId);
