@@ -54,7 +54,6 @@ class Served:
                 "TONEARM_LOG_LEVEL": "INFO",
                 "TONEARM_LOG_JSON": "false",
                 "TONEARM_WEB_DIST": str(self.data_dir / "no-web"),
-                "TONEARM_RATE_LIMIT_ENABLED": "false",
                 "PYTHONPATH": os.pathsep.join(sys.path),
             }
         )
