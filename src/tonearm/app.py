@@ -19,6 +19,7 @@ from tonearm.kit.errors import install_error_handlers
 from tonearm.kit.logging import configure_logging
 from tonearm.platform import ops, spa
 from tonearm.platform.allow import install_method_not_allowed
+from tonearm.platform.apidocs import install_docs
 from tonearm.platform.files import router as files_router
 from tonearm.platform.guards import IdempotencyMiddleware, RateLimitMiddleware
 from tonearm.platform.middleware import (
@@ -63,7 +64,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = False) -> Fa
         version="0.1.0",
         summary="Self-hosted music platform API",
         openapi_url="/api/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,  # served by install_docs, from local assets
         redoc_url=None,
         lifespan=lifespan,
         # An API path is exact: no undocumented 307 to the path with(out) a trailing slash
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = False) -> Fa
     install_error_handlers(app)
     install_method_not_allowed(app)
     install_openapi(app)
+    install_docs(app)
 
     body_limits: dict[str, int] = {}
     for domain in domains.DOMAINS:

@@ -9,15 +9,76 @@ import os
 import shutil
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from typer.core import TyperGroup
 
 from tonearm import domains
 from tonearm.config import get_settings
+from tonearm.platform.datafolder import DataFolderError, data_folder, require_existing
 
-app = typer.Typer(help="Tonearm: self-hosted music platform.", no_args_is_help=True)
+#: Commands that create the data folder, its keys and database, or that never touch them.
+CREATES_DATA = {"serve", "db upgrade"}
+NO_DATA = {"openapi", "settings-table", "keys generate", "db revision"}
+#: Commands that read the database only, never the keys.
+DB_ONLY = {"db vacuum"}
+
+
+def _user_errors() -> tuple[type[BaseException], ...]:
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    from tonearm.kit.crypto import KeyringError
+    from tonearm.kit.errors import TonearmError
+
+    return (DataFolderError, TonearmError, KeyringError, OperationalError, ProgrammingError)
+
+
+def _one_line(exc: BaseException) -> str:
+    text = getattr(exc, "title", None) or str(getattr(exc, "orig", None) or exc)
+    line = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+    if not isinstance(exc, DataFolderError) and hasattr(exc, "orig"):
+        return f"database error: {line} (is the schema at head? run `tonearm db upgrade`)"
+    return line
+
+
+class _Group(TyperGroup):
+    """Every command's user errors (no database, a domain refusal) become one line on stderr
+    and exit code 1, never a traceback."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except _user_errors() as exc:
+            typer.echo(f"tonearm: {_one_line(exc)}", err=True)
+            raise typer.Exit(1) from None
+
+
+#: Long-running commands that configure their own logs (the servers); the others print their
+#: own output, so their logs show warnings and errors only, unless TONEARM_LOG_LEVEL says more.
+LOGS_ITSELF = {"serve", "worker", "scheduler"}
+
+
+def _quiet_logs() -> None:
+    from tonearm.kit.logging import configure_logging
+
+    settings = get_settings()
+    level = settings.log_level if "log_level" in settings.model_fields_set else "WARNING"
+    configure_logging(level, json=False)
+
+
+def _guard(command: str) -> None:
+    """Say which data folder is in use; refuse to create one outside `serve`/`db upgrade`."""
+    if command in NO_DATA:
+        return
+    settings = get_settings()
+    typer.echo(f"tonearm: data folder {data_folder(settings)}", err=True)
+    if command not in CREATES_DATA:
+        require_existing(settings, keys=command not in DB_ONLY)
+
+
+app = typer.Typer(help="Tonearm: self-hosted music platform.", no_args_is_help=True, cls=_Group)
 db_app = typer.Typer(help="Database schema and upkeep.", no_args_is_help=True)
 keys_app = typer.Typer(help="Encryption keys for stored secrets.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -123,10 +184,13 @@ def settings_table(
 @db_app.command("upgrade")
 def db_upgrade(revision: str = "head") -> None:
     """Apply migrations up to REVISION (default: head)."""
+    from tonearm.kit import crypto
     from tonearm.platform.migrate import upgrade
 
     settings = get_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.resolved_secret_key()  # the keys are created here (or by `serve`), nowhere else
+    crypto.load_keys(settings.fernet_keys(), settings.data_dir)
     upgrade(settings.effective_database_url, revision)
     console.print(f"[green]database at {revision}[/green]")
 
@@ -192,10 +256,24 @@ for _domain in domains.DOMAINS:
 
 
 @app.callback()
-def _every_command() -> None:
+def _every_command(ctx: typer.Context) -> None:
     # Commands that enqueue (a scan) validate against the handlers, so the registry must know
     # every domain's job modules; done here, not at import, to keep `--help` light.
     domains.register_jobs()
+    if ctx.invoked_subcommand not in LOGS_ITSELF:
+        _quiet_logs()
+    if ctx.invoked_subcommand not in {"db", "keys"}:  # those groups guard in their callback
+        _guard(str(ctx.invoked_subcommand))
+
+
+@db_app.callback()
+def _db_command(ctx: typer.Context) -> None:
+    _guard(f"db {ctx.invoked_subcommand}")
+
+
+@keys_app.callback()
+def _keys_command(ctx: typer.Context) -> None:
+    _guard(f"keys {ctx.invoked_subcommand}")
 
 
 def main() -> None:

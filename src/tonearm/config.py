@@ -242,6 +242,11 @@ class Settings(BaseSettings):
     rate_limit_otp: str = Field("3/hour", description="Codes per phone number.")
     rate_limit_user: str = Field("100/minute", description="Signed-in callers, rest of the API.")
     rate_limit_guest: str = Field("20/minute", description="Guests (per IP), rest of the API.")
+    rate_limit_stream: str = Field(
+        "1200/minute",
+        description="Requests under signed stream URLs (playlists, segments, audio), per "
+        "token user: starting a track takes ~20, and skipping must not run out.",
+    )
 
     # --- http --------------------------------------------------------------------------------
     cors_origins: Annotated[list[str], NoDecode] = Field(

@@ -130,7 +130,7 @@ export function createE2E(name) {
             ...process.env,
             TONEARM_DATA_DIR: e2e.dataDir,
             TONEARM_ENV: 'test',
-            TONEARM_RATE_LIMIT_ENABLED: 'false',
+            // The real default rate limits (guest 20/min per IP, 100/min signed in): none is turned off.
             TONEARM_WEB_DIST: distDir,
             TONEARM_BASE_URL: e2e.base, // links in e-mails point at this server
             ...extraEnv,

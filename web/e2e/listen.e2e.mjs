@@ -3,16 +3,21 @@
 // through the Upload page, wait for processing, find it in the Library, play it in the persistent
 // player (hls.js / native HLS / progressive, whichever this Chromium can play), check that the
 // play was recorded (start → counted at 30 s → complete), then force the codec fallback path
-// (a browser without AAC) and check that progressive Opus plays.
+// (a browser without AAC) and check that progressive Opus plays. It runs with the real default
+// rate limits: an album of four tracks is played and skipped three times within ten seconds, and
+// the fourth track plays.
 //
 //   npm run build && node e2e/listen.e2e.mjs
 //
 // Env: as auth.e2e.mjs (TONEARM_PYTHON, CHROMIUM_PATH, E2E_HEADFUL, E2E_KEEP, E2E_SCREENSHOTS).
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { STEP_TIMEOUT, assert, createE2E, python, repoDir, sleep } from './lib.mjs';
+
+const execFileAsync = promisify(execFile);
 
 const e2e = createE2E('listen');
 const { log, step, snap } = e2e;
@@ -281,6 +286,54 @@ async function main() {
     assert(await rowPlay.isVisible(), 'play button visible on a phone');
     await snap('listen-phone-library');
     await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  await step('play an album, press Next three times within 10 s: the fourth track plays (real rate limits)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tonearm-e2e-album-'));
+    const files = [1, 2, 3, 4].map((n) => join(dir, `skip-${n}.mp3`));
+    const code = `from tests.audio_fixtures import make_audio
+for n, out in enumerate(${JSON.stringify(files)}, 1):
+    make_audio(out, 'mp3', seconds=20.0, tags={'title': f'Skip Track {n}', 'artists': ['Skip Artist'], 'album': 'Skip Album', 'album_artist': 'Skip Artist', 'track_number': n})`;
+    // Not spawnSync: a blocked event loop misses the server closing idle keep-alive sockets,
+    // and the next fetch writes to a closed one (EPIPE).
+    await execFileAsync(python, ['-c', code], { cwd: repoDir }).catch((err) => {
+      throw new Error(`make_audio failed: ${err.stderr ?? err}`);
+    });
+    // One request per file, as the Upload page sends them.
+    const items = [];
+    for (const f of files) {
+      const form = new FormData();
+      form.append('files', new Blob([readFileSync(f)], { type: 'audio/mpeg' }), f.split('/').pop());
+      const res = await fetch(`${e2e.base}/api/v1/library/uploads`, { method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: form }).catch((err) => {
+        throw new Error(`upload failed: ${err} (${err.cause})`);
+      });
+      const body = await res.json().catch(() => null);
+      assert(res.status < 300, `upload answered ${res.status}: ${JSON.stringify(body)}`);
+      items.push(...body.items);
+    }
+    rmSync(dir, { recursive: true, force: true });
+    for (const item of items) {
+      await waitFor(`job ${item.job_id}`, async () => ['succeeded', 'failed'].includes((await api(`/jobs/${item.job_id}`, token)).body?.status), 120_000, 2000);
+    }
+    const albumId = items[0].track.album?.id ?? items[0].track.album_id;
+    assert(albumId, `the upload names the album (${JSON.stringify(items[0].track).slice(0, 200)})`);
+    await page.goto(`${e2e.base}/albums/${albumId}`);
+    await page.getByRole('button', { name: 'Play all' }).click();
+    const bar = page.getByTestId('player-bar');
+    await bar.getByTestId('now-playing-title').filter({ hasText: 'Skip Track 1' }).waitFor();
+    await waitForAudioPast(page, 0.5);
+    const started = Date.now();
+    for (const n of [2, 3, 4]) {
+      await sleep(2000);
+      await bar.getByRole('button', { name: 'Next', exact: true }).click();
+      await bar.getByTestId('now-playing-title').filter({ hasText: `Skip Track ${n}` }).waitFor();
+    }
+    const skippedIn = Date.now() - started;
+    assert(skippedIn < 10_000, `three skips within 10 s (${skippedIn} ms)`);
+    await waitForAudioPast(page, 2, 30_000);
+    const alert = await bar.getByRole('alert').count();
+    assert(alert === 0, 'no error shown in the player');
+    log(`  skipped three times in ${skippedIn} ms; track 4 at ${(await audioTime(page)).toFixed(2)} s`);
   });
 
   await step('codec fallback: a browser without AAC/HLS plays progressive Opus', async () => {

@@ -59,7 +59,6 @@ def user_create(
     role = Role.admin if admin else Role.artist if artist else Role.listener
     from tonearm.platform.migrate import upgrade
 
-    get_settings().data_dir.mkdir(parents=True, exist_ok=True)
     upgrade(get_settings().effective_database_url)
     try:
         user = asyncio.run(

@@ -8,6 +8,8 @@ transaction drops its callbacks, so nothing queued inside it ever runs.
 from __future__ import annotations
 
 import inspect
+import os
+import stat
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -85,8 +87,25 @@ class TimestampMixin:
 SQLITE_MMAP_BYTES = 1 << 30
 
 
+def _owner_only(cur: Any) -> None:
+    """Make the database file 0600 like the keys (it holds password hashes and tokens).
+    Done before WAL mode is set: SQLite gives the -wal and -shm files the main file's mode;
+    those of an older install are fixed as well."""
+    cur.execute("PRAGMA database_list")
+    for _seq, name, file in cur.fetchall():
+        if name != "main" or not file:
+            continue  # in memory
+        for path in (file, f"{file}-wal", f"{file}-shm"):
+            try:
+                if stat.S_IMODE(os.stat(path).st_mode) & 0o077:
+                    os.chmod(path, 0o600)
+            except FileNotFoundError:
+                pass
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
+    _owner_only(cur)
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=10000")

@@ -122,6 +122,9 @@ class AccessClaims:
     expires_at: datetime
 
 
+STREAM_PURPOSE = "stream"  # signed stream URLs (tonearm.streaming.tokens)
+
+
 def _derive(secret: str, purpose: str) -> str:
     return hmac.new(secret.encode(), purpose.encode(), hashlib.sha256).hexdigest()
 
@@ -157,6 +160,11 @@ class TokenSigner:
         return self.encode(
             "access", {"sub": str(user_id), "sid": str(session_id), "role": role}, ttl
         )
+
+    def stream_token_user(self, token: str) -> uuid.UUID:
+        """The user a signed stream token names (signature, audience and expiry checked; no
+        database): what the rate limit counts a stream request against."""
+        return uuid.UUID(self.decode(STREAM_PURPOSE, token)["sub"])
 
     def read_access_token(self, token: str) -> AccessClaims:
         data = self.decode("access", token)

@@ -6,8 +6,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 from datetime import timedelta
 from typing import TYPE_CHECKING
+from urllib.parse import parse_qs
 
 import jwt
 import structlog
@@ -86,9 +88,39 @@ def caller_key(scope: Scope, state: AppState) -> tuple[str, bool]:
     return f"ip:{_peer_ip(scope, state)}", False
 
 
+_STREAM_PREFIX = "/api/v1/stream/"
+_AUDIO = re.compile(r"^/api/v1/tracks/[^/]+/audio$")
+
+
+def stream_token(scope: Scope) -> str | None:
+    """The token of a signed stream URL (`/api/v1/stream/{token}/...` or
+    `/api/v1/tracks/{id}/audio?token=...`), else None."""
+    path: str = scope["path"]
+    if path.startswith(_STREAM_PREFIX):
+        return path[len(_STREAM_PREFIX) :].split("/", 1)[0] or None
+    if _AUDIO.match(path):
+        tokens = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("token")
+        return tokens[0] if tokens else None
+    return None
+
+
+def stream_caller(scope: Scope, state: AppState) -> str | None:
+    """'user:<id>' for a request under a validly signed stream URL (the signature is checked,
+    not the session: the endpoint does that), else None."""
+    token = stream_token(scope)
+    if token is None:
+        return None
+    try:
+        return f"user:{state.signer.stream_token_user(token)}"
+    except (jwt.InvalidTokenError, ValueError, KeyError):
+        return None
+
+
 class RateLimitMiddleware:
-    """100/min signed in, 20/min for guests on the API (configurable). Auth routes carry their
-    own stricter per-IP limits, and health, metrics and the SPA are not limited."""
+    """100/min signed in, 20/min for guests on the API (configurable). Requests under a signed
+    stream URL carry no bearer: they count against the token's user in a bucket of their own
+    (`rate_limit_stream`), never as a guest; a forged token counts as a guest. Auth routes
+    carry their own stricter per-IP limits, and health, metrics and the SPA are not limited."""
 
     EXEMPT = ("/api/v1/auth/", "/api/docs", "/api/openapi.json")
 
@@ -102,10 +134,16 @@ class RateLimitMiddleware:
         state: AppState = scope["app"].state.tonearm
         path: str = scope["path"]
         if state.limiter.enabled and not path.startswith(self.EXEMPT):
-            key, signed_in = caller_key(scope, state)
-            limit = state.settings.rate_limit_user if signed_in else state.settings.rate_limit_guest
+            bucket = "api"
+            streamer = stream_caller(scope, state)
+            if streamer is not None:
+                key, bucket, limit = streamer, "stream", state.settings.rate_limit_stream
+            else:
+                key, signed_in = caller_key(scope, state)
+                s = state.settings
+                limit = s.rate_limit_user if signed_in else s.rate_limit_guest
             try:
-                await state.limiter.hit(limit, "api", key)
+                await state.limiter.hit(limit, bucket, key)
             except RateLimited as exc:
                 await send_problem(
                     send,

@@ -97,8 +97,8 @@ CSP = (
     b"worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )
 DOCS_CSP = (
-    b"default-src 'self'; img-src 'self' data: https:; style-src 'self' 'unsafe-inline' https:; "
-    b"script-src 'self' 'unsafe-inline' https:; frame-ancestors 'none'"
+    b"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    b"script-src 'self' 'unsafe-inline'; frame-ancestors 'none'"
 )
 
 

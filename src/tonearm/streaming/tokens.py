@@ -11,10 +11,10 @@ from datetime import datetime, timedelta
 
 import jwt
 
-from tonearm.kit.security import TokenSigner
+from tonearm.kit.security import STREAM_PURPOSE, TokenSigner
 from tonearm.streaming.errors import StreamTokenExpired, StreamTokenInvalid
 
-PURPOSE = "stream"
+PURPOSE = STREAM_PURPOSE
 
 
 @dataclass(frozen=True, slots=True)

@@ -504,6 +504,7 @@ def test_cli_scan(cli_env: Path, library: Path) -> None:
     from tonearm.cli import app
 
     runner = CliRunner()
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
     no_admin = runner.invoke(app, ["scan", str(library), "--no-process"])
     assert no_admin.exit_code == 1 and "User not found" in no_admin.output
     created = runner.invoke(

@@ -6,6 +6,8 @@ import { invalidateTagged } from '../api/trackCache';
 import type { PlayEvent, StreamGrant, Track } from '../api/types';
 import { useApi } from '../auth/AuthContext';
 import { attachHlsJs } from './hlsEngine';
+import { nextRecovery, retrying } from './recovery';
+import { loadVolume, saveVolume } from './volume';
 import { useMediaSession } from './mediaSession';
 import { createPlayReporter, type PlayReporter } from './plays';
 import { currentEntry, emptyQueue, playable, previousAction, queueReducer, type QueueState, type RepeatMode } from './queue';
@@ -47,6 +49,8 @@ export interface PlayerActions {
   pause: () => void;
   toggle: () => void;
   next: () => void;
+  /** Load the current track again (after an error). */
+  retry: () => void;
   previous: () => void;
   seek: (seconds: number) => void;
   setVolume: (v: number) => void;
@@ -80,18 +84,6 @@ export function usePlayerActions(): PlayerActions {
 export function useNowPlaying(): { trackId: string | null; playing: boolean } {
   const v = useContext(StateContext);
   return { trackId: v?.current?.id ?? null, playing: v?.status === 'playing' || v?.status === 'loading' };
-}
-
-const VOLUME_KEY = 'tonearm.player.volume';
-
-function loadVolume(): { volume: number; muted: boolean } {
-  try {
-    const raw = JSON.parse(localStorage.getItem(VOLUME_KEY) ?? 'null') as { volume?: unknown; muted?: unknown } | null;
-    const volume = typeof raw?.volume === 'number' && raw.volume >= 0 && raw.volume <= 1 ? raw.volume : 0.8;
-    return { volume, muted: raw?.muted === true };
-  } catch {
-    return { volume: 0.8, muted: false };
-  }
 }
 
 /** What engine selection needs to know of a track (whether HLS is there: per its newest grant). */
@@ -208,11 +200,12 @@ export function PlayerProvider({ children }: { children: ReactNode }) {
           token: () => grantRef.current?.token ?? null,
           isCurrent: () => seq === loadSeq.current,
           onReady: () => startPlayback(seq),
-          onNetworkError: (details, code, retry) => {
-            if (retries.current++ >= 3) return false;
-            log(`hls.js network error (${details}, HTTP ${code ?? '?'}); renewing the grant and retrying`);
-            void renewRef.current(true).then(retry);
-            return true;
+          onNetworkError: (details, code, retry, retryAfter) => {
+            const step = nextRecovery(retries.current++, code, retryAfter);
+            if (!step.retry) return step.message;
+            log(`hls.js network error (${details}, HTTP ${code ?? '?'}); retrying in ${step.delayMs} ms with a renewed grant`);
+            setTimeout(() => seq === loadSeq.current && void renewRef.current(true).then(retry), step.delayMs);
+            return null;
           },
           onCodecError: (reason) => fallbackRef.current(seq, reason, true),
           onFatal: (message) => {
@@ -321,6 +314,7 @@ export function PlayerProvider({ children }: { children: ReactNode }) {
       detach();
       grantRef.current = null;
       engineRef.current = null;
+      reporterRef.current?.stopped();
       reporterRef.current = null;
       setEngine(null);
       setStatus('idle');
@@ -328,6 +322,7 @@ export function PlayerProvider({ children }: { children: ReactNode }) {
       setTime({ position: 0, duration: 0 });
       return;
     }
+    reporterRef.current?.stopped(); // the track left behind: its last position
     reporterRef.current = createPlayReporter(sendPlay(track.id));
     setError(null);
     setTime({ position: 0, duration: track.duration });
@@ -338,8 +333,10 @@ export function PlayerProvider({ children }: { children: ReactNode }) {
     });
     void (async () => {
       try {
-        const grant = await requestGrant(track.id);
-        if (seq !== loadSeq.current) return;
+        const isCurrent = () => seq === loadSeq.current;
+        const onRetry = (n: number, ms: number) => log(`stream grant failed (attempt ${n + 1}); retrying in ${ms} ms`);
+        const grant = await retrying(() => requestGrant(track.id), { isCurrent, onRetry });
+        if (!isCurrent()) return;
         grantRef.current = grant;
         scheduleRenew(grant.expiresAt);
         const first = engineCandidates(capsRef.current!, failedEngines.current, mediaOf(grant, track))[0]!;
@@ -395,6 +392,7 @@ export function PlayerProvider({ children }: { children: ReactNode }) {
       reporterRef.current?.started(audio.currentTime);
     };
     const onPause = () => {
+      if (!audio.ended) reporterRef.current?.stopped();
       if (!audio.ended) setStatus((s) => (s === 'error' ? s : 'paused'));
     };
     const onWaiting = () => {
@@ -450,11 +448,7 @@ export function PlayerProvider({ children }: { children: ReactNode }) {
       audio.volume = volume;
       audio.muted = muted;
     }
-    try {
-      localStorage.setItem(VOLUME_KEY, JSON.stringify({ volume, muted }));
-    } catch {
-      // private mode / quota: not worth failing over
-    }
+    saveVolume(volume, muted);
   }, [volume, muted]);
 
   // ---- actions -------------------------------------------------------------------------------
@@ -508,6 +502,10 @@ export function PlayerProvider({ children }: { children: ReactNode }) {
       },
       next() {
         dispatch({ type: 'next' });
+      },
+      retry() {
+        wantPlay.current = true;
+        dispatch({ type: 'jump', index: queueRef.current.index }); // a new generation: load again
       },
       previous() {
         const audio = audioRef.current;

@@ -12,8 +12,9 @@ export interface HlsHandlers {
   token: () => string | null;
   /** The manifest is parsed: playback can start. */
   onReady: () => void;
-  /** A fatal network error: renew the grant, then call `retry` (or give up: return false). */
-  onNetworkError: (details: string, status: number | undefined, retry: () => void) => boolean;
+  /** A fatal network error (HTTP `status`, its Retry-After): schedule `retry`, or give up by
+   * returning the message for the user. */
+  onNetworkError: (details: string, status: number | undefined, retry: () => void, retryAfter: string | null) => string | null;
   /** This browser cannot play the stream: try another engine. */
   onCodecError: (reason: string) => void;
   /** Anything else fatal. */
@@ -43,7 +44,12 @@ export async function attachHlsJs(audio: HTMLAudioElement, url: string, startAt:
     if (!data.fatal || !on.isCurrent()) return;
     if (data.type === HlsCtor.ErrorTypes.NETWORK_ERROR) {
       const status = (data.response as { code?: number } | undefined)?.code;
-      if (!on.onNetworkError(String(data.details), status, () => hls.startLoad())) on.onFatal('Network error while streaming.');
+      const xhr = data.networkDetails as { getResponseHeader?: (name: string) => string | null } | undefined;
+      const retryAfter = typeof xhr?.getResponseHeader === 'function' ? xhr.getResponseHeader('retry-after') : null;
+      // Before the manifest is in, the source itself must load again; after, loading resumes.
+      const retry = () => (hls.levels?.length ? hls.startLoad() : hls.loadSource(url));
+      const giveUp = on.onNetworkError(String(data.details), status, retry, retryAfter);
+      if (giveUp !== null) on.onFatal(giveUp);
       return;
     }
     if (data.type === HlsCtor.ErrorTypes.MEDIA_ERROR && !mediaRecovered && !/codec|incompatible/i.test(data.details)) {

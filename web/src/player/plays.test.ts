@@ -52,4 +52,32 @@ describe('play reporter', () => {
     await flush();
     expect(send).toHaveBeenCalledTimes(1);
   });
+
+  it('reports where a short listen stopped (an 8 s play then a skip is 8 s, not 0 s)', async () => {
+    const send = vi.fn<SendPlay>(async () => ({ id: 'p' }));
+    const r = createPlayReporter(send);
+    r.started(0);
+    for (let t = 0; t <= 8; t += 0.25) r.time(t);
+    r.stopped(); // skipped to the next track
+    r.stopped(); // nothing new since: no second report
+    await flush();
+    await flush();
+    expect(send.mock.calls.map(([e, p, id]) => [e, p, id])).toEqual([
+      ['start', 0, null],
+      ['progress', 8, 'p'],
+    ]);
+  });
+
+  it('reports nothing on stop before start or after completion', async () => {
+    const send = vi.fn<SendPlay>(async () => ({ id: 'p' }));
+    const r = createPlayReporter(send);
+    r.stopped();
+    r.started(0);
+    r.time(20);
+    r.ended(20);
+    r.stopped();
+    await flush();
+    await flush();
+    expect(send.mock.calls.map(([e]) => e)).toEqual(['start', 'progress', 'complete']);
+  });
 });

@@ -14,16 +14,21 @@ export interface PlayReporter {
   time(position: number): void;
   /** The track played to its end. */
   ended(position: number): void;
+  /** Playback of this track stops short (paused, skipped, another track chosen): report the
+   * position reached since the last report, so a short listen is not recorded as 0 s. */
+  stopped(): void;
 }
 
 /**
  * Reports one listen: POST start when playback starts, progress every ~15 s of position and at
- * 30 s (the counting mark), complete on ended. Later events wait for the start's play id, and
+ * 30 s (the counting mark), complete on ended, and the position reached when playback stops
+ * short (a pause or a skip). Later events wait for the start's play id, and
  * errors are swallowed (reporting must never break playback).
  */
 export function createPlayReporter(send: SendPlay): PlayReporter {
   let start: Promise<string | null> | null = null;
   let lastReported = 0;
+  let latest = 0;
   let reachedCount = false;
   let completed = false;
 
@@ -42,6 +47,7 @@ export function createPlayReporter(send: SendPlay): PlayReporter {
     },
     time(position) {
       if (!start || completed) return;
+      latest = position;
       if (position < lastReported) {
         lastReported = position; // seeked back
         return;
@@ -57,6 +63,11 @@ export function createPlayReporter(send: SendPlay): PlayReporter {
       if (!start || completed) return;
       completed = true;
       withId('complete', position);
+    },
+    stopped() {
+      if (!start || completed || latest <= lastReported) return;
+      lastReported = latest;
+      withId('progress', latest);
     },
   };
 }

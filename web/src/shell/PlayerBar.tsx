@@ -117,6 +117,19 @@ function VolumeControl() {
   );
 }
 
+/** A load that failed after its retries: what happened, and a way to try again. */
+function PlayerError({ error }: { error: string }) {
+  const actions = usePlayerActions();
+  return (
+    <p role="alert" className="flex min-w-0 items-center gap-2 text-xs text-red-300">
+      <span className="truncate">{error}</span>
+      <button type="button" className="shrink-0 rounded px-1.5 text-neutral-100 underline underline-offset-2 hover:text-white" onClick={actions.retry}>
+        Retry
+      </button>
+    </p>
+  );
+}
+
 function NowPlayingText({ compact }: { compact?: boolean }) {
   const { current, error, status } = usePlayer();
   if (!current) return null;
@@ -126,9 +139,7 @@ function NowPlayingText({ compact }: { compact?: boolean }) {
         {current.title}
       </p>
       {error ? (
-        <p role="alert" className="truncate text-xs text-red-300">
-          {error}
-        </p>
+        <PlayerError error={error} />
       ) : (
         <p className="truncate text-xs text-neutral-400">
           {current.artists[0] ? (
@@ -189,7 +200,7 @@ function NowPlayingSheet({ onClose, onQueue, trackActions }: { onClose: () => vo
 
 /** The player bar; `trackActions` (from the features) sit next to the playing track. */
 export function PlayerBar({ trackActions }: { trackActions: TrackAction[] }) {
-  const { current, engine, status } = usePlayer();
+  const { current, engine, status, error } = usePlayer();
   const [queueOpen, setQueueOpen] = useState(false);
   const [sheetOpen, setSheetOpen] = useState(false);
 
@@ -221,7 +232,7 @@ export function PlayerBar({ trackActions }: { trackActions: TrackAction[] }) {
                   <Cover seed={current.album?.id ?? current.id} label={current.album?.title ?? current.title} src={current.artwork?.small} className="h-11 w-11 md:h-14 md:w-14" />
                   <span className="min-w-0 flex-1 md:hidden">
                     <span className="block truncate text-sm font-medium text-white">{current.title}</span>
-                    <span className="block truncate text-xs text-neutral-400">{current.artist_name}</span>
+                    <span className={`block truncate text-xs ${error ? 'text-red-300' : 'text-neutral-400'}`}>{error ?? current.artist_name}</span>
                   </span>
                 </button>
                 <div className="hidden min-w-0 md:block">

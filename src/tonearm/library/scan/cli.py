@@ -48,7 +48,6 @@ def run_scan(
     from tonearm.platform.migrate import upgrade
 
     settings = get_settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
     upgrade(settings.effective_database_url)
     options = ScanOptions(full=full, process=process, workers=workers or settings.scan_workers)
     try:
