@@ -310,3 +310,96 @@ async def test_events_accept_access_token_in_query_for_eventsource(
     assert (
         await client.get(f"/api/v1/jobs/{job_id}", params={"access_token": token})
     ).status_code == 401
+
+
+async def _read_events(
+    blocks: AsyncIterator[str], until: Any, received: list[tuple[str, dict[str, Any]]]
+) -> None:
+    async for block in blocks:
+        received += parse_sse(block + "\n\n")
+        if until(received):
+            return
+
+
+async def _sse_blocks(r: httpx.Response) -> AsyncIterator[str]:
+    buffer = ""
+    async for chunk in r.aiter_text():
+        buffer += chunk
+        while "\n\n" in buffer:
+            block, buffer = buffer.split("\n\n", 1)
+            yield block
+
+
+@pytest.mark.usefixtures("job_runner")
+async def test_one_stream_follows_all_of_the_callers_jobs(
+    server: str, client: httpx.AsyncClient, state: AppState, fast_jobs: JobConfig
+) -> None:
+    """GET /jobs/events: a named finished job and the unfinished ones first, then the events
+    of every job of the caller, one enqueued after the stream opened included; another
+    user's jobs never appear."""
+    token, user = await register(client)
+    _, stranger = await register(client)
+    done_id = await _enqueue(state, user, "tests.noop", value=1)
+    await wait_for(state.db, done_id)
+    running_id = await _enqueue(state, user, "tests.gated")
+    await wait_for(state.db, running_id, {JobStatus.running})
+    foreign_id = await _enqueue(state, stranger, "tests.noop", value=2)
+    received: list[tuple[str, dict[str, Any]]] = []
+    async with (
+        httpx.AsyncClient(base_url=server, timeout=20) as http,
+        http.stream(
+            "GET", "/api/v1/jobs/events", params={"job_id": str(done_id)}, headers=auth(token)
+        ) as r,
+    ):
+        assert r.status_code == 200
+        assert r.headers["content-type"].startswith("text/event-stream")
+        blocks = _sse_blocks(r)
+        await _read_events(blocks, lambda ev: len(ev) >= 2, received)
+        first = {d["id"]: (n, d["status"]) for n, d in received[:2]}
+        assert first == {
+            str(done_id): ("state", "succeeded"),
+            str(running_id): ("state", "running"),
+        }
+        later_id = await _enqueue(state, user, "tests.noop", value=3)
+        gate(running_id).set()
+
+        def both_done(ev: list[tuple[str, dict[str, Any]]]) -> bool:
+            ended = {d["id"] for n, d in ev if n == "done"}
+            return {str(running_id), str(later_id)} <= ended
+
+        await _read_events(blocks, both_done, received)
+    ids = {d["id"] for _, d in received}
+    assert str(foreign_id) not in ids
+    async with httpx.AsyncClient(base_url=server, timeout=20) as http:
+        assert (await http.get("/api/v1/jobs/events")).status_code == 401
+        bad = await http.get("/api/v1/jobs/events", params={"job_id": "x"}, headers=auth(token))
+        assert bad.status_code == 422
+    later = [d for n, d in received if d["id"] == str(later_id) and n == "done"]
+    assert later[0]["result"] == {"value": 3}
+
+
+async def test_owner_stream_rechecks_jobs_it_saw_unfinished(
+    client: httpx.AsyncClient, state: AppState, paused_runner: LocalRunner
+) -> None:
+    """With a pub/sub that delivers nothing (the job ran in a sibling process), the stream
+    re-reads the jobs it last saw unfinished and sends what changed; it stays open."""
+    from sqlalchemy import update
+
+    from tonearm.kit.events import MemoryPubSub
+    from tonearm.models.jobs import Job
+
+    _, user = await register(client)
+    job_id = await _enqueue(state, user, "tests.noop")
+    gen = sse.owner_events(state.db, MemoryPubSub(), user, [], keepalive=0.2, recheck=0.02)
+    first = parse_sse((await anext(gen)).decode())
+    assert first[0][0] == "state" and first[0][1]["status"] == "queued"
+    assert (await anext(gen)).startswith(b"retry:")
+    assert await anext(gen) == b": keep-alive\n\n"
+    async with state.db.session() as s:
+        await s.execute(
+            update(Job).where(Job.id == job_id).values(status=JobStatus.succeeded, progress=1.0)
+        )
+    done = parse_sse((await anext(gen)).decode())
+    assert [(n, d["id"]) for n, d in done] == [("done", str(job_id))]
+    assert await anext(gen) == b": keep-alive\n\n"  # still open, nothing left to re-read
+    await gen.aclose()

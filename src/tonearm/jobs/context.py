@@ -52,6 +52,20 @@ def job_channel(job_id: uuid.UUID | str) -> str:
     return f"job:{job_id}"
 
 
+def owner_channel(owner_id: uuid.UUID | str) -> str:
+    """Every event of every job one user owns (the upload page follows all of them at once)."""
+    return f"jobs-of:{owner_id}"
+
+
+async def publish_job_event(
+    pubsub: PubSub, job_id: uuid.UUID, owner_id: uuid.UUID | None, payload: dict[str, Any]
+) -> None:
+    """A job's event, on its own channel and on its owner's."""
+    await pubsub.publish(job_channel(job_id), payload)
+    if owner_id is not None:
+        await pubsub.publish(owner_channel(owner_id), payload)
+
+
 class JobContext:
     """Handed to every handler as its first argument."""
 
@@ -127,8 +141,10 @@ class JobContext:
         if cancel:
             self._cancelled = True
             raise JobCancelled()
-        await self.env.pubsub.publish(
-            job_channel(self.job_id),
+        await publish_job_event(
+            self.env.pubsub,
+            self.job_id,
+            self.owner_id,
             {
                 "type": "progress",
                 "id": str(self.job_id),

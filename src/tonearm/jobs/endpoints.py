@@ -42,6 +42,38 @@ async def list_jobs(
     return JobPage(items=[JobOut.model_validate(j) for j in rows], next_cursor=nxt)
 
 
+@router.get(
+    "/events",
+    operation_id="jobs-events-all",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "content": {"text/event-stream": {}},
+            "description": "A `state` event for each job named in `job_id` and each unfinished "
+            "job, then every event of every job of the caller as it happens (`progress`, "
+            "`retrying`, `done`, `failed`, `cancelled`; each carries the job's `id`). The "
+            "stream stays open; a comment line every 15 s keeps it alive.",
+        },
+    },
+)
+async def all_job_events(
+    user: StreamUser,
+    state: State,
+    job_id: Annotated[
+        list[uuid.UUID],
+        Query(max_length=500, description="Jobs to report even if they have finished"),
+    ] = [],  # noqa: B006 - FastAPI copies the default
+) -> StreamingResponse:
+    """Server-Sent Events for all of the caller's jobs in one stream (the upload page)."""
+    pubsub = state.get(JobRuntime).pubsub
+    recheck = 2.0 if isinstance(pubsub, MemoryPubSub) else None
+    return StreamingResponse(
+        sse.owner_events(state.db, pubsub, user.id, job_id, recheck=recheck),
+        media_type="text/event-stream",
+        headers=sse.HEADERS,
+    )
+
+
 @router.get("/{job_id}", operation_id="jobs-get", responses=responses(JobNotFound))
 async def get_job(job_id: uuid.UUID, user: CurrentUser, svc: Jobs) -> JobOut:
     return JobOut.model_validate(await svc.get(job_id, user.id))

@@ -22,7 +22,7 @@ import structlog
 from sqlalchemy import select
 
 from tonearm.jobs import dispatch, registry
-from tonearm.jobs.context import JobContext, JobEnv, job_channel
+from tonearm.jobs.context import JobContext, JobEnv, publish_job_event
 from tonearm.jobs.errors import JobCancelled, LeaseLost, PermanentJobError, UnknownJobKind
 from tonearm.jobs.repository import JobRepository
 from tonearm.jobs.schemas import job_event
@@ -70,7 +70,7 @@ async def _publish_after(env: JobEnv, s: Any, job_id: uuid.UUID, event_type: str
     if row is None:
         return
     payload = job_event(row, event_type)
-    after_commit(s, lambda: env.pubsub.publish(job_channel(job_id), payload))
+    after_commit(s, lambda: publish_job_event(env.pubsub, job_id, row.owner_id, payload))
 
 
 async def _finish(
@@ -167,7 +167,7 @@ async def run_claimed(job: Job, env: JobEnv, ctx_hook: Any = None) -> JobStatus 
     if ctx_hook is not None:
         ctx_hook(ctx)
     metrics.JOB_EVENTS.labels(job.kind, JobStatus.running.value).inc()
-    await env.pubsub.publish(job_channel(job.id), job_event(job, "progress"))
+    await publish_job_event(env.pubsub, job.id, job.owner_id, job_event(job, "progress"))
     bound.info("job_started")
 
     task: asyncio.Task[Any] = asyncio.create_task(_call(spec, ctx, kwargs))

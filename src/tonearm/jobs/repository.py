@@ -43,6 +43,37 @@ class JobRepository:
         rows = (await self.s.scalars(stmt)).all()
         return split_page(rows, params, lambda j: (j.created_at, j.id))
 
+    async def watched(
+        self, owner_id: uuid.UUID, ids: Sequence[uuid.UUID], unfinished_limit: int
+    ) -> list[Job]:
+        """The owner's jobs among `ids` (finished or not), and the owner's newest unfinished
+        jobs up to `unfinished_limit`: what a stream of all the owner's jobs starts from."""
+        named = (
+            (
+                await self.s.scalars(select(Job).where(Job.owner_id == owner_id, Job.id.in_(ids)))
+            ).all()
+            if ids
+            else []
+        )
+        open_rows = (
+            await self.s.scalars(
+                select(Job)
+                .where(Job.owner_id == owner_id, Job.status.not_in(FINISHED))
+                .order_by(Job.created_at.desc())
+                .limit(unfinished_limit)
+            )
+        ).all()
+        seen: dict[uuid.UUID, Job] = {j.id: j for j in named}
+        for j in open_rows:
+            seen.setdefault(j.id, j)
+        return sorted(seen.values(), key=lambda j: (j.created_at, j.id))
+
+    async def get_many_owned(self, owner_id: uuid.UUID, ids: Sequence[uuid.UUID]) -> list[Job]:
+        if not ids:
+            return []
+        stmt = select(Job).where(Job.owner_id == owner_id, Job.id.in_(ids))
+        return list((await self.s.scalars(stmt)).all())
+
     # --- runner-side -----------------------------------------------------------------------
     async def get(self, job_id: uuid.UUID) -> Job | None:
         return await self.s.get(Job, job_id, populate_existing=True)

@@ -10,7 +10,7 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tonearm.jobs import dispatch, registry
-from tonearm.jobs.context import job_channel
+from tonearm.jobs.context import publish_job_event
 from tonearm.jobs.errors import JobFinished, JobNotFound
 from tonearm.jobs.repository import JobRepository
 from tonearm.kit.db import after_commit, utcnow
@@ -87,7 +87,7 @@ class JobsService:
             payload = _final_event(job)
             if self.pubsub is not None:
                 pubsub = self.pubsub
-                after_commit(self.s, lambda: pubsub.publish(job_channel(job_id), payload))
+                after_commit(self.s, lambda: publish_job_event(pubsub, job_id, owner_id, payload))
             return job
         if await self.repo.request_cancel(job_id):
             job = await self._reload(job_id)

@@ -32,10 +32,15 @@ export type TopBarItem = ComponentType<{ className?: string }>;
 /** Buttons the player bar shows next to the playing track (e.g. love). */
 export type TrackAction = ComponentType<{ track: Track; className?: string }>;
 
+/** State a feature keeps above its pages for the signed-in session (e.g. uploads in progress). */
+export type ShellProvider = ComponentType<{ children: ReactNode }>;
+
 /** A feature (`features/<name>/`): its routes, and what it adds to the shell. */
 export interface Feature {
   name: string;
   routes: FeatureRoute[];
   topBar?: TopBarItem;
   trackActions?: TrackAction;
+  /** Wraps the signed-in shell, so its state outlives a page. */
+  provider?: ShellProvider;
 }

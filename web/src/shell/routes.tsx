@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { RouteObject } from 'react-router';
 import { RedirectIfAuthenticated, RequireAuth } from '../auth/guards';
 import { PlayerProvider } from '../player/PlayerContext';
@@ -14,13 +15,19 @@ function shellChild({ path, element }: FeatureRoute): RouteObject {
 /**
  * The app's routes from the features: guest and public pages on their own, everything that needs a
  * session inside the shell (nav built from the routes, top bar and player-bar slots from the
- * features) under one PlayerProvider, so playback survives navigation; unknown paths get the shell's 404.
+ * features) under one PlayerProvider, so playback survives navigation, and inside the features'
+ * providers (state kept above the pages); unknown paths get the shell's 404.
  */
 export function buildRoutes(features: readonly Feature[]): RouteObject[] {
   const routes = features.flatMap((f) => f.routes);
   const nav = buildNav(features);
   const topBar = features.flatMap((f) => (f.topBar ? [f.topBar] : []));
   const trackActions = features.flatMap((f) => (f.trackActions ? [f.trackActions] : []));
+  const providers = features.flatMap((f) => (f.provider ? [f.provider] : []));
+  const shell = providers.reduceRight<ReactNode>(
+    (inner, Provider) => <Provider>{inner}</Provider>,
+    <AppShell nav={nav} topBar={topBar} trackActions={trackActions} />,
+  );
   return [
     ...routes
       .filter((r) => r.auth === 'guest')
@@ -29,9 +36,7 @@ export function buildRoutes(features: readonly Feature[]): RouteObject[] {
     {
       element: (
         <RequireAuth>
-          <PlayerProvider>
-            <AppShell nav={nav} topBar={topBar} trackActions={trackActions} />
-          </PlayerProvider>
+          <PlayerProvider>{shell}</PlayerProvider>
         </RequireAuth>
       ),
       children: [...routes.filter((r) => r.auth === 'required').map(shellChild), { path: '*', element: <NotFoundPage /> }],

@@ -42,7 +42,7 @@ export interface RecordedCall {
   body: unknown;
 }
 
-type Handler = (req: Request, call: RecordedCall) => Response | Promise<Response> | undefined;
+type Handler = (req: Request, call: RecordedCall) => Response | Promise<Response | undefined> | undefined;
 
 /**
  * Stubs globalThis.fetch. Each handler may answer a request; unanswered requests fail the test.
@@ -106,4 +106,28 @@ export function renderApp(
     </StrictMode>,
   );
   return { ...result, api, tokens, queryClient };
+}
+
+/**
+ * A text/event-stream answer: each event is sent `everyMs` after the last; the stream then stays
+ * open (as the server's does) until the request is aborted, unless `close` is set.
+ */
+export function sseResponse(
+  req: Request,
+  events: Array<{ event: string; data: unknown }>,
+  { everyMs = 10, close = false }: { everyMs?: number; close?: boolean } = {},
+): Response {
+  const encoder = new TextEncoder();
+  const stream = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      for (const [i, e] of events.entries()) {
+        await new Promise((r) => setTimeout(r, everyMs));
+        if (req.signal.aborted) return;
+        controller.enqueue(encoder.encode(`id: ${i + 1}\nevent: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`));
+      }
+      if (close) controller.close();
+      else req.signal.addEventListener('abort', () => controller.error(new DOMException('aborted', 'AbortError')), { once: true });
+    },
+  });
+  return new Response(stream, { status: 200, headers: { 'Content-Type': 'text/event-stream' } });
 }

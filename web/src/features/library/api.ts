@@ -3,7 +3,7 @@ import { API_PREFIX } from '../../api/client';
 import { useKeysetInfinite } from '../../api/infinite';
 import { toApiError, unwrap } from '../../api/problem';
 import { holds, patchTrackInCache } from '../../api/trackCache';
-import type { Job, SortOrder, TrackDetail, TrackPatch, TrackSort, UploadResult, Visibility } from '../../api/types';
+import type { SortOrder, TrackDetail, TrackPatch, TrackSort, UploadResult, Visibility } from '../../api/types';
 import { useApi } from '../../auth/AuthContext';
 import type { TokenManager } from '../../auth/tokenManager';
 
@@ -122,19 +122,6 @@ export function useDeleteTrack(id: string, options: { onSuccess?: () => void } =
       void queryClient.invalidateQueries();
       options.onSuccess?.();
     },
-  });
-}
-
-const TERMINAL: Job['status'][] = ['succeeded', 'failed', 'cancelled'];
-
-/** A processing job, polled every second until it ends. */
-export function useJob(jobId: string | null | undefined) {
-  const api = useApi();
-  return useQuery({
-    queryKey: libraryKeys.job(jobId),
-    enabled: !!jobId,
-    queryFn: async ({ signal }) => unwrap(await api.GET('/api/v1/jobs/{job_id}', { params: { path: { job_id: jobId! } }, signal })),
-    refetchInterval: (q) => (q.state.data && TERMINAL.includes(q.state.data.status) ? false : 1000),
   });
 }
 

@@ -8,9 +8,11 @@ import { HomePage } from './pages/HomePage';
 import { TrackPage } from './pages/TrackPage';
 import { TracksPage } from './pages/TracksPage';
 import { UploadPage } from './pages/UploadPage';
+import { UploadsProvider } from './uploads/UploadsContext';
 
 export const library: Feature = {
   name: 'library',
+  provider: UploadsProvider,
   routes: [
     { path: '/', element: <HomePage />, auth: 'required', nav: { label: 'Home', icon: HomeIcon, order: 0 } },
     { path: '/library', element: <TracksPage />, auth: 'required', nav: { label: 'Library', icon: LibraryIcon, order: 10 } },

@@ -2,7 +2,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { makeTrack } from '../../../test/fixtures';
-import { json, makeTokens, mockFetch, on, renderApp, tokenPair } from '../../../test/utils';
+import { Link, Route, Routes } from 'react-router';
+import { makeTokens, mockFetch, renderApp, sseResponse, testUser, tokenPair } from '../../../test/utils';
+import { UploadsProvider } from '../uploads/UploadsContext';
 import { UploadManager } from './UploadManager';
 
 type Listener = ((e: ProgressEvent) => void) | null;
@@ -54,6 +56,23 @@ class FakeXHR {
   }
 }
 
+const job = (id: string, status: string, progress: number, message: string) => ({
+  id,
+  kind: 'library.process_track',
+  status,
+  progress,
+  message,
+  result: null,
+  error: null,
+  attempts: 1,
+  max_attempts: 3,
+  cancel_requested: false,
+  created_at: '2026-01-01T00:00:00Z',
+  started_at: '2026-01-01T00:00:00Z',
+  finished_at: null,
+  updated_at: '2026-01-01T00:00:00Z',
+});
+
 const problem = (status: number, code: string, title: string, detail: string) => ({ type: 'about:blank', status, code, title, detail });
 
 describe('UploadManager', () => {
@@ -61,11 +80,13 @@ describe('UploadManager', () => {
     FakeXHR.instances = [];
     vi.stubGlobal('XMLHttpRequest', FakeXHR);
   });
-  afterEach(() => vi.unstubAllGlobals());
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    sessionStorage.clear();
+  });
 
   it('uploads each file in its own request and shows per-file progress, errors and the new track', async () => {
     const good = makeTrack(7, { title: 'Good Song', artist_name: 'Good Artist', streamable: true, hls: false, status: 'processing' });
-    let jobPolls = 0;
     FakeXHR.respond = (xhr, file) => {
       if (file.name === 'notes.txt') return xhr.finish(415, problem(415, 'unsupported_media', 'Not a supported audio file', 'notes.txt is not audio.'), 'application/problem+json');
       if (file.name === 'broken.mp3') return xhr.finish(422, problem(422, 'corrupt_audio', 'The audio file is damaged', 'Could not decode broken.mp3.'), 'application/problem+json');
@@ -75,28 +96,15 @@ describe('UploadManager', () => {
     };
     const tokens = makeTokens();
     tokens.setSession(tokenPair('tok'));
-    mockFetch(
-      on('GET', '/api/v1/jobs/job-1', () => {
-        jobPolls += 1;
-        return json({
-          id: 'job-1',
-          kind: 'library.process_track',
-          status: jobPolls > 1 ? 'succeeded' : 'running',
-          progress: jobPolls > 1 ? 1 : 0.4,
-          message: jobPolls > 1 ? 'ready' : 'packaging HLS and waveform',
-          result: null,
-          error: null,
-          attempts: 1,
-          max_attempts: 3,
-          cancel_requested: false,
-          created_at: '2026-01-01T00:00:00Z',
-          started_at: '2026-01-01T00:00:00Z',
-          finished_at: null,
-          updated_at: '2026-01-01T00:00:00Z',
-        });
-      }),
+    const { calls } = mockFetch((req, call) =>
+      call.method === 'GET' && call.path.startsWith('/api/v1/jobs/events')
+        ? sseResponse(req, [
+            { event: 'progress', data: job('job-1', 'running', 0.4, 'packaging HLS and waveform') },
+            { event: 'done', data: job('job-1', 'succeeded', 1, 'ready') },
+          ], { everyMs: 60 })
+        : undefined,
     );
-    renderApp(<UploadManager />, { tokens });
+    renderApp(<UploadsProvider><UploadManager /></UploadsProvider>, { tokens });
     const user = userEvent.setup({ applyAccept: false });
     const files = [
       new File(['ID3 good'], 'good.mp3', { type: 'audio/mpeg' }),
@@ -138,14 +146,88 @@ describe('UploadManager', () => {
       expect(xhr.body?.getAll('files')).toHaveLength(1);
       expect(xhr.body?.get('visibility')).toBe('private');
     }
+    // Processing is followed by one stream of the user's job events, with the token; no polling.
+    expect(calls.filter((c) => c.path.startsWith('/api/v1/jobs/'))).toEqual([
+      expect.objectContaining({ method: 'GET', path: expect.stringMatching(/^\/api\/v1\/jobs\/events/), auth: 'Bearer tok' }),
+    ]);
+  });
+
+  it('keeps the list when the user leaves the page and comes back, and closes the stream when all is done', async () => {
+    const song = makeTrack(8, { title: 'Kept Song', artist_name: 'Kept Artist', streamable: true, hls: false, status: 'processing' });
+    FakeXHR.respond = (xhr) => xhr.finish(201, { items: [{ track: song, job_id: 'job-2', duplicate: false, notes: [] }] });
+    const tokens = makeTokens();
+    tokens.setSession(tokenPair('tok'));
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    const aborted: boolean[] = [];
+    mockFetch(async (req, call) => {
+      if (!(call.method === 'GET' && call.path.startsWith('/api/v1/jobs/events'))) return undefined;
+      req.signal.addEventListener('abort', () => aborted.push(true));
+      await gate;
+      return sseResponse(req, [{ event: 'done', data: job('job-2', 'succeeded', 1, 'ready') }]);
+    });
+    const Page = () => (
+      <div>
+        <Link to="/library">Library</Link>
+        <UploadManager />
+      </div>
+    );
+    renderApp(
+      <UploadsProvider>
+        <Routes>
+          <Route path="/upload" element={<Page />} />
+          <Route path="/library" element={<Link to="/upload">Back to Upload</Link>} />
+        </Routes>
+      </UploadsProvider>,
+      { tokens, route: '/upload' },
+    );
+    const user = userEvent.setup();
+    await user.upload(screen.getByLabelText('Choose files'), new File(['ID3 x'], 'kept.mp3', { type: 'audio/mpeg' }));
+    const item = await screen.findByRole('listitem', { name: 'kept.mp3' });
+    await within(item).findByText(/Processing/);
+
+    await user.click(screen.getByRole('link', { name: 'Library' }));
+    expect(screen.queryByRole('list', { name: 'Upload queue' })).not.toBeInTheDocument();
+    release(); // processing ends while the user is elsewhere
+    await user.click(await screen.findByRole('link', { name: 'Back to Upload' }));
+
+    const again = await screen.findByRole('listitem', { name: 'kept.mp3' });
+    expect(await within(again).findByTestId('upload-ready')).toHaveTextContent('Kept Song');
+    // Nothing is left to follow: the stream is closed.
+    await waitFor(() => expect(aborted.length).toBeGreaterThan(0));
+    // And a reload of the tab still shows it (sessionStorage).
+    expect(sessionStorage.getItem(`tonearm.uploads.v1:${testUser.id}`)).toContain('Kept Song');
+  });
+
+  it('waits and sends again when the server answers 429', async () => {
+    let attempts = 0;
+    const song = makeTrack(9, { title: 'Patient Song', streamable: true, hls: false, status: 'ready' });
+    FakeXHR.respond = (xhr) => {
+      attempts += 1;
+      if (attempts === 1) {
+        xhr.responseHeaders['Retry-After'] = '1';
+        return xhr.finish(429, problem(429, 'rate_limited', 'Too many requests', 'Try again in 1 s.'), 'application/problem+json');
+      }
+      xhr.finish(201, { items: [{ track: song, job_id: null, duplicate: false, notes: [] }] });
+    };
+    const tokens = makeTokens();
+    tokens.setSession(tokenPair('tok'));
+    mockFetch((req, call) => (call.path.startsWith('/api/v1/jobs/events') ? sseResponse(req, []) : undefined));
+    renderApp(<UploadsProvider><UploadManager /></UploadsProvider>, { tokens });
+    await userEvent.setup().upload(screen.getByLabelText('Choose files'), new File(['ID3 p'], 'patient.mp3', { type: 'audio/mpeg' }));
+    const item = await screen.findByRole('listitem', { name: 'patient.mp3' });
+    expect(await within(item).findByText(/the server is busy/)).toBeInTheDocument();
+    expect(within(item).queryByRole('alert')).not.toBeInTheDocument();
+    expect(await within(item).findByTestId('upload-ready', {}, { timeout: 4000 })).toHaveTextContent('Patient Song');
+    expect(attempts).toBe(2);
   });
 
   it('shows upload progress while the file is on its way', async () => {
     FakeXHR.respond = (xhr) => xhr.progress(30, 120); // never finishes
     const tokens = makeTokens();
     tokens.setSession(tokenPair('tok'));
-    mockFetch();
-    renderApp(<UploadManager />, { tokens });
+    mockFetch((req, call) => (call.path.startsWith('/api/v1/jobs/events') ? sseResponse(req, []) : undefined));
+    renderApp(<UploadsProvider><UploadManager /></UploadsProvider>, { tokens });
     await userEvent.setup().upload(screen.getByLabelText('Choose files'), new File(['x'], 'slow.flac', { type: 'audio/flac' }));
     const bar = await screen.findByRole('progressbar', { name: 'Uploading slow.flac' });
     await waitFor(() => expect(bar).toHaveAttribute('aria-valuenow', '25'));

@@ -1,69 +1,8 @@
-import { useEffect, useReducer, useRef, useState, type DragEvent } from 'react';
+import { useState, type DragEvent } from 'react';
 import { Link } from 'react-router';
-import { useQueryClient } from '@tanstack/react-query';
-import { ApiError } from '../../../api/problem';
-import type { UploadedTrack, Visibility } from '../../../api/types';
-import { useTokens } from '../../../auth/AuthContext';
+import type { Job, UploadedTrack, Visibility } from '../../../api/types';
 import { CloseIcon, UploadIcon } from '../../../ui/icons';
-import { invalidateAfterUpload, uploadFile, useJob } from '../api';
-
-/** Uploads run this many at a time; each file is its own request (own progress, own error). */
-export const PARALLEL_UPLOADS = 2;
-
-export type ItemStatus = 'queued' | 'uploading' | 'uploaded' | 'error';
-
-export interface UploadItem {
-  id: string;
-  file: File;
-  status: ItemStatus;
-  loaded: number;
-  total: number;
-  error: { title: string; code: string; detail: string | null } | null;
-  result: UploadedTrack | null;
-}
-
-type Action =
-  | { type: 'add'; files: File[] }
-  | { type: 'start'; id: string }
-  | { type: 'progress'; id: string; loaded: number; total: number }
-  | { type: 'done'; id: string; result: UploadedTrack }
-  | { type: 'fail'; id: string; error: UploadItem['error'] }
-  | { type: 'retry'; id: string }
-  | { type: 'remove'; id: string }
-  | { type: 'clearFinished' };
-
-let seq = 0;
-
-function reducer(items: UploadItem[], action: Action): UploadItem[] {
-  const patch = (id: string, p: Partial<UploadItem>) => items.map((it) => (it.id === id ? { ...it, ...p } : it));
-  switch (action.type) {
-    case 'add':
-      return [
-        ...items,
-        ...action.files.map((file) => ({ id: `u${++seq}`, file, status: 'queued' as const, loaded: 0, total: file.size, error: null, result: null })),
-      ];
-    case 'start':
-      return patch(action.id, { status: 'uploading', loaded: 0, error: null });
-    case 'progress':
-      return patch(action.id, { loaded: action.loaded, total: action.total });
-    case 'done':
-      return patch(action.id, { status: 'uploaded', result: action.result });
-    case 'fail':
-      return patch(action.id, { status: 'error', error: action.error });
-    case 'retry':
-      return patch(action.id, { status: 'queued', error: null, loaded: 0 });
-    case 'remove':
-      return items.filter((it) => it.id !== action.id);
-    case 'clearFinished':
-      return items.filter((it) => it.status === 'queued' || it.status === 'uploading');
-  }
-}
-
-function toItemError(err: unknown): UploadItem['error'] {
-  if (err instanceof ApiError) return { title: err.title, code: err.code, detail: err.detail };
-  if (err instanceof TypeError) return { title: 'Network error', code: 'network_error', detail: 'Could not reach the server.' };
-  return { title: err instanceof Error ? err.message : 'Upload failed', code: 'upload_failed', detail: null };
-}
+import { isProcessing, useUploads, type UploadItem } from '../uploads/UploadsContext';
 
 function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
@@ -81,13 +20,13 @@ function Bar({ value, label, tone = 'accent' }: { value: number; label: string; 
 }
 
 /** Processing state, and what the server did not keep of the file's tags (and why). */
-function Processing({ item }: { item: UploadItem & { result: UploadedTrack } }) {
+function Processing({ item, job }: { item: UploadItem & { result: UploadedTrack }; job: Job | undefined }) {
   const notes = item.result.notes ?? [];
   return (
     <>
-      <ProcessingState item={item} />
+      <ProcessingState item={item} job={job} />
       {notes.length > 0 && (
-        <div role="note" className="mt-1 space-y-0.5 text-xs text-amber-300" aria-label={`Tags not kept from ${item.file.name}`}>
+        <div role="note" className="mt-1 space-y-0.5 text-xs text-amber-300" aria-label={`Tags not kept from ${item.name}`}>
           {notes.map((note) => (
             <p key={note} className="break-words">
               Tag not kept: {note}
@@ -99,20 +38,11 @@ function Processing({ item }: { item: UploadItem & { result: UploadedTrack } }) 
   );
 }
 
-/** Processing progress of an uploaded file's job (polled), then a link to the track. */
-function ProcessingState({ item }: { item: UploadItem & { result: UploadedTrack } }) {
-  const queryClient = useQueryClient();
+/** Processing progress of an uploaded file's job (from the job events stream), then a link to the track. */
+function ProcessingState({ item, job }: { item: UploadItem & { result: UploadedTrack }; job: Job | undefined }) {
   const { track, job_id: jobId, duplicate } = item.result;
-  const job = useJob(jobId);
-  const status = job.data?.status;
+  const status = job?.status;
   const done = !jobId ? track.streamable : status === 'succeeded';
-  const notified = useRef(false);
-  useEffect(() => {
-    if ((done || status === 'failed') && !notified.current) {
-      notified.current = true;
-      invalidateAfterUpload(queryClient, track.id);
-    }
-  }, [done, status, queryClient, track.id]);
 
   const link = (
     <Link to={`/tracks/${track.id}`} className="font-medium text-accent-300 underline-offset-2 hover:underline">
@@ -123,7 +53,7 @@ function ProcessingState({ item }: { item: UploadItem & { result: UploadedTrack 
   if (status === 'failed' || status === 'cancelled') {
     return (
       <p role="alert" className="text-xs text-red-300">
-        Processing {status}: {job.data?.error ?? 'unknown error'} ({link})
+        Processing {status}: {job?.error ?? 'unknown error'} ({link})
       </p>
     );
   }
@@ -137,47 +67,20 @@ function ProcessingState({ item }: { item: UploadItem & { result: UploadedTrack 
   return (
     <div className="space-y-1">
       <p className="text-xs text-neutral-400">
-        Processing{job.data?.message ? `: ${job.data.message}` : '…'} {job.data ? `${Math.round(job.data.progress * 100)}%` : ''}
+        Processing{job?.message ? `: ${job.message}` : '…'} {job ? `${Math.round(job.progress * 100)}%` : ''}
       </p>
-      <Bar value={job.data?.progress ?? 0} label={`Processing ${item.file.name}`} tone="emerald" />
+      <Bar value={job?.progress ?? 0} label={`Processing ${item.name}`} tone="emerald" />
     </div>
   );
 }
 
 export function UploadManager() {
-  const tokens = useTokens();
-  const [items, dispatch] = useReducer(reducer, []);
+  const uploads = useUploads();
+  const { items, jobs } = uploads;
   const [visibility, setVisibility] = useState<Visibility>('private');
   const [dragging, setDragging] = useState(false);
-  const started = useRef(new Set<string>());
-  const inputRef = useRef<HTMLInputElement | null>(null);
-  const visibilityRef = useRef(visibility);
-  visibilityRef.current = visibility;
 
-  // Start queued uploads while fewer than PARALLEL_UPLOADS are running.
-  useEffect(() => {
-    const running = items.filter((i) => i.status === 'uploading').length;
-    const queued = items.filter((i) => i.status === 'queued' && !started.current.has(i.id));
-    for (const item of queued.slice(0, Math.max(0, PARALLEL_UPLOADS - running))) {
-      started.current.add(item.id);
-      dispatch({ type: 'start', id: item.id });
-      uploadFile(item.file, tokens, {
-        visibility: visibilityRef.current,
-        onProgress: (loaded, total) => dispatch({ type: 'progress', id: item.id, loaded, total }),
-      })
-        .then((res) => {
-          const first = res.items[0];
-          if (first) dispatch({ type: 'done', id: item.id, result: first });
-          else dispatch({ type: 'fail', id: item.id, error: { title: 'The server accepted no file', code: 'no_files', detail: null } });
-        })
-        .catch((err: unknown) => dispatch({ type: 'fail', id: item.id, error: toItemError(err) }));
-    }
-  }, [items, tokens]);
-
-  const add = (files: FileList | File[] | null) => {
-    const list = files ? Array.from(files) : [];
-    if (list.length) dispatch({ type: 'add', files: list });
-  };
+  const add = (files: FileList | File[] | null) => uploads.add(files ? Array.from(files) : [], visibility);
 
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
@@ -185,7 +88,7 @@ export function UploadManager() {
     add(e.dataTransfer.files);
   };
 
-  const finished = items.some((i) => i.status === 'uploaded' || i.status === 'error');
+  const finished = items.some((i) => i.status === 'error' || (i.status === 'uploaded' && !isProcessing(i, jobs)));
 
   return (
     <div className="space-y-4">
@@ -214,7 +117,6 @@ export function UploadManager() {
         <label className="cursor-pointer rounded-lg bg-accent-500 px-4 py-2 text-sm font-semibold text-neutral-950 hover:bg-accent-400 focus-within:ring-2 focus-within:ring-accent-300">
           Choose files
           <input
-            ref={inputRef}
             type="file"
             multiple
             accept="audio/*,.mp3,.flac,.m4a,.aac,.ogg,.oga,.opus,.wav,.aif,.aiff,.wv,.ape,.mka"
@@ -246,42 +148,37 @@ export function UploadManager() {
               Uploads
             </h2>
             {finished && (
-              <button type="button" className="text-sm text-neutral-400 hover:text-white" onClick={() => dispatch({ type: 'clearFinished' })}>
+              <button type="button" className="text-sm text-neutral-400 hover:text-white" onClick={uploads.clearFinished}>
                 Clear finished
               </button>
             )}
           </div>
           <ul aria-label="Upload queue" className="space-y-2">
             {items.map((item) => (
-              <li key={item.id} aria-label={item.file.name} className="rounded-xl border border-neutral-800 bg-neutral-900/60 p-3">
+              <li key={item.id} aria-label={item.name} className="rounded-xl border border-neutral-800 bg-neutral-900/60 p-3">
                 <div className="flex items-start justify-between gap-3">
                   <div className="min-w-0">
-                    <p className="truncate text-sm font-medium text-white">{item.file.name}</p>
+                    <p className="truncate text-sm font-medium text-white">{item.name}</p>
                     <p className="text-xs text-neutral-500">
-                      {formatBytes(item.file.size)}
+                      {formatBytes(item.size)}
                       {item.status === 'queued' && ' · waiting'}
+                      {item.status === 'waiting' && ' · the server is busy: trying again shortly'}
                       {item.status === 'uploading' && ` · uploading ${Math.round((item.loaded / Math.max(1, item.total)) * 100)}%`}
                       {item.status === 'uploaded' && ' · uploaded'}
                     </p>
                   </div>
                   <div className="flex shrink-0 items-center gap-1">
-                    {item.status === 'error' && (
-                      <button type="button" className="rounded px-2 py-1 text-xs text-neutral-300 hover:bg-neutral-800" onClick={() => {
-                          started.current.delete(item.id);
-                          dispatch({ type: 'retry', id: item.id });
-                        }}>
+                    {item.status === 'error' && item.file && (
+                      <button type="button" className="rounded px-2 py-1 text-xs text-neutral-300 hover:bg-neutral-800" onClick={() => uploads.retry(item.id)}>
                         Retry
                       </button>
                     )}
                     {item.status !== 'uploading' && (
                       <button
                         type="button"
-                        aria-label={`Remove ${item.file.name}`}
+                        aria-label={`Remove ${item.name}`}
                         className="rounded p-1 text-neutral-500 hover:bg-neutral-800 hover:text-white"
-                        onClick={() => {
-                          started.current.delete(item.id);
-                          dispatch({ type: 'remove', id: item.id });
-                        }}
+                        onClick={() => uploads.remove(item.id)}
                       >
                         <CloseIcon className="h-4 w-4" />
                       </button>
@@ -289,7 +186,7 @@ export function UploadManager() {
                   </div>
                 </div>
                 <div className="mt-2">
-                  {(item.status === 'uploading' || item.status === 'queued') && <Bar value={item.loaded / Math.max(1, item.total)} label={`Uploading ${item.file.name}`} />}
+                  {(item.status === 'uploading' || item.status === 'queued' || item.status === 'waiting') && <Bar value={item.loaded / Math.max(1, item.total)} label={`Uploading ${item.name}`} />}
                   {item.status === 'error' && item.error && (
                     <div role="alert" className="rounded-lg border border-red-900/70 bg-red-950/50 px-3 py-2 text-xs text-red-200">
                       <p className="font-semibold">
@@ -298,7 +195,7 @@ export function UploadManager() {
                       {item.error.detail && <p className="mt-0.5 text-red-300/90">{item.error.detail}</p>}
                     </div>
                   )}
-                  {item.status === 'uploaded' && item.result && <Processing item={{ ...item, result: item.result }} />}
+                  {item.status === 'uploaded' && item.result && <Processing item={{ ...item, result: item.result }} job={item.result.job_id ? jobs[item.result.job_id] : undefined} />}
                 </div>
               </li>
             ))}
