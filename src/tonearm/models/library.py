@@ -123,6 +123,9 @@ class Track(IdMixin, TimestampMixin, Base):
     album_artist_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("artists.id", ondelete="SET NULL")
     )
+    # The album artist as the file's tags (or an edit) gave it: "" none given; NULL not known
+    # (tracks from before it was kept). The folder grouping (scan/albums.py) reads it.
+    album_artist_tag: Mapped[str | None] = mapped_column(String(512))
     track_number: Mapped[int | None] = mapped_column(Integer)
     track_total: Mapped[int | None] = mapped_column(Integer)
     disc_number: Mapped[int | None] = mapped_column(Integer)
@@ -183,7 +186,25 @@ class Track(IdMixin, TimestampMixin, Base):
         Index("ix_tracks_visibility_created", "visibility", "created_at"),
         Index("ix_tracks_album_disc_track", "album_id", "disc_number", "track_number"),
         Index("ix_tracks_title_key", "title_key"),
+        Index("ix_tracks_owner_audio_digest", "owner_id", "audio_digest"),
     )
+
+
+class TrackAlias(Base):
+    """Another file of the same audio as an owner's track (by the audio-packet digest): it
+    came in again (a copy with other tags, a scan of what was uploaded) and was folded into
+    the track. Scans and uploads look content hashes up here too, so it stays one track."""
+
+    __tablename__ = "track_aliases"
+
+    owner_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    content_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    track_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("tracks.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class TrackArtist(Base):

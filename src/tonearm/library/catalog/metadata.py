@@ -69,6 +69,7 @@ async def apply_metadata(track: Track, meta: TrackMetadata, catalog: Catalog) ->
     track.credits = credits
 
     album_title = nfc(meta.album or "")
+    track.album_artist_tag = nfc(meta.album_artist or "")[:512]
     if album_title:
         album_artist = await catalog.artist(nfc(meta.album_artist or "") or main[0])
         album = await catalog.album(

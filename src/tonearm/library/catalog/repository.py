@@ -17,12 +17,21 @@ from sqlalchemy import (
     func,
     or_,
     select,
+    union,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from tonearm.kit.pagination import PageParams, keyset, split_page
-from tonearm.models.library import Album, Artist, LibraryRoot, Track, TrackArtist, Visibility
+from tonearm.models.library import (
+    Album,
+    Artist,
+    LibraryRoot,
+    Track,
+    TrackAlias,
+    TrackArtist,
+    Visibility,
+)
 
 TRACK_SORTS: dict[str, Any] = {
     "created": Track.created_at,
@@ -72,16 +81,31 @@ def album_stats(
 def artist_stats(
     viewer: uuid.UUID | BindParameter[Any] | None, ids: Sequence[uuid.UUID] | Select[Any]
 ) -> Any:
-    """Per artist: credited tracks and albums the viewer may list."""
-    return (
+    """Per artist: the tracks the viewer may list that credit the artist or sit on an album
+    of theirs (a compilation's album artist, credited on none of its tracks, has its tracks),
+    and their albums."""
+    credited = (
         select(
             TrackArtist.artist_id.label("artist_id"),
-            func.count(func.distinct(Track.id)).label("track_count"),
-            func.count(func.distinct(Track.album_id)).label("album_count"),
+            Track.id.label("track_id"),
+            Track.album_id.label("album_id"),
         )
         .join(Track, Track.id == TrackArtist.track_id)
         .where(listable(viewer), TrackArtist.artist_id.in_(_id_list(ids)))
-        .group_by(TrackArtist.artist_id)
+    )
+    on_album = select(
+        Track.album_artist_id.label("artist_id"),
+        Track.id.label("track_id"),
+        Track.album_id.label("album_id"),
+    ).where(listable(viewer), Track.album_artist_id.in_(_id_list(ids)))
+    both = union(credited, on_album).subquery()
+    return (
+        select(
+            both.c.artist_id,
+            func.count(func.distinct(both.c.track_id)).label("track_count"),
+            func.count(func.distinct(both.c.album_id)).label("album_count"),
+        )
+        .group_by(both.c.artist_id)
         .subquery()
     )
 
@@ -131,10 +155,21 @@ class LibraryRepository:
             .options(*track_options())
         )
 
-    async def track_by_hash(self, owner: uuid.UUID, content_hash: str) -> Track | None:
+    async def track_by_hash(self, owner: uuid.UUID, *content_hashes: str) -> Track | None:
+        """The owner's track of a file with one of these content hashes: its own file's, or
+        one folded into it (`TrackAlias`)."""
+        hashes = [h for h in content_hashes if h]
+        aliased = select(TrackAlias.track_id).where(
+            TrackAlias.owner_id == owner, TrackAlias.content_hash.in_(hashes)
+        )
         return await self.s.scalar(
             select(Track)
-            .where(Track.owner_id == owner, Track.content_hash == content_hash)
+            .where(
+                Track.owner_id == owner,
+                or_(Track.content_hash.in_(hashes), Track.id.in_(aliased)),
+            )
+            .order_by(Track.created_at)
+            .limit(1)
             .options(*track_options())
         )
 
@@ -249,14 +284,18 @@ class LibraryRepository:
     async def list_artists(
         self, viewer: uuid.UUID | None, params: PageParams, *, descending: bool = False
     ) -> tuple[list[tuple[Artist, int, int]], str | None]:
-        visible = (
+        credited = (
             select(TrackArtist.track_id)
             .join(Track, Track.id == TrackArtist.track_id)
             .where(TrackArtist.artist_id == Artist.id, listable(viewer))
             .exists()
         )
+        # The album artist of a compilation is listed too, credited on its tracks or not.
+        album_artist = (
+            select(Track.id).where(Track.album_artist_id == Artist.id, listable(viewer)).exists()
+        )
         stmt = keyset(
-            select(Artist).where(visible),
+            select(Artist).where(or_(credited, album_artist)),
             Artist.sort_name,
             Artist.id,
             params,

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tonearm.jobs.service import enqueue
 from tonearm.kit.db import insert_or_ignore, utcnow
+from tonearm.kit.filehash import quick_hash_path
 from tonearm.kit.multipart import FilePart
 from tonearm.kit.storage import Storage
 from tonearm.kit.text import strip_controls
@@ -87,13 +88,22 @@ class Ingest:
         self.repo = LibraryRepository(session)
         self.catalog = Catalog(session)
         self.stored: list[str] = []  # keys written by this unit of work (to undo on failure)
+        self.hashes: dict[Path, str] = {}  # part path -> quick content hash
 
     async def inspect_all(self, parts: list[FilePart]) -> list[tuple[AudioInfo, TrackTags]]:
         """Probe every file first: one bad file rejects the request before anything is kept."""
         out = []
         for part in parts:
             out.append(await asyncio.to_thread(_inspect, part.path, part.filename))
+            # The hash the folder scan names files by, so a file both uploaded and scanned is
+            # one track (kit/filehash.py).
+            self.hashes[part.path] = await asyncio.to_thread(quick_hash_path, part.path)
         return out
+
+    async def known(self, owner: uuid.UUID, part: FilePart) -> Track | None:
+        """The owner's track of this file: by the quick hash, or by the whole-file sha256
+        that uploads were named by before."""
+        return await self.repo.track_by_hash(owner, self.hashes[part.path], part.sha256)
 
     async def add(
         self,
@@ -103,7 +113,7 @@ class Ingest:
         tags: TrackTags,
         visibility: Visibility = Visibility.private,
     ) -> Ingested:
-        existing = await self.repo.track_by_hash(owner, part.sha256)
+        existing = await self.known(owner, part)
         if existing is not None:
             return Ingested(existing, None, True)
         if tags.notes:
@@ -119,7 +129,7 @@ class Ingest:
             owner_id=owner,
             visibility=visibility,
             status=TrackStatus.processing,
-            content_hash=part.sha256,
+            content_hash=self.hashes[part.path],
             size=stored.size,
             storage_key=key,
             original_name=strip_controls(part.filename)[:1024],
@@ -135,7 +145,7 @@ class Ingest:
         if not await insert_or_ignore(self.s, Track, _columns(track)):
             self.stored.remove(key)
             await self.storage.delete(key)
-            existing = await self.repo.track_by_hash(owner, part.sha256)
+            existing = await self.known(owner, part)
             assert existing is not None
             return Ingested(existing, None, True)
         credits = [
@@ -192,7 +202,7 @@ async def upload_files(
         [
             metadata_from_tags(tags, Path(part.filename).stem or "Untitled")
             for part, (_, tags) in zip(parts, inspected, strict=True)
-            if await ingest.repo.track_by_hash(owner, part.sha256) is None
+            if await ingest.known(owner, part) is None
         ]
     )
     out = []

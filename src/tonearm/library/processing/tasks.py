@@ -11,17 +11,22 @@ import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import structlog
+from sqlalchemy import and_, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from tonearm.jobs.context import JobContext
 from tonearm.jobs.errors import PermanentJobError
 from tonearm.jobs.registry import job
-from tonearm.kit.db import utcnow
+from tonearm.kit.db import insert_or_ignore, utcnow
 from tonearm.kit.storage import Storage, local_copy
 from tonearm.library.catalog.files import file_in_root
 from tonearm.library.catalog.repository import LibraryRepository, track_art_prefix
+from tonearm.library.catalog.service import LibraryService
 from tonearm.library.errors import TrackFileMissing
 from tonearm.library.processing.render import Rendered, render, walk_files
 from tonearm.media import COVER_SIZES
-from tonearm.models.library import LibraryRoot, Track, TrackStatus
+from tonearm.models.library import LibraryRoot, Track, TrackAlias, TrackStatus
 
 CONTENT_TYPES = {
     ".m3u8": "application/vnd.apple.mpegurl",
@@ -29,6 +34,8 @@ CONTENT_TYPES = {
     ".m4s": "video/iso.segment",
     ".mp4": "video/mp4",
 }
+
+log = structlog.get_logger("tonearm.library.processing")
 
 
 @contextlib.asynccontextmanager
@@ -62,6 +69,40 @@ async def _delete_art(storage: Storage, prefix: str) -> None:
     # File by file: an unversioned prefix from before is a prefix of the versioned ones.
     for size in COVER_SIZES:
         await storage.delete(f"{prefix}{size}.jpg")
+
+
+async def fold_same_audio(
+    s: AsyncSession, storage: Storage, track: Track, digest: str
+) -> uuid.UUID | None:
+    """The same audio (by the audio-packet digest) is one track per owner, however it came
+    in: if an earlier track of the owner has it, this track is folded into that one (its file's
+    content hash becomes an alias of it, so scans and uploads find it there) and removed.
+    Returns the track kept, or None."""
+    earlier = or_(
+        Track.created_at < track.created_at,
+        and_(Track.created_at == track.created_at, Track.id < track.id),
+    )
+    kept = await s.scalar(
+        select(Track.id)
+        .where(
+            Track.owner_id == track.owner_id,
+            Track.audio_digest == digest,
+            Track.id != track.id,
+            earlier,
+        )
+        .order_by(Track.created_at, Track.id)
+        .limit(1)
+    )
+    if kept is None or await s.get(Track, track.id) is None:
+        return None
+    await insert_or_ignore(
+        s,
+        TrackAlias,
+        {"owner_id": track.owner_id, "content_hash": track.content_hash, "track_id": kept},
+    )
+    await LibraryService(s, storage).delete_track(track.owner_id, track.id)
+    log.info("track_folded", track_id=str(track.id), into=str(kept))
+    return kept
 
 
 @job("library.process_track", retries=3, cpu=True)
@@ -106,6 +147,11 @@ async def process_track(ctx: JobContext, track_id: uuid.UUID) -> dict[str, objec
                     )
                     row.error = str(exc)
             raise
+        async with ctx.session() as s:
+            kept = await fold_same_audio(s, storage, track, rendered.digest)
+        if kept is not None:
+            await ctx.progress(1.0, "same audio as a track already in the library")
+            return {"duplicate_of": str(kept)}
         await ctx.progress(0.8, "storing renditions")
         hls_prefix, waveform_key = track.hls_key, track.waveform_key
         if rendered.hls_dir is not None and rendered.waveform is not None:

@@ -128,6 +128,7 @@ def _print_report(console: Console, r: ScanReport) -> None:
         ("links not followed", r.links_skipped),
         ("processing jobs queued", r.jobs),
         ("new folder covers (tracks)", r.artwork_refreshed),
+        ("tracks grouped into their folder's album", r.regrouped),
     ):
         table.add_row(label, str(value))
     table.add_row("elapsed", f"{r.elapsed:.2f} s")

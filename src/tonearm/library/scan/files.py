@@ -12,13 +12,9 @@ Folder fingerprint: sha256 over the sorted (name, size, mtime_ns) of the folder'
 (by extension, AUDIO_EXTENSIONS) and image files (covers). Same fingerprint as at the last scan
 => nothing in the folder changed that the scan would see, and it is skipped without reading.
 
-Content hash (`quick_hash`): sha256 over the size (8 bytes, big-endian), the first 64 KiB and
-the last 64 KiB. It finds a moved file again without reading whole files (reading 10k
-files end to end would be most of a scan's time). Tags live in those windows (ID3v2, FLAC and
-Vorbis comments at the start; ID3v1, APE and an MP4 `moov` box at the end), so a re-tagged file
-hashes differently; two different recordings would need the same size and identical first and
-last 64 KiB, which encoders do not produce. Identical copies of a file hash the same (and
-count as duplicates). Uploads use a full-file sha256 instead, so the two never match.
+Content hash: `kit.filehash.quick_hash` (size, first and last 64 KiB), the same one uploads
+use, so a file uploaded and then found by a scan (or the other way round) is one track.
+Identical copies of a file hash the same (and count as duplicates).
 """
 
 from __future__ import annotations
@@ -29,13 +25,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tonearm.kit.filehash import quick_hash
 from tonearm.media.tags import TrackTags, parse_path, read_tags
 
 AUDIO_EXTENSIONS = frozenset(
     {".mp3", ".flac", ".ogg", ".oga", ".opus", ".m4a", ".mp4", ".aac", ".wav", ".aiff", ".aif"}
 )
 IMAGE_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png", ".webp", ".gif"})
-HASH_WINDOW = 64 * 1024
 ROOT_FOLDER = "."  # the root's own relative path in scan_folders
 
 
@@ -173,20 +169,6 @@ def detect_codec(head: bytes, tail: bytes, ext: str) -> tuple[str, str]:
     if len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0:
         return ("aac", "aac") if head[1] & 0x06 == 0 else ("mp3", "mp3")  # layer bits 00: ADTS
     return _BY_EXTENSION.get(ext, ("", ""))
-
-
-def quick_hash(fh: object, size: int) -> tuple[str, bytes, bytes]:
-    """(content hash, head, tail): see the module docstring."""
-    read = fh.read  # type: ignore[attr-defined]
-    head: bytes = read(HASH_WINDOW)
-    tail = b""
-    if size > HASH_WINDOW:
-        fh.seek(max(HASH_WINDOW, size - HASH_WINDOW))  # type: ignore[attr-defined]
-        tail = read(HASH_WINDOW)
-    h = hashlib.sha256(size.to_bytes(8, "big"))
-    h.update(head)
-    h.update(tail)
-    return h.hexdigest(), head, tail
 
 
 def read_file(root: str, rel: str, safe_dirs: dict[str, bool] | None = None) -> FileResult:

@@ -49,6 +49,7 @@ from tonearm.jobs.context import JobContext
 from tonearm.jobs.registry import job
 from tonearm.kit.db import Database, utcnow
 from tonearm.kit.procpool import _start_method, die_with_parent
+from tonearm.library.scan.albums import group_folders
 from tonearm.library.scan.files import (
     ROOT_FOLDER,
     FileResult,
@@ -142,6 +143,7 @@ class Scanner:
                 await self.writer.restore(restore)
             await self._read_and_write(base, to_read)
             await self._recover_artwork(recover)
+            await self._group_albums(changed)
         await self._finish(changed, vanished)
         self.report.elapsed = round(time.perf_counter() - started, 3)
         log.info("scan_finished", **self.report.as_dict())
@@ -296,6 +298,12 @@ class Scanner:
             executor.shutdown(wait=False, cancel_futures=True)
 
     # --- writing one batch -------------------------------------------------------------------
+    async def _group_albums(self, changed: list[Folder]) -> None:
+        """One album per folder and album title (scan/albums.py), over the changed folders."""
+        paths = [file_rel(f.rel, name) for f in changed for name, _, _ in f.audio]
+        async with self.db.session() as s:
+            self.report.regrouped = await group_folders(s, self.root_id, paths)
+
     async def _finish(self, changed: list[Folder], vanished: list[str]) -> None:
         now = utcnow()
         async with self.db.session() as s:

@@ -27,7 +27,7 @@ from tonearm.library.catalog.metadata import TrackMetadata, apply_metadata
 from tonearm.library.ingest.upload import metadata_from_tags
 from tonearm.library.scan.batch_catalog import BatchCatalog
 from tonearm.library.scan.files import FileResult, folder_of, mtime_seconds
-from tonearm.models.library import Track, TrackArtist, TrackStatus, Visibility
+from tonearm.models.library import Track, TrackAlias, TrackArtist, TrackStatus, Visibility
 
 log = structlog.get_logger("tonearm.library.scan")
 
@@ -38,6 +38,7 @@ _META_COLUMNS = (
     "artist_name",
     "album_id",
     "album_artist_id",
+    "album_artist_tag",
     "track_number",
     "track_total",
     "disc_number",
@@ -87,6 +88,7 @@ class ScanReport:
     links_skipped: int = 0
     jobs: int = 0  # processing jobs enqueued
     artwork_refreshed: int = 0  # unchanged tracks processed again for a new folder cover
+    regrouped: int = 0  # tracks moved to their folder's album (scan/albums.py)
     elapsed: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
@@ -201,6 +203,14 @@ class BatchWriter:
                 )
                 for content_hash, track_id, root_id in rows:
                     owned[content_hash] = (track_id, root_id)
+                # Files folded into a track by their audio (TrackAlias) are that track's.
+                aliased = await s.execute(
+                    select(TrackAlias.content_hash, Track.id, Track.root_id)
+                    .join(Track, Track.id == TrackAlias.track_id)
+                    .where(TrackAlias.owner_id == self.owner_id, TrackAlias.content_hash.in_(part))
+                )
+                for content_hash, track_id, root_id in aliased:
+                    owned.setdefault(content_hash, (track_id, root_id))
 
             adds: list[FileResult] = []
             changes: list[tuple[FileResult, Known, bool]] = []  # (file, track, moved)

@@ -199,6 +199,23 @@ describe('UploadManager', () => {
     expect(sessionStorage.getItem(`tonearm.uploads.v1:${testUser.id}`)).toContain('Kept Song');
   });
 
+  it('says when processing found the same audio already in the library', async () => {
+    const song = makeTrack(10, { title: 'Retagged', streamable: false, hls: false, status: 'processing' });
+    FakeXHR.respond = (xhr) => xhr.finish(201, { items: [{ track: song, job_id: 'job-3', duplicate: false, notes: [] }] });
+    const tokens = makeTokens();
+    tokens.setSession(tokenPair('tok'));
+    mockFetch((req, call) =>
+      call.path.startsWith('/api/v1/jobs/events')
+        ? sseResponse(req, [{ event: 'done', data: { ...job('job-3', 'succeeded', 1, 'same audio'), result: { duplicate_of: 'kept-1' } } }])
+        : undefined,
+    );
+    renderApp(<UploadsProvider><UploadManager /></UploadsProvider>, { tokens });
+    await userEvent.setup().upload(screen.getByLabelText('Choose files'), new File(['ID3 r'], 'retagged.mp3', { type: 'audio/mpeg' }));
+    const note = await screen.findByTestId('upload-duplicate');
+    expect(note).toHaveTextContent('The same audio is already in your library');
+    expect(within(note).getByRole('link', { name: 'open it' })).toHaveAttribute('href', '/tracks/kept-1');
+  });
+
   it('waits and sends again when the server answers 429', async () => {
     let attempts = 0;
     const song = makeTrack(9, { title: 'Patient Song', streamable: true, hls: false, status: 'ready' });

@@ -50,6 +50,17 @@ function ProcessingState({ item, job }: { item: UploadItem & { result: UploadedT
     </Link>
   );
   if (duplicate) return <p className="text-xs text-neutral-300">Already in your library: {link}</p>;
+  const sameAs = (job?.result as { duplicate_of?: string } | null | undefined)?.duplicate_of;
+  if (status === 'succeeded' && sameAs) {
+    return (
+      <p className="text-xs text-neutral-300" data-testid="upload-duplicate">
+        The same audio is already in your library:{' '}
+        <Link to={`/tracks/${sameAs}`} className="font-medium text-accent-300 underline-offset-2 hover:underline">
+          open it
+        </Link>
+      </p>
+    );
+  }
   if (status === 'failed' || status === 'cancelled') {
     return (
       <p role="alert" className="text-xs text-red-300">
