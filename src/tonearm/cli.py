@@ -20,7 +20,7 @@ from tonearm.config import get_settings
 from tonearm.platform.datafolder import DataFolderError, data_folder, require_existing
 
 #: Commands that create the data folder, its keys and database, or that never touch them.
-CREATES_DATA = {"serve", "db upgrade"}
+CREATES_DATA = {"serve", "db upgrade", "restore"}
 NO_DATA = {"openapi", "settings-table", "keys generate", "db revision"}
 #: Commands that read the database only, never the keys.
 DB_ONLY = {"db vacuum"}
@@ -31,8 +31,16 @@ def _user_errors() -> tuple[type[BaseException], ...]:
 
     from tonearm.kit.crypto import KeyringError
     from tonearm.kit.errors import TonearmError
+    from tonearm.platform.backup import BackupError
 
-    return (DataFolderError, TonearmError, KeyringError, OperationalError, ProgrammingError)
+    return (
+        DataFolderError,
+        BackupError,
+        TonearmError,
+        KeyringError,
+        OperationalError,
+        ProgrammingError,
+    )
 
 
 def _one_line(exc: BaseException) -> str:
@@ -179,6 +187,38 @@ def settings_table(
         return
     write.write_text(readme_with_table(write.read_text()))
     console.print(f"Updated the settings table in {write}")
+
+
+def _print_report(title: str, report: Any) -> None:
+    lines = [(title, "green")] + [(f"  {ln}", "") for ln in report.lines]
+    lines += [(f"  note: {ln}", "yellow") for ln in report.notes]
+    for text, style in lines:  # plain text (paths are not markup), never wrapped
+        console.print(text, style=style, markup=False, highlight=False, soft_wrap=True)
+
+
+@app.command()
+def backup(
+    directory: Annotated[Path, typer.Argument(help="A new or empty folder for the backup")],
+) -> None:
+    """Back up the database (online, safe while `serve` runs), the media and the keys."""
+    from tonearm.platform import backup as backups
+
+    report = backups.backup(get_settings(), directory)
+    _print_report(f"backed up to {directory}", report)
+
+
+@app.command()
+def restore(
+    directory: Annotated[Path, typer.Argument(help="A folder `tonearm backup` wrote")],
+    force: Annotated[
+        bool, typer.Option(help="Overwrite a database, media or keys already in place")
+    ] = False,
+) -> None:
+    """Restore a backup into the configured database and data folder (stop `serve` first)."""
+    from tonearm.platform import backup as backups
+
+    report = backups.restore(get_settings(), directory, force=force)
+    _print_report(f"restored from {directory}", report)
 
 
 @db_app.command("upgrade")
