@@ -100,6 +100,22 @@ class TrackPage(BaseModel):
     next_cursor: str | None
 
 
+class TrackSample(BaseModel):
+    """Tracks at random (shuffle)."""
+
+    items: list[TrackOut]
+
+
+class GenreOut(BaseModel):
+    name: str
+    track_count: int
+    album_count: int
+
+
+class GenreList(BaseModel):
+    items: list[GenreOut]
+
+
 class AlbumOut(BaseModel):
     id: uuid.UUID
     title: str

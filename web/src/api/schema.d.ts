@@ -295,6 +295,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/library/tracks/random": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Random Tracks
+         * @description Up to `limit` tracks at random, with the same filters as the list: "shuffle all".
+         */
+        get: operations["library-random-tracks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/library/genres": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Genres
+         * @description Every genre on the tracks the caller may list, by name, with its counts.
+         */
+        get: operations["library-list-genres"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/library/tracks/{track_id}": {
         parameters: {
             query?: never;
@@ -918,6 +958,20 @@ export interface components {
              */
             email: string;
         };
+        /** GenreList */
+        GenreList: {
+            /** Items */
+            items: components["schemas"]["GenreOut"][];
+        };
+        /** GenreOut */
+        GenreOut: {
+            /** Name */
+            name: string;
+            /** Track Count */
+            track_count: number;
+            /** Album Count */
+            album_count: number;
+        };
         /** HistoryItem */
         HistoryItem: {
             play: components["schemas"]["PlayOut"];
@@ -1521,6 +1575,14 @@ export interface components {
             lyrics?: string | null;
             /** Visibility */
             visibility?: ("private" | "unlisted" | "public") | null;
+        };
+        /**
+         * TrackSample
+         * @description Tracks at random (shuffle).
+         */
+        TrackSample: {
+            /** Items */
+            items: components["schemas"]["TrackOut"][];
         };
         /** UploadResult */
         UploadResult: {
@@ -3028,6 +3090,116 @@ export interface operations {
             };
             /** @description Request validation failed (`validation_error`) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "library-random-tracks": {
+        parameters: {
+            query?: {
+                limit?: number;
+                artist_id?: string | null;
+                album_id?: string | null;
+                genre?: string | null;
+                year?: number | null;
+                mine?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackSample"];
+                };
+            };
+            /** @description Access token is invalid or expired (`invalid_access_token`); This session has ended (`session_revoked`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This account is disabled (`account_disabled`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request validation failed (`validation_error`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "library-list-genres": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenreList"];
+                };
+            };
+            /** @description Access token is invalid or expired (`invalid_access_token`); This session has ended (`session_revoked`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This account is disabled (`account_disabled`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, status
 
 from tonearm.kit.errors import responses
+from tonearm.kit.text import fold
 from tonearm.library import errors
 from tonearm.library.deps import Library, Pages
 from tonearm.library.schemas import (
@@ -15,9 +16,11 @@ from tonearm.library.schemas import (
     AlbumPage,
     ArtistDetail,
     ArtistPage,
+    GenreList,
     TrackDetail,
     TrackPage,
     TrackPatch,
+    TrackSample,
 )
 from tonearm.platform.auth import CurrentUser, OptionalUser, viewer_id
 
@@ -45,11 +48,41 @@ async def list_tracks(
         descending=descending,
         artist_id=artist_id,
         album_id=album_id,
-        genre=genre.casefold() if genre else None,
+        genre=fold(genre) if genre else None,
         year=year,
         mine=mine,
     )
     return TrackPage(items=items, next_cursor=nxt)
+
+
+@router.get("/tracks/random", operation_id="library-random-tracks")
+async def random_tracks(
+    svc: Library,
+    principal: OptionalUser,
+    limit: Annotated[int, Query(ge=1, le=500)] = 200,
+    artist_id: uuid.UUID | None = None,
+    album_id: uuid.UUID | None = None,
+    genre: Annotated[str | None, Query(max_length=100)] = None,
+    year: Annotated[int | None, Query(ge=0, le=9999)] = None,
+    mine: bool = False,
+) -> TrackSample:
+    """Up to `limit` tracks at random, with the same filters as the list: "shuffle all"."""
+    items = await svc.random_tracks(
+        viewer_id(principal),
+        limit,
+        artist_id=artist_id,
+        album_id=album_id,
+        genre=fold(genre) if genre else None,
+        year=year,
+        mine=mine,
+    )
+    return TrackSample(items=items)
+
+
+@router.get("/genres", operation_id="library-list-genres")
+async def list_genres(svc: Library, principal: OptionalUser) -> GenreList:
+    """Every genre on the tracks the caller may list, by name, with its counts."""
+    return GenreList(items=await svc.genres(viewer_id(principal)))
 
 
 @router.get(
@@ -100,7 +133,7 @@ async def list_albums(
         sort=sort,
         descending=descending,
         artist_id=artist_id,
-        genre=genre.casefold() if genre else None,
+        genre=fold(genre) if genre else None,
         year=year,
     )
     return AlbumPage(items=items, next_cursor=nxt)

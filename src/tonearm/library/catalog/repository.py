@@ -3,7 +3,9 @@ public ones (unlisted tracks only by id). Writes check ownership here too."""
 
 from __future__ import annotations
 
+import random
 import uuid
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,12 +19,14 @@ from sqlalchemy import (
     func,
     or_,
     select,
+    true,
     union,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from tonearm.kit.pagination import PageParams, keyset, split_page
+from tonearm.kit.text import fold
 from tonearm.models.library import (
     Album,
     Artist,
@@ -119,6 +123,31 @@ def _id_list(ids: Sequence[uuid.UUID] | Select[Any]) -> Any:
     return ids if isinstance(ids, Select) else list(ids)
 
 
+def _filtered_tracks(
+    viewer: uuid.UUID | None,
+    artist_id: uuid.UUID | None,
+    album_id: uuid.UUID | None,
+    genre: str | None,
+    year: int | None,
+    mine: bool,
+) -> Select[Any]:
+    """The tracks the viewer may list, narrowed by the library's filters (`genre` folded)."""
+    stmt = select(Track).where(listable(viewer))
+    if mine:
+        stmt = stmt.where(Track.owner_id == viewer if viewer else false())
+    if artist_id:
+        stmt = stmt.where(
+            exists().where(TrackArtist.track_id == Track.id, TrackArtist.artist_id == artist_id)
+        )
+    if album_id:
+        stmt = stmt.where(Track.album_id == album_id)
+    if genre:
+        stmt = stmt.where(Track.genre_key.contains(f"|{genre}|", autoescape=True))
+    if year is not None:
+        stmt = stmt.where(Track.year == year)
+    return stmt
+
+
 class LibraryRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.s = session
@@ -187,25 +216,80 @@ class LibraryRepository:
         mine: bool = False,
     ) -> tuple[list[Track], str | None]:
         sort_expr = TRACK_SORTS[sort]
-        stmt = select(Track).where(listable(viewer))
-        if mine:
-            stmt = stmt.where(Track.owner_id == viewer if viewer else false())
-        if artist_id:
-            stmt = stmt.where(
-                exists().where(TrackArtist.track_id == Track.id, TrackArtist.artist_id == artist_id)
-            )
-        if album_id:
-            stmt = stmt.where(Track.album_id == album_id)
-        if genre:
-            stmt = stmt.where(Track.genre_key.contains(f"|{genre}|", autoescape=True))
-        if year is not None:
-            stmt = stmt.where(Track.year == year)
+        stmt = _filtered_tracks(viewer, artist_id, album_id, genre, year, mine)
         stmt = keyset(
             stmt.options(*track_options()), sort_expr, Track.id, params, descending=descending
         )
         rows = list((await self.s.scalars(stmt)).unique().all())
         key = _sort_value(sort)
         return split_page(rows, params, lambda t: (key(t), t.id))
+
+    async def random_tracks(
+        self,
+        viewer: uuid.UUID | None,
+        limit: int,
+        *,
+        artist_id: uuid.UUID | None = None,
+        album_id: uuid.UUID | None = None,
+        genre: str | None = None,
+        year: int | None = None,
+        mine: bool = False,
+    ) -> list[Track]:
+        """Up to `limit` of the tracks the filters select, at random: the ones that follow a
+        random id (ids are random UUIDs), wrapping round, shuffled. Two index range scans
+        instead of ordering a million rows by random()."""
+        base = _filtered_tracks(viewer, artist_id, album_id, genre, year, mine).options(
+            *track_options()
+        )
+        pivot = uuid.uuid4()
+        rows = list(
+            (await self.s.scalars(base.where(Track.id >= pivot).order_by(Track.id).limit(limit)))
+            .unique()
+            .all()
+        )
+        if len(rows) < limit:
+            rest = base.where(Track.id < pivot).order_by(Track.id).limit(limit - len(rows))
+            rows += list((await self.s.scalars(rest)).unique().all())
+        random.shuffle(rows)
+        return rows
+
+    async def genres(self, viewer: uuid.UUID | None) -> list[tuple[str, int, int]]:
+        """(name, tracks, albums) of every genre on the tracks the viewer may list; a track
+        holds several. Names that fold alike are one genre (the most used spelling)."""
+        dialect = self.s.bind.dialect.name if self.s.bind else "sqlite"
+        each = (
+            func.json_array_elements_text(Track.genres)
+            if dialect == "postgresql"
+            else func.json_each(Track.genres)
+        ).table_valued("value")
+        rows = await self.s.execute(
+            select(each.c.value, Track.album_id, func.count(Track.id))
+            .select_from(Track)
+            .join(each, true())
+            .where(listable(viewer), Track.genre_key != "")
+            .group_by(each.c.value, Track.album_id)
+        )
+        names: dict[str, Counter[str]] = defaultdict(Counter)
+        tracks: Counter[str] = Counter()
+        albums: dict[str, set[uuid.UUID]] = defaultdict(set)
+        for name, album_id, count in rows.all():
+            if not isinstance(name, str) or not name.strip():
+                continue
+            key = fold(name)
+            names[key][name] += int(count)
+            tracks[key] += int(count)
+            if album_id is not None:
+                albums[key].add(album_id)
+        merged = {
+            # The most used spelling; on a tie, the capitalised one ("Rock" over "rock").
+            key: (
+                max(spellings.items(), key=lambda kv: (kv[1], kv[0] != kv[0].lower(), kv[0]))[0],
+                tracks[key],
+                len(albums[key]),
+            )
+            for key, spellings in names.items()
+        }
+        return sorted(merged.values(), key=lambda g: fold(g[0]))
 
     async def album_tracks(self, album_id: uuid.UUID, viewer: uuid.UUID | None) -> list[Track]:
         stmt = (

@@ -21,6 +21,7 @@ from tonearm.library.schemas import (
     AlbumOut,
     ArtistDetail,
     ArtistOut,
+    GenreOut,
     SearchResults,
     TrackDetail,
     TrackOut,
@@ -45,6 +46,18 @@ class LibraryService:
     ) -> tuple[list[TrackOut], str | None]:
         rows, nxt = await self.repo.list_tracks(viewer, params, **filters)  # type: ignore[arg-type]
         return await self.present.tracks(rows, viewer), nxt
+
+    async def random_tracks(
+        self, viewer: uuid.UUID | None, limit: int, **filters: object
+    ) -> list[TrackOut]:
+        rows = await self.repo.random_tracks(viewer, limit, **filters)  # type: ignore[arg-type]
+        return await self.present.tracks(rows, viewer)
+
+    async def genres(self, viewer: uuid.UUID | None) -> list[GenreOut]:
+        return [
+            GenreOut(name=name, track_count=tracks, album_count=albums)
+            for name, tracks, albums in await self.repo.genres(viewer)
+        ]
 
     async def get_track(self, viewer: uuid.UUID | None, track_id: uuid.UUID) -> TrackDetail:
         track = await self.repo.track_for(track_id, viewer)
