@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Request, Response, status
 from tonearm.accounts import errors, otp, verification
 from tonearm.accounts.authcache import UserView
 from tonearm.accounts.deps import Accounts, Client
+from tonearm.accounts.passwords import PASSWORD_POLICY_ERRORS
 from tonearm.accounts.schemas import (
     Accepted,
     EmailIn,
@@ -102,7 +103,9 @@ def _auth_limit(name: str, setting: str = "rate_limit_auth"):  # type: ignore[no
     status_code=status.HTTP_201_CREATED,
     operation_id="auth-register",
     dependencies=[_auth_limit("register")],
-    responses=responses(errors.EmailTaken, errors.UsernameTaken, RateLimited),
+    responses=responses(
+        errors.EmailTaken, errors.UsernameTaken, *PASSWORD_POLICY_ERRORS, RateLimited
+    ),
 )
 async def register(
     body: RegisterIn, svc: Accounts, client: Client, state: State, response: Response
@@ -249,7 +252,9 @@ async def forgot_password(body: EmailIn, svc: Accounts) -> Accepted:
     status_code=status.HTTP_204_NO_CONTENT,
     operation_id="auth-reset-password",
     dependencies=[_auth_limit("reset")],
-    responses=responses(errors.InvalidEmailToken, errors.EmailTokenExpired, RateLimited),
+    responses=responses(
+        errors.InvalidEmailToken, errors.EmailTokenExpired, *PASSWORD_POLICY_ERRORS, RateLimited
+    ),
 )
 async def reset_password(body: PasswordResetIn, svc: Accounts) -> None:
     await verification.reset_password(svc, body.token, body.password)
@@ -303,7 +308,7 @@ async def update_me(body: ProfilePatch, principal: CurrentUser, svc: Accounts) -
     "/password",
     status_code=status.HTTP_204_NO_CONTENT,
     operation_id="me-change-password",
-    responses=responses(errors.WrongPassword),
+    responses=responses(errors.WrongPassword, *PASSWORD_POLICY_ERRORS),
 )
 async def change_password(body: PasswordChangeIn, principal: CurrentUser, svc: Accounts) -> None:
     await svc.change_password(principal, body.current_password, body.new_password)

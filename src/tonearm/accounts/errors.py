@@ -9,6 +9,7 @@ from tonearm.kit.errors import (
     RateLimited,
     TonearmError,
     Unauthorized,
+    Unprocessable,
 )
 
 # Defined by the platform (its auth dependencies raise them), named here with the rest.
@@ -56,6 +57,16 @@ class UserNotFound(NotFound):
 
 class WrongPassword(BadRequest):
     code, title = "wrong_password", "Current password is wrong"
+
+
+class PasswordTooCommon(Unprocessable):
+    code = "password_too_common"
+    title = "This password is in a list of commonly used passwords; choose another"
+
+
+class PasswordMatchesAccount(Unprocessable):
+    code = "password_matches_account"
+    title = "This password is your username or email address; choose another"
 
 
 class InvalidEmailToken(BadRequest):

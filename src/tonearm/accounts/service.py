@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tonearm.accounts import errors
 from tonearm.accounts.authcache import AuthCache
 from tonearm.accounts.devices import device_name
+from tonearm.accounts.passwords import check_new_password
 from tonearm.accounts.repository import AccountsRepository
 from tonearm.accounts.senders import Outbox
 from tonearm.config import Settings
@@ -171,6 +172,7 @@ class AccountsService:
         self, email: str, username: str, password: str, client: ClientInfo
     ) -> IssuedTokens:
         email = email.strip().lower()
+        check_new_password(password, username=username, email=email)
         if await self.repo.user_by_email(email):
             raise errors.EmailTaken()
         if await self.repo.user_by_username(username):
@@ -195,6 +197,7 @@ class AccountsService:
     ) -> User:
         """Administrative creation (CLI): no session, email counts as verified."""
         email = email.strip().lower()
+        check_new_password(password, username=username, email=email)
         if await self.repo.user_by_email(email):
             raise errors.EmailTaken()
         if await self.repo.user_by_username(username):
@@ -349,6 +352,7 @@ class AccountsService:
         ok, _ = await verify_password(current, user.password_hash, self.password_cost)
         if not ok:
             raise errors.WrongPassword()
+        check_new_password(new, username=user.username, email=user.email)
         user.password_hash = await hash_password(new, self.password_cost)
         return await self.repo.revoke_sessions(
             user.id, "password_changed", except_id=principal.session_id

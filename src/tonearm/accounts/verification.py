@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Literal
 
 from tonearm.accounts import errors
+from tonearm.accounts.passwords import check_new_password
 from tonearm.accounts.senders import EmailMessage
 from tonearm.kit import security
 from tonearm.kit.db import utcnow
@@ -101,6 +102,8 @@ async def reset_password(svc: AccountsService, raw: str, new_password: str) -> U
     user = await svc.repo.user(token.user_id)
     if user is None or not user.is_active:
         raise errors.InvalidEmailToken()
+    # Refused here, the request rolls back: the link stays unused for a better password.
+    check_new_password(new_password, username=user.username, email=user.email)
     user.password_hash = await hash_password(new_password, svc.password_cost)
     svc.cache.drop_user(user.id)
     # Whoever might have had the old password loses every session; the address is proven.

@@ -1719,7 +1719,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request validation failed (`validation_error`); This Idempotency-Key was used with a different request (`idempotency_key_reused`) */
+            /** @description This password is in a list of commonly used passwords; choose another (`password_too_common`); This password is your username or email address; choose another (`password_matches_account`); Request validation failed (`validation_error`); This Idempotency-Key was used with a different request (`idempotency_key_reused`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2481,7 +2481,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request validation failed (`validation_error`); This Idempotency-Key was used with a different request (`idempotency_key_reused`) */
+            /** @description This password is in a list of commonly used passwords; choose another (`password_too_common`); This password is your username or email address; choose another (`password_matches_account`); Request validation failed (`validation_error`); This Idempotency-Key was used with a different request (`idempotency_key_reused`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2856,7 +2856,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request validation failed (`validation_error`); This Idempotency-Key was used with a different request (`idempotency_key_reused`) */
+            /** @description This password is in a list of commonly used passwords; choose another (`password_too_common`); This password is your username or email address; choose another (`password_matches_account`); Request validation failed (`validation_error`); This Idempotency-Key was used with a different request (`idempotency_key_reused`) */
             422: {
                 headers: {
                     [name: string]: unknown;

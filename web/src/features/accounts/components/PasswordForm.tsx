@@ -4,6 +4,7 @@ import { Card } from '../../../ui/Card';
 import { ErrorAlert, Notice } from '../../../ui/feedback';
 import { TextField } from '../../../ui/fields';
 import { useChangePassword } from '../api';
+import { NewPasswordField, passwordPolicyMessage } from './NewPasswordField';
 
 export function PasswordForm() {
   const [current, setCurrent] = useState('');
@@ -19,6 +20,8 @@ export function PasswordForm() {
     },
   });
 
+  const passwordError = passwordPolicyMessage(mutation.error);
+
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
     if (next.length < 8) return setLocalError('New password must be at least 8 characters.');
@@ -31,7 +34,16 @@ export function PasswordForm() {
     <Card title="Password" description="Changing your password signs out all your other sessions.">
       <form onSubmit={onSubmit} className="grid gap-4 sm:grid-cols-2" noValidate>
         <TextField className="sm:col-span-2" label="Current password" type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} />
-        <TextField label="New password" type="password" autoComplete="new-password" hint="At least 8 characters." value={next} onChange={(e) => setNext(e.target.value)} />
+        <NewPasswordField
+          label="New password"
+          hint="At least 8 characters; not a commonly used password."
+          error={passwordError}
+          value={next}
+          onChange={(e) => {
+            setNext(e.target.value);
+            if (passwordError) mutation.reset();
+          }}
+        />
         <TextField label="Confirm new password" type="password" autoComplete="new-password" value={confirm} onChange={(e) => setConfirm(e.target.value)} />
         <div className="space-y-3 sm:col-span-2">
           {localError ? (
@@ -39,7 +51,7 @@ export function PasswordForm() {
               {localError}
             </div>
           ) : (
-            <ErrorAlert error={mutation.error} />
+            <ErrorAlert error={passwordError ? null : mutation.error} />
           )}
           {mutation.isSuccess && <Notice>Password changed. Your other sessions were signed out.</Notice>}
           <Button type="submit" busy={mutation.isPending} disabled={!current || !next || !confirm}>

@@ -5,6 +5,7 @@ import { Button } from '../../../ui/Button';
 import { ErrorAlert, Notice } from '../../../ui/feedback';
 import { TextField } from '../../../ui/fields';
 import { useResetPassword } from '../api';
+import { NewPasswordField, passwordPolicyMessage } from '../components/NewPasswordField';
 
 export function ResetPasswordPage() {
   const [params] = useSearchParams();
@@ -14,6 +15,8 @@ export function ResetPasswordPage() {
   const [localError, setLocalError] = useState<string | null>(null);
 
   const mutation = useResetPassword();
+
+  const passwordError = passwordPolicyMessage(mutation.error);
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
@@ -55,14 +58,23 @@ export function ResetPasswordPage() {
         </Notice>
       ) : (
         <form onSubmit={onSubmit} className="space-y-4" noValidate>
-          <TextField label="New password" type="password" autoComplete="new-password" hint="At least 8 characters." value={password} onChange={(e) => setPassword(e.target.value)} />
+          <NewPasswordField
+            label="New password"
+            hint="At least 8 characters; not a commonly used password."
+            error={passwordError}
+            value={password}
+            onChange={(e) => {
+              setPassword(e.target.value);
+              if (passwordError) mutation.reset();
+            }}
+          />
           <TextField label="Confirm new password" type="password" autoComplete="new-password" value={confirm} onChange={(e) => setConfirm(e.target.value)} />
           {localError ? (
             <div role="alert" className="rounded-lg border border-red-900/70 bg-red-950/50 px-3 py-2 text-sm text-red-200">
               {localError}
             </div>
           ) : (
-            <ErrorAlert error={mutation.error} />
+            <ErrorAlert error={passwordError ? null : mutation.error} />
           )}
           <Button type="submit" className="w-full" busy={mutation.isPending} disabled={!password || !confirm}>
             {mutation.isPending ? 'Saving…' : 'Set new password'}

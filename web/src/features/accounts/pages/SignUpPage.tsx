@@ -6,6 +6,7 @@ import { Button } from '../../../ui/Button';
 import { ErrorAlert } from '../../../ui/feedback';
 import { TextField } from '../../../ui/fields';
 import { useRegister } from '../api';
+import { NewPasswordField, passwordPolicyMessage } from '../components/NewPasswordField';
 
 export function SignUpPage() {
   const { signIn } = useAuth();
@@ -21,6 +22,8 @@ export function SignUpPage() {
       navigate('/', { replace: true });
     },
   });
+
+  const passwordError = passwordPolicyMessage(mutation.error);
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
@@ -57,23 +60,25 @@ export function SignUpPage() {
           value={username}
           onChange={(e) => setUsername(e.target.value)}
         />
-        <TextField
+        <NewPasswordField
           label="Password"
           name="password"
-          type="password"
-          autoComplete="new-password"
           required
           minLength={8}
-          hint="At least 8 characters."
+          hint="At least 8 characters; not a commonly used password."
+          error={passwordError}
           value={password}
-          onChange={(e) => setPassword(e.target.value)}
+          onChange={(e) => {
+            setPassword(e.target.value);
+            if (passwordError) mutation.reset();
+          }}
         />
         {localError ? (
           <div role="alert" className="rounded-lg border border-red-900/70 bg-red-950/50 px-3 py-2 text-sm text-red-200">
             {localError}
           </div>
         ) : (
-          <ErrorAlert error={mutation.error} />
+          <ErrorAlert error={passwordError ? null : mutation.error} />
         )}
         <Button type="submit" className="w-full" busy={mutation.isPending} disabled={!email.trim() || !username.trim() || !password}>
           {mutation.isPending ? 'Creating account…' : 'Create account'}

@@ -36,6 +36,18 @@ describe('ResetPasswordPage', () => {
     expect(alert).toHaveTextContent('Link expired');
     expect(alert).toHaveTextContent('Request a new reset link.');
   });
+
+  it('shows a refused password at the new-password field', async () => {
+    const title = 'This password is your username or email address; choose another';
+    mockFetch(noSession, on('POST', '/api/v1/auth/password/reset', () => problem(422, title, undefined, { code: 'password_matches_account' })));
+    renderApp(<ResetPasswordPage />, { route: '/reset-password?token=tok-123456789' });
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText('New password'), 'ada@example.com');
+    await user.type(screen.getByLabelText('Confirm new password'), 'ada@example.com');
+    await user.click(screen.getByRole('button', { name: 'Set new password' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent(title);
+    expect(screen.getByLabelText('New password')).toHaveAccessibleDescription(expect.stringContaining(title));
+  });
 });
 
 describe('VerifyEmailPage', () => {
