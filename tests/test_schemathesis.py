@@ -105,7 +105,12 @@ schema = schemathesis.openapi.from_dict(
             "checks": {"positive_data_acceptance": {"expected-statuses": ACCEPTED}},
             "operations": [
                 {
-                    "include-operation-id": ["auth-register", "me-update", "auth-forgot-password"],
+                    "include-operation-id": [
+                        "auth-register",
+                        "me-update",
+                        "auth-forgot-password",
+                        "admin-users-create",
+                    ],
                     "checks": {"positive_data_acceptance": {"expected-statuses": [*ACCEPTED, 422]}},
                 },
                 {

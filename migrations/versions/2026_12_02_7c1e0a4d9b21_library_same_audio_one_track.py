@@ -9,6 +9,8 @@ Create Date: 2026-12-02 05:10:00
 - `tracks.album_artist_tag`: the album artist the tags gave ("" none); NULL for tracks from
   before (not known), which the folder grouping reads as their album's artist.
 - an index on (owner_id, audio_digest) for the processing job's look-up.
+- `library_roots.last_scan_job_id`: the last scan started from the API (the admin area shows
+  its progress and results).
 """
 
 from collections.abc import Sequence
@@ -37,9 +39,13 @@ def upgrade() -> None:
     with op.batch_alter_table("tracks") as batch:
         batch.add_column(sa.Column("album_artist_tag", sa.String(length=512), nullable=True))
     op.create_index("ix_tracks_owner_audio_digest", "tracks", ["owner_id", "audio_digest"])
+    with op.batch_alter_table("library_roots") as batch:
+        batch.add_column(sa.Column("last_scan_job_id", sa.Uuid(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("library_roots") as batch:
+        batch.drop_column("last_scan_job_id")
     op.drop_index("ix_tracks_owner_audio_digest", table_name="tracks")
     with op.batch_alter_table("tracks") as batch:
         batch.drop_column("album_artist_tag")

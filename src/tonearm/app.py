@@ -14,6 +14,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from tonearm import domains
 from tonearm.config import Settings, get_settings
 from tonearm.jobs import runtime as jobs_runtime
+from tonearm.jobs.endpoints import admin_router as jobs_admin_router
 from tonearm.jobs.endpoints import router as jobs_router
 from tonearm.kit.errors import install_error_handlers
 from tonearm.kit.logging import configure_logging
@@ -82,7 +83,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = False) -> Fa
             app.include_router(router)
         if domain.body_limits is not None:
             body_limits.update(domain.body_limits(settings))
-    for router in (jobs_router, files_router, ops.router):
+    for router in (jobs_router, jobs_admin_router, files_router, ops.router):
         app.include_router(router)
     app.include_router(spa.spa_router(spa.resolve_dist(settings.web_dist)))  # catch-all: last
 

@@ -5,14 +5,20 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from tonearm.accounts import errors, otp, verification
+from tonearm.accounts.admin import AccountsAdmin
 from tonearm.accounts.authcache import UserView
 from tonearm.accounts.deps import Accounts, Client
 from tonearm.accounts.passwords import PASSWORD_POLICY_ERRORS
 from tonearm.accounts.schemas import (
     Accepted,
+    AdminUserCreate,
+    AdminUserCreated,
+    AdminUserOut,
+    AdminUserPage,
+    AdminUserPatch,
     EmailIn,
     LoginIn,
     OtpRequested,
@@ -23,20 +29,22 @@ from tonearm.accounts.schemas import (
     ProfilePatch,
     RefreshIn,
     RegisterIn,
+    ResetLink,
     RevokedCount,
     RoleChange,
+    RoleName,
     SessionOut,
     SessionPage,
     TokenIn,
     TokenPair,
     UserOut,
-    UserPage,
+    VerificationInfo,
 )
 from tonearm.accounts.service import IssuedTokens
 from tonearm.accounts.throttle import LoginThrottle
 from tonearm.kit.errors import RateLimited, responses
-from tonearm.kit.pagination import PageParams, page_params
-from tonearm.models.accounts import User
+from tonearm.kit.pagination import InvalidCursor, PageParams, page_params
+from tonearm.models.accounts import Role, User
 from tonearm.platform.auth import AdminUser, CurrentUser
 from tonearm.platform.deps import State, client_ip
 
@@ -317,12 +325,6 @@ async def change_password(body: PasswordChangeIn, principal: CurrentUser, svc: A
 # --- users (admin) -------------------------------------------------------------------------
 
 
-@users.get("", operation_id="users-list", responses=responses(errors.InsufficientRole))
-async def list_users(_admin: AdminUser, svc: Accounts, page: Pages) -> UserPage:
-    rows, nxt = await svc.list_users(page)
-    return UserPage(items=[user_out(u) for u in rows], next_cursor=nxt)
-
-
 @users.patch(
     "/{user_id}/role",
     operation_id="users-set-role",
@@ -332,6 +334,121 @@ async def set_role(
     user_id: uuid.UUID, body: RoleChange, _admin: AdminUser, svc: Accounts
 ) -> UserOut:
     return user_out(await svc.set_role(user_id, body.role))
+
+
+def accounts_admin(svc: Accounts) -> AccountsAdmin:
+    return AccountsAdmin(svc)
+
+
+Admin = Annotated[AccountsAdmin, Depends(accounts_admin)]
+
+
+def admin_user_out(user: User) -> AdminUserOut:
+    return AdminUserOut(
+        **user_out(user).model_dump(), is_active=user.is_active, last_login_at=user.last_login_at
+    )
+
+
+@users.get(
+    "",
+    operation_id="users-list",
+    responses=responses(errors.InsufficientRole, InvalidCursor),
+)
+async def admin_list_users(
+    _admin: AdminUser,
+    svc: Admin,
+    page: Pages,
+    q: Annotated[str | None, Query(max_length=100, description="In username, email, name")] = None,
+    role: RoleName | None = None,
+) -> AdminUserPage:
+    """Every account, oldest first, with whether it is active and when it last signed in."""
+    rows, nxt = await svc.find(page, q, Role(role) if role else None)
+    return AdminUserPage(items=[admin_user_out(u) for u in rows], next_cursor=nxt)
+
+
+@users.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    operation_id="admin-users-create",
+    responses=responses(
+        errors.InsufficientRole,
+        errors.EmailTaken,
+        errors.UsernameTaken,
+        errors.NoEmailAddress,
+        *PASSWORD_POLICY_ERRORS,
+    ),
+)
+async def admin_create_user(
+    body: AdminUserCreate, _admin: AdminUser, svc: Admin
+) -> AdminUserCreated:
+    """Create an account. Without a password, the answer holds a link for the user to choose
+    one (emailed too, when the server sends email)."""
+    user, link = await svc.create(
+        str(body.email) if body.email else None, body.username, body.password, Role(body.role)
+    )
+    return AdminUserCreated(user=admin_user_out(user), reset_link=link)
+
+
+@users.patch(
+    "/{user_id}",
+    operation_id="admin-users-update",
+    responses=responses(
+        errors.InsufficientRole, errors.UserNotFound, errors.LastAdmin, errors.NotOnYourself
+    ),
+)
+async def admin_update_user(
+    user_id: uuid.UUID, body: AdminUserPatch, admin: AdminUser, svc: Admin
+) -> AdminUserOut:
+    """Change the role, disable (signed out everywhere at once) or enable, or mark the email
+    address verified."""
+    user = await svc.update(
+        admin.id,
+        user_id,
+        role=Role(body.role) if body.role else None,
+        active=body.is_active,
+        verified=body.email_verified,
+    )
+    return admin_user_out(user)
+
+
+@users.delete(
+    "/{user_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    operation_id="admin-users-delete",
+    responses=responses(
+        errors.InsufficientRole, errors.UserNotFound, errors.LastAdmin, errors.NotOnYourself
+    ),
+)
+async def admin_delete_user(user_id: uuid.UUID, admin: AdminUser, svc: Admin) -> None:
+    """Delete the account and everything it owns (its tracks, plays, loves, sessions)."""
+    await svc.delete(admin.id, user_id)
+
+
+@users.post(
+    "/{user_id}/reset-link",
+    operation_id="admin-users-reset-link",
+    responses=responses(errors.InsufficientRole, errors.UserNotFound, errors.NoEmailAddress),
+)
+async def admin_reset_link(user_id: uuid.UUID, _admin: AdminUser, svc: Admin) -> ResetLink:
+    """A new password-reset link for the user (emailed too, when the server sends email), to
+    hand over where it does not. Earlier links stop working."""
+    return ResetLink(url=await svc.reset_link(user_id))
+
+
+@me.get("/verification", operation_id="me-verification", responses=AUTH_ERRORS)
+async def verification_info(principal: CurrentUser, state: State) -> VerificationInfo:
+    """Where this user's verification link went: by email, or, on a server that sends no
+    email (the embedded default), to its outbox folder, which admins are told."""
+    settings = state.settings
+    outbox = settings.email_backend == "console"
+    return VerificationInfo(
+        email=principal.user.email,
+        verified=principal.user.email_verified_at is not None,
+        delivery="outbox" if outbox else "email",
+        outbox=str(settings.data_dir / "outbox")
+        if outbox and principal.role is Role.admin
+        else None,
+    )
 
 
 routers = [auth, me, users]

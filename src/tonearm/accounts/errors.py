@@ -55,6 +55,18 @@ class UserNotFound(NotFound):
     code, title = "user_not_found", "User not found"
 
 
+class LastAdmin(Conflict):
+    code, title = "last_admin", "This is the last active admin: make another user an admin first"
+
+
+class NotOnYourself(Conflict):
+    code, title = "not_on_yourself", "You cannot do this to your own account"
+
+
+class NoEmailAddress(Conflict):
+    code, title = "no_email_address", "This user has no email address"
+
+
 class WrongPassword(BadRequest):
     code, title = "wrong_password", "Current password is wrong"
 

@@ -167,10 +167,54 @@ class Accepted(BaseModel):
     accepted: bool = True
 
 
-class UserPage(BaseModel):
-    items: list[UserOut]
+class RoleChange(BaseModel):
+    role: Literal["listener", "artist", "admin"]
+
+
+# --- the admin area ------------------------------------------------------------------------
+RoleName = Literal["listener", "artist", "admin"]
+
+
+class AdminUserOut(UserOut):
+    is_active: bool
+    last_login_at: datetime | None
+
+
+class AdminUserPage(BaseModel):
+    items: list[AdminUserOut]
     next_cursor: str | None
 
 
-class RoleChange(BaseModel):
-    role: Literal["listener", "artist", "admin"]
+class AdminUserCreate(BaseModel):
+    email: EmailStr | None = None
+    username: Username
+    password: Password | None = Field(
+        None, description="Leave out to get a link the user opens to choose one"
+    )
+    role: RoleName = "listener"
+
+
+class AdminUserCreated(BaseModel):
+    user: AdminUserOut
+    reset_link: str | None = Field(
+        None, description="When no password was given: the link to choose one (also emailed)"
+    )
+
+
+class AdminUserPatch(BaseModel):
+    role: RoleName | None = None
+    is_active: bool | None = Field(None, description="false: disabled, signed out everywhere")
+    email_verified: bool | None = None
+
+
+class ResetLink(BaseModel):
+    url: str
+
+
+class VerificationInfo(BaseModel):
+    """Where a verification link goes: by email, or (no email set up) to the outbox folder."""
+
+    email: str | None
+    verified: bool
+    delivery: Literal["email", "outbox"]
+    outbox: str | None = Field(None, description="The outbox folder (shown to admins only)")

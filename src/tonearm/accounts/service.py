@@ -193,12 +193,12 @@ class AccountsService:
         return issued
 
     async def create_user(
-        self, email: str, username: str, password: str, *, role: Role = Role.listener
+        self, email: str | None, username: str, password: str, *, role: Role = Role.listener
     ) -> User:
-        """Administrative creation (CLI): no session, email counts as verified."""
-        email = email.strip().lower()
+        """Administrative creation (CLI, admin area): no session, email counts as verified."""
+        email = email.strip().lower() if email else None
         check_new_password(password, username=username, email=email)
-        if await self.repo.user_by_email(email):
+        if email and await self.repo.user_by_email(email):
             raise errors.EmailTaken()
         if await self.repo.user_by_username(username):
             raise errors.UsernameTaken()
@@ -212,7 +212,7 @@ class AccountsService:
             username_key=username.lower(),
             role=role,
             password_hash=await hash_password(password, self.password_cost),
-            email_verified_at=utcnow(),
+            email_verified_at=utcnow() if email else None,
         )
         self.s.add(user)
         await self._flush_unique()

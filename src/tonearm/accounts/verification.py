@@ -18,7 +18,9 @@ if TYPE_CHECKING:
 
 async def issue_email_token(
     svc: AccountsService, user: User, purpose: Literal["verify_email", "reset_password"]
-) -> None:
+) -> str:
+    """Issue a link, send it once the unit of work commits, and return it (an admin may hand
+    a reset link over by hand where the server sends no email)."""
     assert user.email is not None
     kind = EmailTokenPurpose(purpose)
     # A new link supersedes the old ones.
@@ -64,6 +66,7 @@ async def issue_email_token(
             ),
         )
     svc.outbox.email_after_commit(svc.s, msg)
+    return link
 
 
 async def _consume(svc: AccountsService, raw: str, purpose: EmailTokenPurpose) -> EmailToken:

@@ -7,9 +7,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
+from pydantic import BaseModel
 
 from tonearm.jobs import sse
-from tonearm.jobs.errors import JobFinished, JobNotFound
+from tonearm.jobs.errors import JobFinished, JobNotFound, JobNotRetryable
 from tonearm.jobs.runtime import JobRuntime
 from tonearm.jobs.schemas import JobOut, JobPage
 from tonearm.jobs.service import JobsService
@@ -17,7 +18,7 @@ from tonearm.kit.errors import responses
 from tonearm.kit.events import MemoryPubSub
 from tonearm.kit.pagination import InvalidCursor, PageParams, page_params
 from tonearm.models.jobs import JobStatus
-from tonearm.platform.auth import CurrentUser, StreamUser
+from tonearm.platform.auth import AdminUser, CurrentUser, InsufficientRole, StreamUser
 from tonearm.platform.deps import DbSession, State
 
 router = APIRouter(prefix="/api/v1/jobs", tags=["jobs"])
@@ -116,3 +117,74 @@ async def job_events(
         media_type="text/event-stream",
         headers=sse.HEADERS,
     )
+
+
+# --- every user's jobs (the admin area) ------------------------------------------------------
+
+admin_router = APIRouter(prefix="/api/v1/admin/jobs", tags=["admin"])
+
+
+class AdminJobOut(JobOut):
+    owner_id: uuid.UUID | None
+
+
+class AdminJobPage(BaseModel):
+    items: list[AdminJobOut]
+    next_cursor: str | None
+
+
+class JobKindCount(BaseModel):
+    kind: str
+    status: JobStatus
+    count: int
+
+
+class JobCounts(BaseModel):
+    items: list[JobKindCount]
+
+
+@admin_router.get(
+    "", operation_id="admin-jobs-list", responses=responses(InvalidCursor, InsufficientRole)
+)
+async def admin_list_jobs(
+    _admin: AdminUser,
+    svc: Jobs,
+    page: Annotated[PageParams, Depends(page_params)],
+    kind: Annotated[str | None, Query(max_length=100)] = None,
+    status: JobStatus | None = None,
+    owner_id: uuid.UUID | None = None,
+) -> AdminJobPage:
+    """Every user's jobs (and the system's), newest first, by kind, state and owner."""
+    rows, nxt = await svc.list_all(page, kind=kind, status=status, owner_id=owner_id)
+    return AdminJobPage(items=[AdminJobOut.model_validate(j) for j in rows], next_cursor=nxt)
+
+
+@admin_router.get(
+    "/counts", operation_id="admin-jobs-counts", responses=responses(InsufficientRole)
+)
+async def admin_job_counts(_admin: AdminUser, svc: Jobs) -> JobCounts:
+    """How many jobs of each kind are in each state (the kinds the filter offers)."""
+    rows = await svc.repo.counts()
+    return JobCounts(
+        items=[JobKindCount(kind=k, status=st, count=n) for k, st, n in sorted(rows, key=str)]
+    )
+
+
+@admin_router.post(
+    "/{job_id}/retry",
+    operation_id="admin-jobs-retry",
+    responses=responses(JobNotFound, JobNotRetryable, InsufficientRole),
+)
+async def admin_retry_job(job_id: uuid.UUID, _admin: AdminUser, svc: Jobs) -> AdminJobOut:
+    """Run a failed or cancelled job again from the start."""
+    return AdminJobOut.model_validate(await svc.retry(job_id))
+
+
+@admin_router.post(
+    "/{job_id}/cancel",
+    operation_id="admin-jobs-cancel",
+    responses=responses(JobNotFound, JobFinished, InsufficientRole),
+)
+async def admin_cancel_job(job_id: uuid.UUID, _admin: AdminUser, svc: Jobs) -> AdminJobOut:
+    """Cancel any user's job (as the owner's cancel does)."""
+    return AdminJobOut.model_validate(await svc.cancel(job_id, None))

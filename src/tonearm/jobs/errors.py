@@ -13,6 +13,10 @@ class JobFinished(Conflict):
     code, title = "job_finished", "The job has already finished"
 
 
+class JobNotRetryable(Conflict):
+    code, title = "job_not_retryable", "Only a failed or cancelled job can be run again"
+
+
 class UnknownJobKind(ValueError):
     """enqueue() was given a kind no handler is registered for."""
 

@@ -74,6 +74,51 @@ class JobRepository:
         stmt = select(Job).where(Job.owner_id == owner_id, Job.id.in_(ids))
         return list((await self.s.scalars(stmt)).all())
 
+    # --- every owner's (the admin area) ----------------------------------------------------
+    async def list_all(
+        self,
+        params: PageParams,
+        *,
+        kind: str | None = None,
+        status: JobStatus | None = None,
+        owner_id: uuid.UUID | None = None,
+    ) -> tuple[list[Job], str | None]:
+        stmt = select(Job)
+        if kind is not None:
+            stmt = stmt.where(Job.kind == kind)
+        if status is not None:
+            stmt = stmt.where(Job.status == status)
+        if owner_id is not None:
+            stmt = stmt.where(Job.owner_id == owner_id)
+        stmt = keyset(stmt, Job.created_at, Job.id, params)
+        rows = (await self.s.scalars(stmt)).all()
+        return split_page(rows, params, lambda j: (j.created_at, j.id))
+
+    async def requeue(self, job_id: uuid.UUID) -> bool:
+        """A failed or cancelled job, queued again from the start (its attempts too)."""
+        now = utcnow()
+        res = await self.s.execute(
+            update(Job)
+            .where(Job.id == job_id, Job.status.in_([JobStatus.failed, JobStatus.cancelled]))
+            .values(
+                status=JobStatus.queued,
+                progress=0.0,
+                message=None,
+                result=None,
+                error=None,
+                attempts=0,
+                cancel_requested=False,
+                run_after=now,
+                started_at=None,
+                finished_at=None,
+                locked_by=None,
+                heartbeat_at=None,
+                updated_at=now,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return res.rowcount == 1  # type: ignore[attr-defined]
+
     # --- runner-side -----------------------------------------------------------------------
     async def get(self, job_id: uuid.UUID) -> Job | None:
         return await self.s.get(Job, job_id, populate_existing=True)

@@ -11,7 +11,7 @@ and registers start/stop hooks, readiness probes and the job-count metric sample
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tonearm.jobs.context import JobConfig, JobEnv
 from tonearm.jobs.registry import load_handlers
@@ -105,4 +105,21 @@ def install(state: AppState) -> JobRuntime:
         seen.update(now)
 
     life.metric_samplers.append(sample_job_counts)
+
+    async def job_info() -> dict[str, Any]:
+        async with state.db.session() as s:
+            counts = await JobRepository(s).counts()
+        by_status: dict[str, int] = {}
+        for _, status, n in counts:
+            by_status[status.value] = by_status.get(status.value, 0) + n
+        return {
+            "runner": "celery" if isinstance(runner, CeleryRunner) else "in-process",
+            "scheduler": scheduler is not None,
+            "queued": by_status.get("queued", 0),
+            "running": by_status.get("running", 0),
+            "failed": by_status.get("failed", 0),
+            "by_status": by_status,
+        }
+
+    life.info["jobs"] = job_info
     return runtime

@@ -3,6 +3,7 @@ does, and only then is the job handed to a runner."""
 
 from __future__ import annotations
 
+import builtins
 import uuid
 from typing import Any
 
@@ -11,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tonearm.jobs import dispatch, registry
 from tonearm.jobs.context import publish_job_event
-from tonearm.jobs.errors import JobFinished, JobNotFound
+from tonearm.jobs.errors import JobFinished, JobNotFound, JobNotRetryable
 from tonearm.jobs.repository import JobRepository
 from tonearm.kit.db import after_commit, utcnow
 from tonearm.kit.events import PubSub
@@ -77,9 +78,18 @@ class JobsService:
     ) -> tuple[list[Job], str | None]:
         return await self.repo.list_owned(owner_id, params, status)
 
-    async def cancel(self, job_id: uuid.UUID, owner_id: uuid.UUID) -> Job:
-        """queued -> cancelled now; running -> cancel_requested (the runner stops it)."""
-        job = await self.get(job_id, owner_id)
+    async def get_any(self, job_id: uuid.UUID) -> Job:
+        """Any owner's job (the admin area)."""
+        job = await self.repo.get(job_id)
+        if job is None:
+            raise JobNotFound()
+        return job
+
+    async def cancel(self, job_id: uuid.UUID, owner_id: uuid.UUID | None) -> Job:
+        """queued -> cancelled now; running -> cancel_requested (the runner stops it).
+        `owner_id` None: any owner's (an admin)."""
+        job = await (self.get(job_id, owner_id) if owner_id else self.get_any(job_id))
+        owner_id = job.owner_id
         if job.status.finished:
             raise JobFinished()
         if job.status is JobStatus.queued and await self.repo.cancel_queued(job_id):
@@ -104,10 +114,41 @@ class JobsService:
             return await self._reload(job_id)
         raise JobFinished()
 
+    async def retry(self, job_id: uuid.UUID) -> Job:
+        """A failed or cancelled job (any owner's), run again from the start."""
+        job = await self.get_any(job_id)
+        if not await self.repo.requeue(job_id):
+            raise JobNotRetryable()
+        job = await self._reload(job_id)
+        kind, owner_id, payload = job.kind, job.owner_id, _state_event(job)
+        session = self.s
+
+        async def _dispatch() -> None:
+            dispatcher = dispatch.for_session(session)
+            if dispatcher is not None:
+                await dispatcher.dispatch(job_id, kind)
+
+        after_commit(session, _dispatch)
+        if self.pubsub is not None:
+            pubsub = self.pubsub
+            after_commit(session, lambda: publish_job_event(pubsub, job_id, owner_id, payload))
+        return job
+
+    async def list_all(
+        self, params: PageParams, **filters: Any
+    ) -> tuple[builtins.list[Job], str | None]:
+        return await self.repo.list_all(params, **filters)
+
     async def _reload(self, job_id: uuid.UUID) -> Job:
         job = await self.repo.get(job_id)
         assert job is not None
         return job
+
+
+def _state_event(job: Job) -> dict[str, Any]:
+    from tonearm.jobs.schemas import job_event
+
+    return job_event(job, "state")
 
 
 def _final_event(job: Job) -> dict[str, Any]:

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from tonearm.library.catalog.facade import Library
     from tonearm.library.errors import PublicNeedsArtist, TrackFileMissing, TrackNotFound
     from tonearm.library.schemas import AlbumOut, Artwork, TrackOut, TrackPage
+    from tonearm.platform.state import AppState
 
 
 def _routers() -> list[APIRouter]:
@@ -56,8 +57,18 @@ async def _after_vacuum(engine: AsyncEngine) -> None:
     await rebuild_index(engine)
 
 
+def _install(state: AppState) -> None:
+    from tonearm.library.catalog.stats import library_info
+
+    async def info() -> dict[str, object]:
+        return await library_info(state)
+
+    state.lifecycle.info["library"] = info
+
+
 DOMAIN = Domain(
     name="library",
+    install=_install,
     routers=_routers,
     job_modules=(
         "tonearm.library.processing.tasks",

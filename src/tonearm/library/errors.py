@@ -29,6 +29,10 @@ class NoFiles(TonearmError):
     status, code, title = 400, "no_files", "Send at least one file in the `files` field"
 
 
+class RootNotFound(TonearmError):
+    status, code, title = 404, "library_root_not_found", "Library folder not found"
+
+
 class RootNotAllowed(TonearmError):
     status, code, title = 400, "root_not_allowed", "That folder is not inside a library root"
 

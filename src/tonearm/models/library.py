@@ -91,6 +91,8 @@ class LibraryRoot(IdMixin, Base):
     visibility: Mapped[Visibility] = mapped_column(_enum(Visibility), default=Visibility.private)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_scan_at: Mapped[datetime | None]
+    # The last scan started from the API (a `library.scan` job; the job may since be purged).
+    last_scan_job_id: Mapped[uuid.UUID | None]
 
 
 class ScanFolder(Base):

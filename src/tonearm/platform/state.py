@@ -41,6 +41,8 @@ class Lifecycle:
     #: name -> probe; a probe answers True (ok), False or raises (failed).
     readiness: dict[str, Hook] = field(default_factory=dict)
     metric_samplers: list[Hook] = field(default_factory=list)
+    #: name -> what the admin area's server page shows of that part (a JSON-able dict).
+    info: dict[str, Hook] = field(default_factory=dict)
 
     async def start(self) -> None:
         for starter in self.starters:

@@ -523,3 +523,39 @@ def test_cli_scan(cli_env: Path, library: Path) -> None:
     assert unknown.exit_code == 1
     bad = runner.invoke(app, ["scan", str(library), "--visibility", "secret"])
     assert bad.exit_code == 2
+
+
+@pytest.mark.usefixtures("job_runner")
+async def test_admin_lists_roots_with_their_last_scan_and_scans_again(
+    client: httpx.AsyncClient, state: AppState, allowed: Path
+) -> None:
+    admin = bearer(await register(client))
+    r = await client.get("/api/v1/admin/library/roots", headers=admin)
+    assert r.json() == {"allowed": [str(allowed.parent)], "items": []}
+    r = await client.post(
+        "/api/v1/admin/library/scans", headers=admin, json={"path": str(allowed), "process": False}
+    )
+    first = r.json()
+    await wait_job(client, admin, first["job_id"], timeout=120)
+    [root] = (await client.get("/api/v1/admin/library/roots", headers=admin)).json()["items"]
+    assert root["id"] == first["root_id"] and root["path"] == str(allowed.resolve())
+    assert root["tracks"] == 5 and root["missing"] == 0 and root["last_scan_at"]
+    assert root["last_scan"]["job_id"] == first["job_id"]
+    assert root["last_scan"]["status"] == "succeeded"
+    assert root["last_scan"]["result"]["added"] == 5
+    assert root["owner_name"]
+
+    r = await client.post(
+        f"/api/v1/admin/library/roots/{root['id']}/scans", headers=admin, json={"full": True}
+    )
+    assert r.status_code == 202
+    again = await wait_job(client, admin, r.json()["job_id"], timeout=120)
+    assert again["status"] == "succeeded" and again["result"]["read"] == 6  # full: every file
+    [root] = (await client.get("/api/v1/admin/library/roots", headers=admin)).json()["items"]
+    assert root["last_scan"]["job_id"] == r.json()["job_id"]
+    r = await client.post(
+        f"/api/v1/admin/library/roots/{uuid.uuid4()}/scans", headers=admin, json={}
+    )
+    assert (r.status_code, r.json()["code"]) == (404, "library_root_not_found")
+    listener = bearer(await register(client))
+    assert (await client.get("/api/v1/admin/library/roots", headers=listener)).status_code == 403

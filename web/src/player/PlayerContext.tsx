@@ -43,6 +43,10 @@ export interface PlayerTime {
 export interface PlayerActions {
   /** Replace the queue with the playable ones of `tracks` and start at `startId` (or the first). */
   playTracks: (tracks: Track[], startId?: string) => void;
+  /** Shuffle on, and play `tracks` from a random one in a random order. */
+  shufflePlay: (tracks: Track[]) => void;
+  /** Shuffle the tracks after the current one (on), or put them back in order (off). */
+  setShuffle: (on: boolean) => void;
   enqueue: (tracks: Track[]) => void;
   playNext: (tracks: Track[]) => void;
   play: () => void;
@@ -481,10 +485,19 @@ export function PlayerProvider({ children }: { children: ReactNode }) {
     return {
       playTracks(tracks, startId) {
         const list = playable(tracks);
-        const start = startId ? list.findIndex((t) => t.id === startId) : 0;
-        if (list.length === 0 || start < 0) return;
+        const start = startId ? list.findIndex((t) => t.id === startId) : undefined;
+        if (list.length === 0 || start === -1) return;
         wantPlay.current = true;
         dispatch({ type: 'load', tracks: list, start });
+      },
+      shufflePlay(tracks) {
+        const list = playable(tracks);
+        if (list.length === 0) return;
+        wantPlay.current = true;
+        dispatch({ type: 'load', tracks: list, shuffle: true });
+      },
+      setShuffle(on) {
+        dispatch({ type: 'shuffle', on });
       },
       enqueue(tracks) {
         dispatch({ type: 'enqueue', tracks: playable(tracks) });

@@ -115,3 +115,47 @@ describe('queue reducer', () => {
     expect(s.entries.map((e) => e.track.loved)).toEqual([true, false, true]);
   });
 });
+
+describe('shuffle', () => {
+  // A fixed sequence of "random" numbers, so the order is known.
+  const seq = (...xs: number[]) => {
+    let i = 0;
+    return () => xs[i++ % xs.length]!;
+  };
+  const tracks = [a, b, c, d];
+
+  it('shuffles what comes after the current track, and puts it back in order when turned off', () => {
+    const loaded = run(emptyQueue, { type: 'load', tracks, start: 1 });
+    const on = run(loaded, { type: 'shuffle', on: true, random: seq(0, 0) });
+    expect(on.shuffle).toBe(true);
+    expect(current(on)).toBe(b.title);
+    expect(titles(on).slice(0, 2)).toEqual([a.title, b.title]); // played and current stay
+    expect(titles(on).slice(2)).toEqual([d.title, c.title]);
+    expect(on.generation).toBe(loaded.generation); // the playing track does not restart
+    const moved = run(on, { type: 'next' });
+    expect(current(moved)).toBe(d.title);
+    const off = run(moved, { type: 'shuffle', on: false });
+    expect(off.shuffle).toBe(false);
+    expect(titles(off)).toEqual([a.title, b.title, c.title, d.title]);
+    expect(current(off)).toBe(d.title); // still on the track playing
+  });
+
+  it('plays a chosen track first, or a random one, when loading with shuffle on', () => {
+    const chosen = run(emptyQueue, { type: 'load', tracks, start: 2, shuffle: true, random: seq(0.99) });
+    expect(current(chosen)).toBe(c.title);
+    expect(chosen.index).toBe(0);
+    expect([...titles(chosen)].sort()).toEqual([a, b, c, d].map((t) => t.title).sort());
+    const random = run(emptyQueue, { type: 'load', tracks, shuffle: true, random: seq(0.6, 0, 0, 0) });
+    expect(current(random)).toBe(c.title); // floor(0.6 * 4) = 2
+    // Shuffle stays on for the next thing played; Play all then starts at a random track too.
+    expect(run(random, { type: 'load', tracks: [a, b], random: seq(0.9, 0) }).shuffle).toBe(true);
+  });
+
+  it('keeps tracks added while shuffled when shuffle goes off', () => {
+    const on = run(emptyQueue, { type: 'load', tracks: [a, b, c] }, { type: 'shuffle', on: true, random: seq(0) });
+    const added = run(on, { type: 'enqueue', tracks: [d] }, { type: 'shuffle', on: false });
+    expect(titles(added)).toEqual([a.title, b.title, c.title, d.title]);
+    const next = run(on, { type: 'playNext', tracks: [d] }, { type: 'shuffle', on: false });
+    expect(titles(next)).toEqual([a.title, d.title, b.title, c.title]);
+  });
+});

@@ -19,10 +19,15 @@ export interface QueueState {
   generation: number;
   /** Set when "next" ran past the end with repeat off: the player stops. */
   ended: boolean;
+  /** Shuffle on: the entries after the current one were put in a random order. */
+  shuffle: boolean;
+  /** The order before shuffling, put back when shuffle goes off (entries added since at its end). */
+  unshuffled: QueueEntry[] | null;
 }
 
 export type QueueAction =
-  | { type: 'load'; tracks: Track[]; start?: number }
+  | { type: 'load'; tracks: Track[]; start?: number; shuffle?: boolean; random?: () => number }
+  | { type: 'shuffle'; on: boolean; random?: () => number }
   | { type: 'enqueue'; tracks: Track[] }
   | { type: 'playNext'; tracks: Track[] }
   | { type: 'next'; auto?: boolean }
@@ -34,7 +39,17 @@ export type QueueAction =
   | { type: 'repeat'; mode: RepeatMode }
   | { type: 'patchTrack'; id: string; patch: Partial<Track> };
 
-export const emptyQueue: QueueState = { entries: [], index: -1, repeat: 'off', generation: 0, ended: false };
+export const emptyQueue: QueueState = { entries: [], index: -1, repeat: 'off', generation: 0, ended: false, shuffle: false, unshuffled: null };
+
+/** Fisher–Yates: a uniformly random order of `items` (a new array). */
+export function shuffled<T>(items: readonly T[], random: () => number = Math.random): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
 
 let keySeq = 0;
 function entry(track: Track): QueueEntry {
@@ -77,21 +92,54 @@ export function queueReducer(state: QueueState, action: QueueAction): QueueState
   switch (action.type) {
     case 'load': {
       const entries = action.tracks.map(entry);
-      if (entries.length === 0) return { ...state, entries: [], index: -1, ended: false };
-      return { ...state, entries, index: clampIndex(action.start ?? 0, entries.length), generation: state.generation + 1, ended: false };
+      if (entries.length === 0) return { ...state, entries: [], index: -1, ended: false, unshuffled: null };
+      const shuffle = action.shuffle ?? state.shuffle;
+      if (!shuffle) {
+        return { ...state, entries, index: clampIndex(action.start ?? 0, entries.length), generation: state.generation + 1, ended: false, shuffle, unshuffled: null };
+      }
+      // Shuffled: the chosen track first (a random one if none was chosen), the rest in a random order.
+      const random = action.random ?? Math.random;
+      const first = action.start !== undefined ? clampIndex(action.start, entries.length) : Math.floor(random() * entries.length);
+      const rest = shuffled(entries.filter((_, i) => i !== first), random);
+      return { ...state, entries: [entries[first]!, ...rest], index: 0, generation: state.generation + 1, ended: false, shuffle, unshuffled: entries };
+    }
+    case 'shuffle': {
+      if (action.on === state.shuffle) return state;
+      if (action.on) {
+        const head = state.entries.slice(0, state.index + 1);
+        const tail = shuffled(state.entries.slice(state.index + 1), action.random);
+        return { ...state, entries: [...head, ...tail], shuffle: true, unshuffled: state.entries };
+      }
+      // Back to the order they were in; the current entry stays current.
+      const present = new Set(state.entries.map((e) => e.key));
+      const before = (state.unshuffled ?? []).filter((e) => present.has(e.key));
+      const known = new Set(before.map((e) => e.key));
+      const entries = [...before, ...state.entries.filter((e) => !known.has(e.key))];
+      const key = currentEntry(state)?.key;
+      const index = key ? entries.findIndex((e) => e.key === key) : -1;
+      return { ...state, entries, index, shuffle: false, unshuffled: null };
     }
     case 'enqueue': {
       if (action.tracks.length === 0) return state;
-      const entries = [...state.entries, ...action.tracks.map(entry)];
-      if (state.index === -1) return { ...state, entries, index: 0, generation: state.generation + 1, ended: false };
-      return { ...state, entries };
+      const added = action.tracks.map(entry);
+      const entries = [...state.entries, ...added];
+      const unshuffled = state.unshuffled ? [...state.unshuffled, ...added] : null;
+      if (state.index === -1) return { ...state, entries, unshuffled, index: 0, generation: state.generation + 1, ended: false };
+      return { ...state, entries, unshuffled };
     }
     case 'playNext': {
       if (action.tracks.length === 0) return state;
       const at = state.index + 1;
-      const entries = [...state.entries.slice(0, at), ...action.tracks.map(entry), ...state.entries.slice(at)];
-      if (state.index === -1) return { ...state, entries, index: 0, generation: state.generation + 1, ended: false };
-      return { ...state, entries };
+      const added = action.tracks.map(entry);
+      const entries = [...state.entries.slice(0, at), ...added, ...state.entries.slice(at)];
+      let unshuffled = state.unshuffled;
+      if (unshuffled) {
+        const key = currentEntry(state)?.key;
+        const here = unshuffled.findIndex((e) => e.key === key) + 1;
+        unshuffled = [...unshuffled.slice(0, here), ...added, ...unshuffled.slice(here)];
+      }
+      if (state.index === -1) return { ...state, entries, unshuffled, index: 0, generation: state.generation + 1, ended: false };
+      return { ...state, entries, unshuffled };
     }
     case 'next': {
       if (len === 0) return state;
@@ -136,17 +184,19 @@ export function queueReducer(state: QueueState, action: QueueAction): QueueState
       return { ...state, entries, index };
     }
     case 'clear':
-      return { ...state, entries: [], index: -1, ended: false };
+      return { ...state, entries: [], index: -1, ended: false, unshuffled: state.shuffle ? [] : null };
     case 'repeat':
       return { ...state, repeat: action.mode };
     case 'patchTrack': {
       let changed = false;
-      const entries = state.entries.map((e) => {
+      const patch = (e: QueueEntry) => {
         if (e.track.id !== action.id) return e;
         changed = true;
         return { ...e, track: { ...e.track, ...action.patch } };
-      });
-      return changed ? { ...state, entries } : state;
+      };
+      const entries = state.entries.map(patch);
+      const unshuffled = state.unshuffled?.map(patch) ?? null;
+      return changed ? { ...state, entries, unshuffled } : state;
     }
   }
 }

@@ -1,7 +1,8 @@
 import { NavLink, Outlet, Link } from 'react-router';
 import { Logo } from '../ui/Logo';
 import type { TopBarItem, TrackAction } from './feature';
-import type { NavItem } from './nav';
+import { navFor, type NavItem } from './nav';
+import { useAuth } from '../auth/AuthContext';
 import { PlayerBar } from './PlayerBar';
 import { UserMenu } from './UserMenu';
 
@@ -13,7 +14,8 @@ const sideLink = ({ isActive }: { isActive: boolean }) =>
 const bottomLink = ({ isActive }: { isActive: boolean }) =>
   `flex flex-1 flex-col items-center gap-0.5 py-2 text-xs ${isActive ? 'text-accent-400' : 'text-neutral-400 hover:text-white'}`;
 
-export function AppShell({ nav, topBar, trackActions }: { nav: NavItem[]; topBar: TopBarItem[]; trackActions: TrackAction[] }) {
+export function AppShell({ nav: allNav, topBar, trackActions }: { nav: NavItem[]; topBar: TopBarItem[]; trackActions: TrackAction[] }) {
+  const nav = navFor(allNav, useAuth().user?.role);
   return (
     <div className="min-h-dvh bg-neutral-950 text-neutral-100">
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-neutral-800 focus:px-3 focus:py-2">

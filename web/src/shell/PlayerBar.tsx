@@ -7,7 +7,7 @@ import { QueuePanel } from '../player/QueuePanel';
 import { engineLabel } from '../player/sources';
 import { Waveform } from '../player/Waveform';
 import { Cover } from '../ui/Cover';
-import { ChevronIcon, NextIcon, PauseIcon, PlayIcon, PreviousIcon, QueueIcon, RepeatIcon, VolumeIcon } from '../ui/icons';
+import { ChevronIcon, NextIcon, PauseIcon, PlayIcon, PreviousIcon, QueueIcon, RepeatIcon, ShuffleIcon, VolumeIcon } from '../ui/icons';
 import type { TrackAction } from './feature';
 
 const iconBtn =
@@ -50,7 +50,16 @@ function TransportControls({ size = 'md' }: { size?: 'md' | 'lg' }) {
       <button type="button" className={iconBtn} aria-label="Next" onClick={actions.next} disabled={!hasNext(queue)}>
         <NextIcon className={icon} />
       </button>
-      <span className="w-8" aria-hidden="true" />
+      <button
+        type="button"
+        className={`${iconBtn} ${queue.shuffle ? 'text-accent-400 hover:text-accent-300' : ''}`}
+        aria-label="Shuffle"
+        aria-pressed={queue.shuffle}
+        title={queue.shuffle ? 'Shuffle: on' : 'Shuffle: off'}
+        onClick={() => actions.setShuffle(!queue.shuffle)}
+      >
+        <ShuffleIcon className="h-4 w-4" />
+      </button>
     </div>
   );
 }

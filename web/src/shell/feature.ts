@@ -15,6 +15,8 @@ export interface NavMeta {
   icon: ComponentType<SVGProps<SVGSVGElement>>;
   /** Position in the navigation, lowest first. */
   order: number;
+  /** Shown only to users with this role (the admin area). */
+  role?: 'admin';
 }
 
 export interface FeatureRoute {

@@ -6,6 +6,8 @@ export interface NavItem {
   icon: NavMeta['icon'];
   /** Match the path exactly (for "/"). */
   end?: boolean;
+  /** Shown only to users with this role. */
+  role?: 'admin';
 }
 
 /** The main navigation, built from the features' routes that carry `nav`, in `order`. */
@@ -22,5 +24,10 @@ export function buildNav(features: readonly Feature[]): NavItem[] {
   return entries
     .map((e, i) => ({ ...e, i }))
     .sort((a, b) => a.nav.order - b.nav.order || a.i - b.i)
-    .map(({ route, nav }) => ({ to: route.path, label: nav.label, icon: nav.icon, ...(route.path === '/' ? { end: true } : {}) }));
+    .map(({ route, nav }) => ({ to: route.path, label: nav.label, icon: nav.icon, ...(route.path === '/' ? { end: true } : {}), ...(nav.role ? { role: nav.role } : {}) }));
+}
+
+/** The items a user with `role` sees. */
+export function navFor(items: NavItem[], role: string | undefined): NavItem[] {
+  return items.filter((item) => !item.role || item.role === role);
 }

@@ -1,4 +1,4 @@
-import type { Track } from '../api/types';
+import type { Album, Track } from '../api/types';
 
 /** A minimal valid Track for tests. */
 export function makeTrack(i: number, overrides: Partial<Track> = {}): Track {
@@ -42,4 +42,19 @@ export function makeTrack(i: number, overrides: Partial<Track> = {}): Track {
     created_at: '2026-01-01T00:00:00Z',
     ...overrides,
   } as Track;
+}
+
+/** A minimal valid Album for tests. */
+export function makeAlbum(i: number, overrides: Partial<Album> = {}): Album {
+  return {
+    id: `00000000-0000-4000-9000-${String(i).padStart(12, '0')}`,
+    title: `Album ${i}`,
+    artist: { id: `artist-${i}`, name: `Artist ${i}`, role: 'main' },
+    year: 2000 + i,
+    track_count: 10,
+    duration: 2400,
+    has_artwork: false,
+    artwork: null,
+    ...overrides,
+  };
 }

@@ -55,7 +55,7 @@ async def list_tracks(
     return TrackPage(items=items, next_cursor=nxt)
 
 
-@router.get("/tracks/random", operation_id="library-random-tracks")
+@router.get("/random", operation_id="library-random-tracks")
 async def random_tracks(
     svc: Library,
     principal: OptionalUser,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
+from typing import Any
 
 from fastapi import APIRouter, status
 from pydantic import BaseModel, Field
@@ -10,7 +12,7 @@ from pydantic import BaseModel, Field
 from tonearm.accounts import UserNotFound
 from tonearm.kit.errors import responses
 from tonearm.library.deps import Scans
-from tonearm.library.errors import PublicNeedsArtist, RootNotAllowed
+from tonearm.library.errors import PublicNeedsArtist, RootNotAllowed, RootNotFound
 from tonearm.library.scan.roots import (
     FolderNotFound,
     RootOverlaps,
@@ -58,4 +60,82 @@ async def start_scan(body: ScanIn, admin: AdminUser, svc: Scans) -> ScanStarted:
     started = await svc.start(
         admin.id, body.path, body.user_id, body.visibility, full=body.full, process=body.process
     )
+    return ScanStarted(job_id=started.job_id, root_id=started.root_id)
+
+
+class RescanIn(BaseModel):
+    full: bool = Field(False, description="Re-read every file, ignoring folder fingerprints")
+    process: bool = Field(True, description="Queue HLS/waveform/artwork for new tracks")
+
+
+class LastScan(BaseModel):
+    job_id: uuid.UUID
+    status: str
+    progress: float
+    message: str | None
+    result: dict[str, Any] | None
+    error: str | None
+    created_at: datetime
+    finished_at: datetime | None
+
+
+class RootOut(BaseModel):
+    id: uuid.UUID
+    path: str
+    owner_id: uuid.UUID
+    owner_name: str | None
+    visibility: Visibility
+    last_scan_at: datetime | None
+    tracks: int
+    missing: int
+    last_scan: LastScan | None
+
+
+class RootList(BaseModel):
+    allowed: list[str] = Field(description="TONEARM_LIBRARY_ROOTS: where a folder may be added")
+    items: list[RootOut]
+
+
+@router.get("/roots", operation_id="admin-library-roots")
+async def list_roots(_admin: AdminUser, svc: Scans) -> RootList:
+    """The folders the library scans, with their tracks and last scan (progress and results)."""
+    items = []
+    for r in await svc.roots():
+        job = r.last_scan
+        items.append(
+            RootOut(
+                id=r.root.id,
+                path=r.root.path,
+                owner_id=r.root.owner_id,
+                owner_name=r.owner_name,
+                visibility=r.root.visibility,
+                last_scan_at=r.root.last_scan_at,
+                tracks=r.tracks,
+                missing=r.missing,
+                last_scan=None
+                if job is None
+                else LastScan(
+                    job_id=job.id,
+                    status=job.status.value,
+                    progress=job.progress,
+                    message=job.message,
+                    result=job.result,
+                    error=job.error,
+                    created_at=job.created_at,
+                    finished_at=job.finished_at,
+                ),
+            )
+        )
+    return RootList(allowed=[str(p) for p in svc.library_roots], items=items)
+
+
+@router.post(
+    "/roots/{root_id}/scans",
+    operation_id="admin-library-rescan",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=responses(RootNotFound),
+)
+async def rescan(root_id: uuid.UUID, body: RescanIn, admin: AdminUser, svc: Scans) -> ScanStarted:
+    """Scan a library folder again now, as a job."""
+    started = await svc.rescan(admin.id, root_id, full=body.full, process=body.process)
     return ScanStarted(job_id=started.job_id, root_id=started.root_id)

@@ -79,6 +79,17 @@ export function useVerifyEmail() {
   });
 }
 
+/** Where the verification link went: by email, or (a server without email) its outbox folder. */
+export function useVerificationInfo(enabled: boolean) {
+  const api = useApi();
+  return useQuery({
+    queryKey: ['accounts', 'verification'],
+    enabled,
+    queryFn: async ({ signal }) => unwrap(await api.GET('/api/v1/me/verification', { signal })),
+    staleTime: 60_000,
+  });
+}
+
 export function useResendVerification() {
   const api = useApi();
   return useMutation({

@@ -40,7 +40,7 @@ export const libraryKeys = {
   artists: ['library', 'artists'] as const,
   artist: ['library', 'artist'] as const,
   artistDetail: (id: string) => ['library', 'artist', id] as const,
-  job: (id: string | null | undefined) => ['library', 'job', id] as const,
+  genres: ['library', 'genres'] as const,
 };
 
 /** Keyset-paginated tracks: pages are fetched with the previous page's next_cursor. */
@@ -58,6 +58,14 @@ export function useAlbumsInfinite(sort: AlbumSort, order: SortOrder) {
   return useKeysetInfinite(libraryKeys.albumList(sort, order), async (cursor, signal) =>
     unwrap(await api.GET('/api/v1/library/albums', { params: { query: { sort, order, limit: ALBUMS_PAGE_SIZE, cursor } }, signal })),
   );
+}
+
+export function useGenres() {
+  const api = useApi();
+  return useQuery({
+    queryKey: libraryKeys.genres,
+    queryFn: async ({ signal }) => unwrap(await api.GET('/api/v1/library/genres', { signal })).items,
+  });
 }
 
 export function useArtistsInfinite() {
@@ -131,6 +139,7 @@ export function invalidateAfterUpload(queryClient: QueryClient, trackId: string)
   void queryClient.invalidateQueries({ queryKey: libraryKeys.trackDetail(trackId) });
   void queryClient.invalidateQueries({ queryKey: libraryKeys.albums });
   void queryClient.invalidateQueries({ queryKey: libraryKeys.artists });
+  void queryClient.invalidateQueries({ queryKey: libraryKeys.genres });
 }
 
 /** Default sort direction when a column is first picked. */

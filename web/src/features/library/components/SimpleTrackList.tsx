@@ -3,6 +3,7 @@ import { Link } from 'react-router';
 import type { Track } from '../../../api/types';
 import { formatDuration } from '../../../lib/format';
 import { useNowPlaying, usePlayerActionsOptional } from '../../../player/PlayerContext';
+import { rowClick } from '../../../lib/rowClick';
 import { Cover } from '../../../ui/Cover';
 import { PauseIcon, PlayIcon } from '../../../ui/icons';
 import { LoveButton } from '../../listening/components/LoveButton';
@@ -41,8 +42,8 @@ export function SimpleTrackList({ tracks, label, numbering = 'index', showCover 
           <li
             key={keyOf ? keyOf(track, i) : `${track.id}-${i}`}
             aria-current={isCurrent ? 'true' : undefined}
-            onDoubleClick={() => play(i)}
-            className={`group grid grid-cols-[2.5rem_minmax(0,1fr)_2rem_3rem] items-center gap-3 rounded-lg px-2 py-1.5 md:grid-cols-[2.5rem_minmax(0,3fr)_minmax(0,2fr)_2rem_3.5rem] ${
+            onClick={rowClick(() => play(i), isCurrent)}
+            className={`group grid ${blocked ? '' : 'cursor-pointer'} grid-cols-[2.5rem_minmax(0,1fr)_2rem_3rem] items-center gap-3 rounded-lg px-2 py-1.5 md:grid-cols-[2.5rem_minmax(0,3fr)_minmax(0,2fr)_2rem_3.5rem] ${
               isCurrent ? 'bg-neutral-800/70' : 'hover:bg-neutral-900'
             }`}
           >

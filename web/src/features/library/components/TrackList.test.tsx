@@ -51,14 +51,19 @@ describe('TrackList (virtualised)', () => {
     Object.defineProperty(window, 'pageYOffset', { configurable: true, value: 0 });
   });
 
-  it('plays on Enter and double-click, and sorts from the column headers', async () => {
+  it('plays on Enter and on a single click on the row (not on its links), and sorts from the column headers', async () => {
     const onPlay = vi.fn();
     const onSort = vi.fn();
     setup({ onPlay, sort: { sort: 'created', order: 'desc', onSort } });
     const user = userEvent.setup();
     const row = screen.getByText('Track 2').closest('[role="row"]') as HTMLElement;
-    await user.dblClick(row);
+    await user.click(row);
     expect(onPlay).toHaveBeenLastCalledWith(2);
+    expect(onPlay).toHaveBeenCalledTimes(1);
+    // A click on the row's artist link follows the link and plays nothing.
+    const link = within(screen.getByText('Track 4').closest('[role="row"]') as HTMLElement).getAllByRole('link')[0]!;
+    await user.click(link);
+    expect(onPlay).toHaveBeenCalledTimes(1);
     row.focus();
     await user.keyboard('{ArrowDown}{Enter}');
     expect(onPlay).toHaveBeenLastCalledWith(3);
@@ -80,9 +85,9 @@ describe('TrackList (virtualised)', () => {
     expect(screen.getByText('failed')).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Track 2 cannot be played (failed)' })).toBeDisabled();
     const user = userEvent.setup();
-    await user.dblClick(screen.getByText('Track 2'));
+    await user.click(screen.getByText('Track 2'));
     expect(onPlay).not.toHaveBeenCalled();
-    await user.dblClick(screen.getByText('Track 1'));
+    await user.click(screen.getByText('Track 1'));
     expect(onPlay).toHaveBeenCalledWith(0);
   });
 });

@@ -4,6 +4,7 @@ import { useWindowVirtualizer } from '@tanstack/react-virtual';
 import type { SortOrder, Track, TrackSort } from '../../../api/types';
 import { formatDuration } from '../../../lib/format';
 import { useNowPlaying, usePlayerActionsOptional } from '../../../player/PlayerContext';
+import { rowClick } from '../../../lib/rowClick';
 import { Cover } from '../../../ui/Cover';
 import { PauseIcon, PlayIcon } from '../../../ui/icons';
 import { LoveButton } from '../../listening/components/LoveButton';
@@ -166,9 +167,9 @@ export function TrackList({ tracks, label, sort, hasMore, loadingMore, loadMore,
               data-index={item.index}
               tabIndex={item.index === focusIndex ? 0 : -1}
               onFocus={() => setFocusIndex(item.index)}
-              onDoubleClick={() => play(item.index)}
+              onClick={rowClick(() => play(item.index), isCurrent)}
               onKeyDown={(e) => onRowKey(e, item.index)}
-              className={`${GRID} group absolute left-0 top-0 w-full cursor-default rounded-lg px-2 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-accent-400 ${
+              className={`${GRID} group absolute left-0 top-0 w-full ${blocked ? 'cursor-default' : 'cursor-pointer'} rounded-lg px-2 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-accent-400 ${
                 isCurrent ? 'bg-neutral-800/70' : 'hover:bg-neutral-900'
               }`}
               style={{ height: ROW_HEIGHT, transform: `translateY(${item.start - scrollMargin}px)` }}

@@ -9,6 +9,7 @@ import { PlayIcon } from '../../../ui/icons';
 import { Loading } from '../../../ui/PageHeader';
 import { useAlbum } from '../api';
 import { SimpleTrackList } from '../components/SimpleTrackList';
+import { ShuffleButton } from '../components/ShuffleButton';
 
 export function AlbumPage() {
   const { id = '' } = useParams();
@@ -40,6 +41,7 @@ export function AlbumPage() {
             <Button onClick={() => player.playTracks(album.tracks)} disabled={!anyPlayable}>
               <PlayIcon className="h-4 w-4" /> Play all
             </Button>
+            <ShuffleButton tracks={album.tracks} />
             <Button variant="secondary" onClick={() => player.enqueue(album.tracks)} disabled={!anyPlayable}>
               Add to queue
             </Button>

@@ -7,6 +7,7 @@ import { PlayIcon } from '../../../ui/icons';
 import { Loading } from '../../../ui/PageHeader';
 import { useArtist } from '../api';
 import { AlbumGrid } from '../components/AlbumGrid';
+import { ShuffleButton } from '../components/ShuffleButton';
 import { SimpleTrackList } from '../components/SimpleTrackList';
 
 export function ArtistPage() {
@@ -25,9 +26,12 @@ export function ArtistPage() {
           <p className="text-sm text-neutral-400">
             {artist.album_count} album{artist.album_count === 1 ? '' : 's'} · {artist.track_count} track{artist.track_count === 1 ? '' : 's'}
           </p>
-          <Button onClick={() => player.playTracks(artist.top_tracks)} disabled={!artist.top_tracks.some((t) => t.streamable)}>
-            <PlayIcon className="h-4 w-4" /> Play top tracks
-          </Button>
+          <div className="flex flex-wrap items-center gap-2">
+            <Button onClick={() => player.playTracks(artist.top_tracks)} disabled={!artist.top_tracks.some((t) => t.streamable)}>
+              <PlayIcon className="h-4 w-4" /> Play top tracks
+            </Button>
+            <ShuffleButton filters={{ artist_id: artist.id }} />
+          </div>
         </div>
       </div>
       {artist.top_tracks.length > 0 && (

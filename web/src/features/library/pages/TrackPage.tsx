@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import type { TrackDetail, TrackPatch, Visibility } from '../../../api/types';
 import { formatDuration } from '../../../lib/format';
@@ -117,10 +117,20 @@ export function TrackPage() {
   if (isPending) return <Loading />;
   if (error || !track) return <ErrorAlert error={error} />;
 
-  const facts: Array<[string, string]> = [
+  const genreLinks = track.genres.length
+    ? track.genres.map((g, i) => (
+        <span key={g}>
+          {i > 0 && ', '}
+          <Link to={`/genres/${encodeURIComponent(g)}`} className="hover:underline">
+            {g}
+          </Link>
+        </span>
+      ))
+    : '—';
+  const facts: Array<[string, ReactNode]> = [
     ['Length', formatDuration(track.duration)],
     ['Year', track.year?.toString() ?? '—'],
-    ['Genres', track.genres.join(', ') || '—'],
+    ['Genres', genreLinks],
     ['Track', track.track_number ? `${track.track_number}${track.track_total ? ` / ${track.track_total}` : ''}` : '—'],
     ['Format', `${track.codec.toUpperCase()}${track.bitrate ? ` · ${Math.round(track.bitrate / 1000)} kbit/s` : ''}${track.sample_rate ? ` · ${track.sample_rate / 1000} kHz` : ''}`],
     ['Plays', String(track.play_count)],

@@ -8,6 +8,7 @@ import { ErrorAlert } from '../../../ui/feedback';
 import { PlayIcon } from '../../../ui/icons';
 import { EmptyState, Loading, PageHeader } from '../../../ui/PageHeader';
 import { defaultOrder, useTracksInfinite } from '../api';
+import { ShuffleButton } from '../components/ShuffleButton';
 import { TrackList } from '../components/TrackList';
 
 const SORTS: TrackSort[] = ['created', 'title', 'year', 'plays', 'duration'];
@@ -87,6 +88,7 @@ export function TracksPage() {
             <Button onClick={() => player.playTracks(tracks)} disabled={!tracks.some((t) => t.streamable)}>
               <PlayIcon className="h-4 w-4" /> Play all
             </Button>
+            <ShuffleButton filters={{ mine: mine || undefined }} label="Shuffle all" />
           </>
         }
       />
