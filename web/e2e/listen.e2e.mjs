@@ -97,6 +97,18 @@ async function main() {
 
   const user = await step('sign up', async () => e2e.signUp('listen'));
 
+  await step('an empty library: the home page says how to fill it, and where the verification link went', async () => {
+    await e2e.waitForPath('/');
+    const empty = page.getByRole('region', { name: 'Your library is empty' });
+    await empty.waitFor();
+    assert((await empty.getByRole('link', { name: /Upload music/ }).getAttribute('href')) === '/upload', 'the empty home links to Upload');
+    const banner = page.getByRole('status').filter({ hasText: 'sends no email yet' });
+    await banner.waitFor();
+    const text = await banner.innerText();
+    assert(text.includes('outbox'), `the banner names the outbox folder to the admin (${text})`);
+    await snap('listen-home-empty');
+  });
+
   await step('upload the file on the Upload page and wait for processing', async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Upload' }).click();
     await e2e.waitForPath('/upload');
@@ -293,7 +305,7 @@ async function main() {
     const files = [1, 2, 3, 4].map((n) => join(dir, `skip-${n}.mp3`));
     const code = `from tests.audio_fixtures import make_audio
 for n, out in enumerate(${JSON.stringify(files)}, 1):
-    make_audio(out, 'mp3', seconds=20.0, tags={'title': f'Skip Track {n}', 'artists': ['Skip Artist'], 'album': 'Skip Album', 'album_artist': 'Skip Artist', 'track_number': n})`;
+    make_audio(out, 'mp3', seconds=20.0, seed=n, tags={'title': f'Skip Track {n}', 'artists': ['Skip Artist'], 'album': 'Skip Album', 'album_artist': 'Skip Artist', 'track_number': n})`;
     // Not spawnSync: a blocked event loop misses the server closing idle keep-alive sockets,
     // and the next fetch writes to a closed one (EPIPE).
     await execFileAsync(python, ['-c', code], { cwd: repoDir }).catch((err) => {
@@ -330,6 +342,40 @@ for n, out in enumerate(${JSON.stringify(files)}, 1):
     const alert = await bar.getByRole('alert').count();
     assert(alert === 0, 'no error shown in the player');
     log(`  skipped three times in ${skippedIn} ms; track 4 at ${(await audioTime(page)).toFixed(2)} s`);
+  });
+
+  await step('shuffle an album from its page; the player bar shows shuffle on', async () => {
+    const bar = page.getByTestId('player-bar');
+    await page.getByRole('button', { name: 'Shuffle', exact: true }).first().click();
+    await bar.getByTestId('now-playing-title').filter({ hasText: /Skip Track [1-4]/ }).waitFor();
+    await waitForAudioPast(page, 0.5);
+    const pressed = await bar.getByRole('button', { name: 'Shuffle', exact: true }).getAttribute('aria-pressed');
+    assert(pressed === 'true', `shuffle is on in the player bar (aria-pressed=${pressed})`);
+    await bar.getByRole('button', { name: 'Shuffle', exact: true }).click();
+  });
+
+  await step('the home page shows what was added and played', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Home' }).click();
+    await page.getByRole('list', { name: 'Recently added' }).getByText('Skip Album').waitFor();
+    await page.getByRole('list', { name: 'Recently played' }).waitFor();
+    await snap('listen-home');
+  });
+
+  await step('the admin area: server, users, the processing jobs, library folders', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).click();
+    await e2e.waitForPath('/admin');
+    await page.getByRole('region', { name: 'Database' }).getByText('sqlite').waitFor();
+    await snap('listen-admin-server');
+    await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Users' }).click();
+    await page.getByRole('list', { name: 'Users' }).getByRole('listitem', { name: user.username }).waitFor();
+    await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Jobs' }).click();
+    await page.locator('#job-kind').selectOption('library.process_track');
+    await page.getByRole('list', { name: 'Jobs' }).getByRole('listitem').first().waitFor();
+    const jobs = await page.getByRole('list', { name: 'Jobs' }).getByRole('listitem').count();
+    assert(jobs >= 5, `the processing jobs of the uploads are listed (${jobs})`);
+    await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Library folders' }).click();
+    await page.getByRole('heading', { name: 'Add a folder' }).waitFor();
+    await snap('listen-admin-folders');
   });
 
   await step('codec fallback: a browser without AAC/HLS plays progressive Opus', async () => {
