@@ -98,7 +98,7 @@ async def test_limits_are_configurable(data_dir: Any, database_url: str) -> None
 
     s = make_settings(data_dir, database_url, rate_limit_guest="2/minute")
     application = create_app(s)
-    async with LifespanManager(application):
+    async with LifespanManager(application, startup_timeout=60, shutdown_timeout=60):
         await application.state.tonearm.limiter.reset()
         async with client_for(application, "10.8.8.8") as c:
             codes = [(await c.get("/api/v1/me")).status_code for _ in range(3)]
@@ -193,7 +193,10 @@ async def test_cors_only_for_configured_origins(data_dir: Any, database_url: str
     application = create_app(
         make_settings(data_dir, database_url, cors_origins="https://app.example")
     )
-    async with LifespanManager(application), client_for(application) as c:
+    async with (
+        LifespanManager(application, startup_timeout=60, shutdown_timeout=60),
+        client_for(application) as c,
+    ):
         ok = await c.options(
             "/api/v1/me",
             headers={"Origin": "https://app.example", "Access-Control-Request-Method": "GET"},
@@ -245,7 +248,10 @@ async def test_spa_fallback_and_api_404(tmp_path: Any, data_dir: Any, database_u
     (dist / "index.html").write_text("<!doctype html><div id=root></div>")
     (dist / "assets" / "app.js").write_text("console.log(1)")
     application = create_app(make_settings(data_dir, database_url, web_dist=dist))
-    async with LifespanManager(application), client_for(application) as c:
+    async with (
+        LifespanManager(application, startup_timeout=60, shutdown_timeout=60),
+        client_for(application) as c,
+    ):
         assert "id=root" in (await c.get("/")).text
         assert "id=root" in (await c.get("/account/sessions")).text
         js = await c.get("/assets/app.js")

@@ -89,9 +89,12 @@ function NewUser() {
 }
 
 function UserRow({ user, self }: { user: AdminUser; self: boolean }) {
-  const patch = useUserAction(async (api, body: { role?: Role; is_active?: boolean; email_verified?: boolean }) =>
-    unwrap(await api.PATCH('/api/v1/users/{user_id}', { params: { path: { user_id: user.id } }, body })),
-  );
+  const { updateUser } = useAuth();
+  const patch = useUserAction(async (api, body: { role?: Role; is_active?: boolean; email_verified?: boolean }) => {
+    const updated = unwrap(await api.PATCH('/api/v1/users/{user_id}', { params: { path: { user_id: user.id } }, body }));
+    if (self) updateUser(updated); // your own session shows it at once (the verify banner goes)
+    return updated;
+  });
   const remove = useUserAction(async (api, _: null) => unwrap(await api.DELETE('/api/v1/users/{user_id}', { params: { path: { user_id: user.id } } })));
   const reset = useUserAction(async (api, _: null) => unwrap(await api.POST('/api/v1/users/{user_id}/reset-link', { params: { path: { user_id: user.id } } })));
   const failed = patch.error ?? remove.error ?? reset.error;
