@@ -9,7 +9,17 @@ million tracks costs the same as a precise one:
 2. only if that came up short, full-text hits anywhere in title, artists and album: FTS5 on
    SQLite, a stored tsvector with a GIN index on PostgreSQL. Up to `CANDIDATES` matches are
    taken unscored and ordered by how short the title is (the term is most of it), then by
-   plays. Queries shorter than `MIN_TEXT_QUERY` characters use tier 1 only.
+   plays. Queries shorter than `MIN_TEXT_QUERY` characters use tier 1 only;
+3. only if both came up short, typo-tolerant hits: each word of `FUZZY_MIN` letters or more
+   that is not a word of the index may also be any indexed word one edit away from it (a
+   letter missing, extra, changed, or two swapped: "knalgn" -> "knalgan"), and tier 2 runs
+   again with that query; what it finds comes after what tiers 1 and 2 found. Words that are
+   indexed are kept as typed ("love" does not also find "glove"). The vocabulary is
+   `tracks_fts_vocab` (migration 9e3b5c71d2a8): an fts5vocab view of the FTS5 index on
+   SQLite, a trigger-kept table of words on PostgreSQL. The candidate spellings (about 55
+   per letter, for at most `FUZZY_TERMS` words) are looked up exactly in one statement, a
+   B-tree probe each, so the cost does not grow with the vocabulary; each word keeps its
+   `CORRECTIONS` most used neighbours.
 
 Only what the caller may list is returned.
 
@@ -21,6 +31,7 @@ takes a few milliseconds; those two were most of the rest."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from functools import cache
 from typing import Any
@@ -28,6 +39,7 @@ from typing import Any
 from sqlalchemy import (
     Integer,
     String,
+    Text,
     bindparam,
     column,
     exists,
@@ -39,6 +51,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy import table as sa_table
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, contains_eager, defer, selectinload
 
@@ -50,6 +63,10 @@ SEARCH_TABLES = ("tracks", "albums", "artists")
 CANDIDATES = 200
 MIN_TEXT_QUERY = 3  # characters; shorter queries use the key tier only
 SHORT_TERM = 3  # prefixes up to this long are indexed whole (FTS5 prefix='1 2 3', PG 0004)
+FUZZY_MIN = 4  # letters; shorter words have too many neighbours to guess from
+FUZZY_TERMS = 3  # misspelt words corrected per query, at most
+CORRECTIONS = 5  # indexed words tried in place of one misspelt word, at most
+ALPHABET = "abcdefghijklmnopqrstuvwxyz"  # letters tried in an insertion or substitution
 
 # The bound parameters every search statement takes.
 VIEWER = bindparam("viewer", type_=Track.owner_id.type)  # None: a guest, public tracks only
@@ -67,6 +84,43 @@ def _tsquery(terms: list[str]) -> str:
     # Words' first 1-3 letters are lexemes of their own (migration 0004), so a short term is
     # one exact look-up; a longer one is a prefix match over the few words that share it.
     return " & ".join(t if len(t) <= SHORT_TERM else f"{t}:*" for t in terms)
+
+
+def _edits(word: str) -> set[str]:
+    """The words one edit away from `word` (Damerau: delete, transpose, replace, insert),
+    over a-z and the word's own letters."""
+    letters = sorted(set(ALPHABET) | set(word))
+    out: set[str] = set()
+    for i in range(len(word) + 1):
+        head, tail = word[:i], word[i:]
+        out.update(head + c + tail for c in letters)
+        if tail:
+            out.add(head + tail[1:])
+            out.update(head + c + tail[1:] for c in letters)
+        if len(tail) > 1:
+            out.add(head + tail[1] + tail[0] + tail[2:])
+    out.discard(word)
+    return out
+
+
+# The vocabulary look-up: (word, -1) for each checked term that starts an indexed word, then
+# (word, uses) for each candidate spelling that is an indexed word.
+_VOCAB_SQLITE = text(
+    "SELECT j.value AS word, -1 AS uses FROM json_each(:terms) AS j"
+    " WHERE EXISTS (SELECT 1 FROM tracks_fts_vocab AS v"
+    " WHERE v.term >= j.value AND v.term < j.value || char(1114111))"
+    " UNION ALL"
+    " SELECT v.term, v.doc FROM json_each(:edits) AS j"
+    " JOIN tracks_fts_vocab AS v ON v.term = j.value"
+).bindparams(bindparam("terms", type_=String()), bindparam("edits", type_=String()))
+_VOCAB_POSTGRESQL = text(
+    "SELECT t AS word, -1 AS uses FROM unnest(CAST(:terms AS text[])) AS t"
+    " WHERE EXISTS (SELECT 1 FROM tracks_fts_vocab AS v"
+    ' WHERE v.word >= t COLLATE "C" AND v.word < (t || chr(1114111)) COLLATE "C")'
+    " UNION ALL"
+    " SELECT v.word, v.uses FROM tracks_fts_vocab AS v"
+    " WHERE v.word = ANY(CAST(:edits AS text[]))"
+).bindparams(bindparam("terms", type_=ARRAY(Text())), bindparam("edits", type_=ARRAY(Text())))
 
 
 def _text_candidates(dialect: str, table: str) -> Any:
@@ -99,10 +153,29 @@ def _hits(
     tiebreak: InstrumentedAttribute[Any],
     descending: bool,
     with_text: bool,
+    fuzzy: bool = False,
 ) -> Any:
     """A CTE of up to `limit` ids per tier, with columns (id, tier, rank). Full-text hits
-    rank by key length, then by `tiebreak`."""
+    rank by key length, then by `tiebreak`. `fuzzy`: the full-text tier alone, unconditional
+    (its match is the corrected query; the caller drops what the first two tiers found)."""
     table = model.__tablename__
+    join_key: Any = literal_column(f"{table}.id" if dialect == "postgresql" else f"{table}.rowid")
+    length = func.length(key_col)
+    if fuzzy:
+        cand = _text_candidates(dialect, table)
+        order = (length, tiebreak.desc() if descending else tiebreak)
+        return (
+            select(
+                model.id.label("id"),
+                literal_column("3").label("tier"),
+                func.row_number().over(order_by=order).label("rank"),
+            )
+            .join(cand, cand.c.key == join_key)
+            .where(visible)
+            .order_by(*order)
+            .limit(LIMIT)
+            .cte(f"{table}_hits")
+        )
     prefix = (
         select(model.id.label("id"), key_col.label("k"))
         .where(visible, key_col >= FOLDED, key_col < UPPER)
@@ -119,10 +192,6 @@ def _hits(
     ]
     if with_text:
         cand = _text_candidates(dialect, table)
-        join_key: Any = literal_column(
-            f"{table}.id" if dialect == "postgresql" else f"{table}.rowid"
-        )
-        length = func.length(key_col)
         short = select(func.count()).select_from(prefix).scalar_subquery() < LIMIT
         ranked = (
             select(model.id.label("id"), length.label("n"), tiebreak.label("t"))
@@ -146,9 +215,16 @@ def _hits(
 
 
 @cache
-def _tracks_stmt(dialect: str, with_text: bool) -> Any:
+def _tracks_stmt(dialect: str, with_text: bool, fuzzy: bool = False) -> Any:
     hits = _hits(
-        dialect, Track, Track.title_key, listable(VIEWER), Track.play_count, True, with_text
+        dialect,
+        Track,
+        Track.title_key,
+        listable(VIEWER),
+        Track.play_count,
+        True,
+        with_text,
+        fuzzy,
     )
     loved = exists().where(Love.user_id == VIEWER, Love.track_id == Track.id)
     return (
@@ -168,9 +244,9 @@ def _tracks_stmt(dialect: str, with_text: bool) -> Any:
 
 
 @cache
-def _albums_stmt(dialect: str, with_text: bool) -> Any:
+def _albums_stmt(dialect: str, with_text: bool, fuzzy: bool = False) -> Any:
     visible = exists().where(Track.album_id == Album.id, listable(VIEWER))
-    hits = _hits(dialect, Album, Album.title_key, visible, Album.title, False, with_text)
+    hits = _hits(dialect, Album, Album.title_key, visible, Album.title, False, with_text, fuzzy)
     stats = album_stats(VIEWER, select(hits.c.id))
     return (
         select(Album, stats.c.track_count, stats.c.duration)
@@ -185,13 +261,15 @@ def _albums_stmt(dialect: str, with_text: bool) -> Any:
 
 
 @cache
-def _artists_stmt(dialect: str, with_text: bool) -> Any:
+def _artists_stmt(dialect: str, with_text: bool, fuzzy: bool = False) -> Any:
     visible = (
         exists()
         .where(TrackArtist.artist_id == Artist.id, Track.id == TrackArtist.track_id)
         .where(listable(VIEWER))
     )
-    hits = _hits(dialect, Artist, Artist.name_key, visible, Artist.sort_name, False, with_text)
+    hits = _hits(
+        dialect, Artist, Artist.name_key, visible, Artist.sort_name, False, with_text, fuzzy
+    )
     stats = artist_stats(VIEWER, select(hits.c.id))
     return (
         select(Artist, stats.c.track_count, stats.c.album_count)
@@ -208,6 +286,7 @@ class Searcher:
         self.s = session
         self.dialect = session.bind.dialect.name if session.bind else "sqlite"
         self._no_seq_scans = False
+        self._corrected: dict[str, str | None] = {}  # query -> corrected match, per search
 
     def _params(self, viewer: uuid.UUID | None, q: str, limit: int) -> dict[str, Any] | None:
         folded = fold(q)
@@ -237,7 +316,78 @@ class Searcher:
             # here has an index to follow; this transaction only is told so.
             await self.s.execute(text("SET LOCAL enable_seqscan = off"))
             self._no_seq_scans = True
-        return list((await self.s.execute(build(self.dialect, with_text), params)).all())
+        rows = list((await self.s.execute(build(self.dialect, with_text), params)).all())
+        if len(rows) >= limit or not with_text:
+            return rows
+        match = await self._correct(q)
+        if match is None:
+            return rows
+        # Tier 3: the corrected query through the full-text tier, after what tiers 1 and 2
+        # found (fetched again by it when the correction kept their words, hence the margin).
+        seen = {r[0].id for r in rows}
+        fuzzy = {"viewer": viewer, "match": match, "limit": limit + len(rows)}
+        for r in (await self.s.execute(build(self.dialect, True, True), fuzzy)).all():
+            if len(rows) >= limit:
+                break
+            if r[0].id not in seen:
+                rows.append(r)
+        return rows
+
+    async def _correct(self, q: str) -> str | None:
+        """The query's full-text match with its misspelt words replaced by the indexed words
+        one edit away, or None when no word needs it or none could be corrected. Computed
+        once per search (tracks, albums and artists share it)."""
+        if q in self._corrected:
+            return self._corrected[q]
+        terms = search_terms(q)
+        checked = list(dict.fromkeys(t for t in terms if len(t) >= FUZZY_MIN))[:FUZZY_TERMS]
+        match = None
+        if checked:
+            edits = {t: _edits(t) for t in checked}
+            every = sorted(set(checked).union(*edits.values()))
+            params: dict[str, Any]
+            if self.dialect == "postgresql":
+                stmt, params = _VOCAB_POSTGRESQL, {"terms": checked, "edits": every}
+            else:
+                stmt = _VOCAB_SQLITE
+                params = {"terms": json.dumps(checked), "edits": json.dumps(every)}
+            starts: set[str] = set()  # checked terms that start an indexed word
+            uses: dict[str, int] = {}  # indexed words among the terms and their edits
+            for word, n in (await self.s.execute(stmt, params)).all():
+                if n < 0:
+                    starts.add(word)
+                else:
+                    uses[word] = int(n)
+            groups: list[tuple[str | None, list[str]]] = []  # (prefix kept, whole words)
+            corrected = False
+            for t in terms:
+                if t not in edits or t in uses:
+                    groups.append((t, []))  # short, or an indexed word: kept as typed
+                    continue
+                near = sorted((w for w in edits[t] if w in uses), key=lambda w: (-uses[w], w))
+                if not near and t not in starts:
+                    break  # nothing resembles it: every term must match, so nothing does
+                groups.append((t if t in starts else None, near[:CORRECTIONS]))
+                corrected = corrected or bool(near)
+            else:
+                if corrected:
+                    match = self._match(groups)
+        self._corrected[q] = match
+        return match
+
+    def _match(self, groups: list[tuple[str | None, list[str]]]) -> str:
+        """The full-text match of each term kept as a word prefix (as in tier 2), or any of
+        its corrections as whole words, or either."""
+        postgres = self.dialect == "postgresql"
+        parts = []
+        for prefix, words in groups:
+            if postgres:
+                alts = ([_tsquery([prefix])] if prefix else []) + words
+                parts.append(alts[0] if len(alts) == 1 else "(" + " | ".join(alts) + ")")
+            else:
+                alts = ([_fts5_query([prefix])] if prefix else []) + [f'"{w}"' for w in words]
+                parts.append(alts[0] if len(alts) == 1 else "(" + " OR ".join(alts) + ")")
+        return (" & " if postgres else " ").join(parts)
 
     async def tracks(
         self, viewer: uuid.UUID | None, q: str, limit: int
@@ -263,16 +413,38 @@ class Searcher:
         return [(a, int(n), int(m)) for a, n, m in rows]
 
 
+# The PostgreSQL vocabulary recounted from the rows (as migration 9e3b5c71d2a8 fills it).
+_RECOUNT_POSTGRESQL = (
+    "LOCK TABLE tracks IN SHARE MODE",  # writers wait; readers and searches go on
+    "DELETE FROM tracks_fts_vocab",
+    "INSERT INTO tracks_fts_vocab (word, uses) SELECT w, count(*) FROM tracks,"
+    " unnest(tsvector_to_array(to_tsvector('simple', tracks.search_text))) AS w GROUP BY w",
+)
+
+
 async def rebuild_index(engine: AsyncEngine) -> None:
     """Bring the search index back in step with the rows, after `tonearm db vacuum`.
 
     On SQLite the FTS5 tables are external-content indexes keyed by the tables' implicit
     rowids, which VACUUM is allowed to renumber (tables without an INTEGER PRIMARY KEY), so
     they are rebuilt from the rows in one transaction; the rebuild also repairs an index that
-    went out of step any other way. PostgreSQL's GIN indexes follow the rows by themselves.
-    Safe while the server runs; writers wait for the rebuild."""
+    went out of step any other way, and the vocabulary of the typo tier (an fts5vocab view of
+    the tracks' index) with it. PostgreSQL's GIN indexes follow the rows by themselves; its
+    vocabulary table is recounted from the rows in one transaction. Safe while the server
+    runs; writers wait for the rebuild."""
     async with engine.connect() as conn:
         auto = await conn.execution_options(isolation_level="AUTOCOMMIT")
+        if auto.dialect.name == "postgresql":
+            await auto.exec_driver_sql("BEGIN")
+            try:
+                for statement in _RECOUNT_POSTGRESQL:
+                    await auto.exec_driver_sql(statement)
+            except BaseException:
+                await auto.exec_driver_sql("ROLLBACK")
+                raise
+            await auto.exec_driver_sql("COMMIT")
+            await auto.exec_driver_sql("ANALYZE tracks_fts_vocab")
+            return
         if auto.dialect.name != "sqlite":
             return
         await auto.exec_driver_sql("BEGIN IMMEDIATE")
