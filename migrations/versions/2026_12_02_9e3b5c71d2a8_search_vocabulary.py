@@ -18,6 +18,10 @@ title, so every album and artist a viewer can find is there too):
 
 The names carry `_fts_` like the other search objects that are kept by hand, outside the
 models.
+
+Also an index on `tracks.album_artist_id`: an artist's counts (search, artist pages) take
+the tracks they are the album artist of, which without it was a scan of every track (at a
+million tracks, ~0.4 s per search).
 """
 
 from collections.abc import Sequence
@@ -89,6 +93,7 @@ PG_TRIGGERS = {
 
 
 def upgrade() -> None:
+    op.create_index(op.f("ix_tracks_album_artist_id"), "tracks", ["album_artist_id"])
     if op.get_bind().dialect.name == "sqlite":
         op.execute("CREATE VIRTUAL TABLE tracks_fts_vocab USING fts5vocab(tracks_fts, row)")
         return
@@ -105,6 +110,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_tracks_album_artist_id"), table_name="tracks")
     if op.get_bind().dialect.name == "sqlite":
         op.execute("DROP TABLE IF EXISTS tracks_fts_vocab")
         return

@@ -122,6 +122,9 @@ async def test_exact_tiers_come_before_fuzzy_ones(
     # comes after, though it is the shorter title; the limit keeps the exact one.
     assert titles(await search(client, h, "knalga")) == ["Knalgan Theme", "Knalge"]
     assert titles(await search(client, h, "knalga", limit=1)) == ["Knalgan Theme"]
+    # Several spellings for one word, beside another word.
+    assert titles(await search(client, h, "knalga theme")) == ["Knalgan Theme"]
+    assert titles(await search(client, h, "dwarvs knalg")) == ["Knalge"]
     # A whole indexed word is not corrected: "knalge" does not also find "knalgan".
     assert titles(await search(client, h, "knalge")) == ["Knalge"]
 

@@ -16,10 +16,12 @@ million tracks costs the same as a precise one:
    again with that query; what it finds comes after what tiers 1 and 2 found. Words that are
    indexed are kept as typed ("love" does not also find "glove"). The vocabulary is
    `tracks_fts_vocab` (migration 9e3b5c71d2a8): an fts5vocab view of the FTS5 index on
-   SQLite, a trigger-kept table of words on PostgreSQL. The candidate spellings (about 55
-   per letter, for at most `FUZZY_TERMS` words) are looked up exactly in one statement, a
-   B-tree probe each, so the cost does not grow with the vocabulary; each word keeps its
-   `CORRECTIONS` most used neighbours.
+   SQLite, a trigger-kept table of words on PostgreSQL. Two statements: whether each word
+   is indexed (or starts one), then the candidate spellings of those that are not (about
+   55 per letter, for at most `FUZZY_TERMS` words), looked up exactly, a B-tree probe each,
+   so the cost does not grow with the vocabulary; each word keeps its `CORRECTIONS` most
+   used neighbours. The FTS5 index is probed once per segment: `rebuild_index` merges
+   it into one.
 
 Only what the caller may list is returned.
 
@@ -103,24 +105,27 @@ def _edits(word: str) -> set[str]:
     return out
 
 
-# The vocabulary look-up: (word, -1) for each checked term that starts an indexed word, then
-# (word, uses) for each candidate spelling that is an indexed word.
-_VOCAB_SQLITE = text(
-    "SELECT j.value AS word, -1 AS uses FROM json_each(:terms) AS j"
-    " WHERE EXISTS (SELECT 1 FROM tracks_fts_vocab AS v"
-    " WHERE v.term >= j.value AND v.term < j.value || char(1114111))"
-    " UNION ALL"
-    " SELECT v.term, v.doc FROM json_each(:edits) AS j"
+# The vocabulary look-ups, in two steps so that a word typed right costs one probe, not ~55
+# per letter: the first indexed word each term starts (the term itself when it is a word),
+# then which of the misspelt terms' edits are indexed words, and how many tracks use each.
+_STARTS_SQLITE = text(
+    "SELECT j.value, (SELECT v.term FROM tracks_fts_vocab AS v"
+    " WHERE v.term >= j.value AND v.term < j.value || char(1114111) LIMIT 1)"
+    " FROM json_each(:terms) AS j"
+).bindparams(bindparam("terms", type_=String()))
+_WORDS_SQLITE = text(
+    "SELECT v.term, v.doc FROM json_each(:edits) AS j"
     " JOIN tracks_fts_vocab AS v ON v.term = j.value"
-).bindparams(bindparam("terms", type_=String()), bindparam("edits", type_=String()))
-_VOCAB_POSTGRESQL = text(
-    "SELECT t AS word, -1 AS uses FROM unnest(CAST(:terms AS text[])) AS t"
-    " WHERE EXISTS (SELECT 1 FROM tracks_fts_vocab AS v"
-    ' WHERE v.word >= t COLLATE "C" AND v.word < (t || chr(1114111)) COLLATE "C")'
-    " UNION ALL"
-    " SELECT v.word, v.uses FROM tracks_fts_vocab AS v"
-    " WHERE v.word = ANY(CAST(:edits AS text[]))"
-).bindparams(bindparam("terms", type_=ARRAY(Text())), bindparam("edits", type_=ARRAY(Text())))
+).bindparams(bindparam("edits", type_=String()))
+_STARTS_POSTGRESQL = text(
+    "SELECT t, (SELECT v.word FROM tracks_fts_vocab AS v"
+    ' WHERE v.word >= t COLLATE "C" AND v.word < (t || chr(1114111)) COLLATE "C"'
+    " ORDER BY v.word LIMIT 1)"
+    " FROM unnest(CAST(:terms AS text[])) AS t"
+).bindparams(bindparam("terms", type_=ARRAY(Text())))
+_WORDS_POSTGRESQL = text(
+    "SELECT v.word, v.uses FROM tracks_fts_vocab AS v WHERE v.word = ANY(CAST(:edits AS text[]))"
+).bindparams(bindparam("edits", type_=ARRAY(Text())))
 
 
 def _text_candidates(dialect: str, table: str) -> Any:
@@ -343,25 +348,19 @@ class Searcher:
         checked = list(dict.fromkeys(t for t in terms if len(t) >= FUZZY_MIN))[:FUZZY_TERMS]
         match = None
         if checked:
-            edits = {t: _edits(t) for t in checked}
-            every = sorted(set(checked).union(*edits.values()))
-            params: dict[str, Any]
-            if self.dialect == "postgresql":
-                stmt, params = _VOCAB_POSTGRESQL, {"terms": checked, "edits": every}
-            else:
-                stmt = _VOCAB_SQLITE
-                params = {"terms": json.dumps(checked), "edits": json.dumps(every)}
-            starts: set[str] = set()  # checked terms that start an indexed word
-            uses: dict[str, int] = {}  # indexed words among the terms and their edits
-            for word, n in (await self.s.execute(stmt, params)).all():
-                if n < 0:
-                    starts.add(word)
-                else:
-                    uses[word] = int(n)
+            stmt = self._vocab(_STARTS_POSTGRESQL, _STARTS_SQLITE, checked)
+            first: dict[str, str | None] = dict((await self.s.execute(*stmt)).all())
+            starts = {t for t, w in first.items() if w is not None}  # start an indexed word
+            edits = {t: _edits(t) for t in checked if first[t] != t}  # not indexed words
+            uses: dict[str, int] = {}  # indexed words among the edits, and their tracks
+            if edits:
+                every = sorted(set().union(*edits.values()))
+                stmt = self._vocab(_WORDS_POSTGRESQL, _WORDS_SQLITE, every, "edits")
+                uses = {w: int(n) for w, n in (await self.s.execute(*stmt))}
             groups: list[tuple[str | None, list[str]]] = []  # (prefix kept, whole words)
             corrected = False
             for t in terms:
-                if t not in edits or t in uses:
+                if t not in edits:
                     groups.append((t, []))  # short, or an indexed word: kept as typed
                     continue
                 near = sorted((w for w in edits[t] if w in uses), key=lambda w: (-uses[w], w))
@@ -375,6 +374,15 @@ class Searcher:
         self._corrected[q] = match
         return match
 
+    def _vocab(
+        self, postgres: Any, sqlite: Any, words: list[str], name: str = "terms"
+    ) -> tuple[Any, dict[str, Any]]:
+        """A vocabulary statement and its parameter: an array on PostgreSQL, JSON on SQLite
+        (one bound value either way, whatever the number of words)."""
+        if self.dialect == "postgresql":
+            return postgres, {name: words}
+        return sqlite, {name: json.dumps(words)}
+
     def _match(self, groups: list[tuple[str | None, list[str]]]) -> str:
         """The full-text match of each term kept as a word prefix (as in tier 2), or any of
         its corrections as whole words, or either."""
@@ -387,7 +395,7 @@ class Searcher:
             else:
                 alts = ([_fts5_query([prefix])] if prefix else []) + [f'"{w}"' for w in words]
                 parts.append(alts[0] if len(alts) == 1 else "(" + " OR ".join(alts) + ")")
-        return (" & " if postgres else " ").join(parts)
+        return (" & " if postgres else " AND ").join(parts)  # FTS5: no implicit AND after ()
 
     async def tracks(
         self, viewer: uuid.UUID | None, q: str, limit: int
@@ -427,11 +435,11 @@ async def rebuild_index(engine: AsyncEngine) -> None:
 
     On SQLite the FTS5 tables are external-content indexes keyed by the tables' implicit
     rowids, which VACUUM is allowed to renumber (tables without an INTEGER PRIMARY KEY), so
-    they are rebuilt from the rows in one transaction; the rebuild also repairs an index that
-    went out of step any other way, and the vocabulary of the typo tier (an fts5vocab view of
-    the tracks' index) with it. PostgreSQL's GIN indexes follow the rows by themselves; its
-    vocabulary table is recounted from the rows in one transaction. Safe while the server
-    runs; writers wait for the rebuild."""
+    they are rebuilt from the rows in one transaction and merged into one segment each; the
+    rebuild also repairs an index that went out of step any other way, and with it the typo
+    tier's vocabulary (an fts5vocab view of the tracks' index). PostgreSQL's GIN indexes
+    follow the rows by themselves; its vocabulary table is recounted from the rows in one
+    transaction. Safe while the server runs; writers wait for the rebuild."""
     async with engine.connect() as conn:
         auto = await conn.execution_options(isolation_level="AUTOCOMMIT")
         if auto.dialect.name == "postgresql":
@@ -452,6 +460,9 @@ async def rebuild_index(engine: AsyncEngine) -> None:
             for table in SEARCH_TABLES:
                 fts = f"{table}_fts"  # our own table names, not input
                 await auto.exec_driver_sql(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")  # noqa: S608
+                # One segment: a term look-up (every query, ~400 of them for a typo) reads
+                # each segment's B-tree; a rebuild leaves several.
+                await auto.exec_driver_sql(f"INSERT INTO {fts}({fts}) VALUES ('optimize')")  # noqa: S608
         except BaseException:
             await auto.exec_driver_sql("ROLLBACK")
             raise
