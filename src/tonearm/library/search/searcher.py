@@ -69,6 +69,7 @@ FUZZY_MIN = 4  # letters; shorter words have too many neighbours to guess from
 FUZZY_TERMS = 3  # misspelt words corrected per query, at most
 CORRECTIONS = 5  # indexed words tried in place of one misspelt word, at most
 ALPHABET = "abcdefghijklmnopqrstuvwxyz"  # letters tried in an insertion or substitution
+HEAD = 4  # letters: a word's edits past them are found by one range scan, not probes
 
 # The bound parameters every search statement takes.
 VIEWER = bindparam("viewer", type_=Track.owner_id.type)  # None: a guest, public tracks only
@@ -90,15 +91,18 @@ def _tsquery(terms: list[str]) -> str:
 
 def _edits(word: str) -> set[str]:
     """The words one edit away from `word` (Damerau: delete, transpose, replace, insert),
-    over a-z and the word's own letters."""
+    over a-z and the word's own letters. The first letter is trusted: it may be missing or
+    swapped with the second, not replaced or preceded by another (as in most spellers)."""
     letters = sorted(set(ALPHABET) | set(word))
     out: set[str] = set()
     for i in range(len(word) + 1):
         head, tail = word[:i], word[i:]
-        out.update(head + c + tail for c in letters)
+        if i:
+            out.update(head + c + tail for c in letters)
         if tail:
             out.add(head + tail[1:])
-            out.update(head + c + tail[1:] for c in letters)
+            if i:
+                out.update(head + c + tail[1:] for c in letters)
         if len(tail) > 1:
             out.add(head + tail[1] + tail[0] + tail[2:])
     out.discard(word)
@@ -113,10 +117,17 @@ _STARTS_SQLITE = text(
     " WHERE v.term >= j.value AND v.term < j.value || char(1114111) LIMIT 1)"
     " FROM json_each(:terms) AS j"
 ).bindparams(bindparam("terms", type_=String()))
-_WORDS_SQLITE = text(
-    "SELECT v.term, v.doc FROM json_each(:edits) AS j"
-    " JOIN tracks_fts_vocab AS v ON v.term = j.value"
-).bindparams(bindparam("edits", type_=String()))
+# One range scan per head, each its own arm: joined to json_each, SQLite would scan the
+# whole vocabulary instead. (Only the arm numbers are formatted in; values are bound.)
+_HEAD_ARMS = "".join(
+    f" UNION ALL SELECT term, doc FROM tracks_fts_vocab WHERE term >= :h{i} AND term < :u{i}"  # noqa: S608
+    for i in range(FUZZY_TERMS)
+)
+_PROBES = "SELECT v.term, v.doc FROM json_each(:edits) AS j JOIN tracks_fts_vocab AS v"
+_WORDS_SQLITE = text(f"{_PROBES} ON v.term = j.value{_HEAD_ARMS}").bindparams(
+    bindparam("edits", type_=String()),
+    *(bindparam(f"{x}{i}", type_=String()) for x in "hu" for i in range(FUZZY_TERMS)),
+)
 _STARTS_POSTGRESQL = text(
     "SELECT t, (SELECT v.word FROM tracks_fts_vocab AS v"
     ' WHERE v.word >= t COLLATE "C" AND v.word < (t || chr(1114111)) COLLATE "C"'
@@ -125,7 +136,11 @@ _STARTS_POSTGRESQL = text(
 ).bindparams(bindparam("terms", type_=ARRAY(Text())))
 _WORDS_POSTGRESQL = text(
     "SELECT v.word, v.uses FROM tracks_fts_vocab AS v WHERE v.word = ANY(CAST(:edits AS text[]))"
-).bindparams(bindparam("edits", type_=ARRAY(Text())))
+    " UNION ALL"
+    " SELECT v.word, v.uses FROM unnest(CAST(:heads AS text[])) AS h"
+    ' JOIN tracks_fts_vocab AS v ON v.word >= h COLLATE "C"'
+    ' AND v.word < (h || chr(1114111)) COLLATE "C"'
+).bindparams(bindparam("edits", type_=ARRAY(Text())), bindparam("heads", type_=ARRAY(Text())))
 
 
 def _text_candidates(dialect: str, table: str) -> Any:
@@ -354,8 +369,23 @@ class Searcher:
             edits = {t: _edits(t) for t in checked if first[t] != t}  # not indexed words
             uses: dict[str, int] = {}  # indexed words among the edits, and their tracks
             if edits:
-                every = sorted(set().union(*edits.values()))
-                stmt = self._vocab(_WORDS_POSTGRESQL, _WORDS_SQLITE, every, "edits")
+                # The edits past the first HEAD letters all start like the term: one range
+                # scan of the words that do finds them; the others are probed one by one.
+                heads = sorted({t[:HEAD] for t in edits if len(t) > HEAD + 1})
+                probes = sorted(
+                    e
+                    for t, es in edits.items()
+                    for e in es
+                    if len(t) <= HEAD + 1 or not e.startswith(t[:HEAD])
+                )
+                stmt = self._vocab(_WORDS_POSTGRESQL, _WORDS_SQLITE, probes, "edits")
+                if self.dialect == "postgresql":
+                    stmt[1]["heads"] = heads
+                else:
+                    for i in range(FUZZY_TERMS):  # an empty range for each head not there
+                        head = heads[i] if i < len(heads) else ""
+                        stmt[1][f"h{i}"] = head
+                        stmt[1][f"u{i}"] = head + "\U0010ffff" if head else ""
                 uses = {w: int(n) for w, n in (await self.s.execute(*stmt))}
             groups: list[tuple[str | None, list[str]]] = []  # (prefix kept, whole words)
             corrected = False
