@@ -1,7 +1,7 @@
 """Full-text search over tracks, albums and artists.
 
 Matching is by word prefix over folded text (lower-case, accents removed), so "bjo jog" finds
-"Björk – Jóga". Results come in two tiers, each bounded so that a one-letter query over a
+"Björk – Jóga". Results come in three tiers, each bounded so that a one-letter query over a
 million tracks costs the same as a precise one:
 
 1. the exact title/name, then titles/names that start with the query: one ordered B-tree
@@ -12,23 +12,25 @@ million tracks costs the same as a precise one:
    plays. Queries shorter than `MIN_TEXT_QUERY` characters use tier 1 only;
 3. only if both came up short, typo-tolerant hits: each word of `FUZZY_MIN` letters or more
    that is not a word of the index may also be any indexed word one edit away from it (a
-   letter missing, extra, changed, or two swapped: "knalgn" -> "knalgan"), and tier 2 runs
-   again with that query; what it finds comes after what tiers 1 and 2 found. Words that are
-   indexed are kept as typed ("love" does not also find "glove"). The vocabulary is
-   `tracks_fts_vocab` (migration 9e3b5c71d2a8): an fts5vocab view of the FTS5 index on
-   SQLite, a trigger-kept table of words on PostgreSQL. Two statements: whether each word
-   is indexed (or starts one), then the candidate spellings of those that are not (about
-   55 per letter, for at most `FUZZY_TERMS` words), looked up exactly, a B-tree probe each,
-   so the cost does not grow with the vocabulary; each word keeps its `CORRECTIONS` most
-   used neighbours. The FTS5 index is probed once per segment: `rebuild_index` merges
-   it into one.
+   letter missing, extra, changed, or two swapped, the first letter trusted: "knalgn" ->
+   "knalgan"), and tier 2 runs again with that query; what it finds comes after what tiers
+   1 and 2 found. Indexed words are kept as typed ("love" does not also find "glove").
+   The vocabulary is `tracks_fts_vocab` (migration 9e3b5c71d2a8): an fts5vocab view of the
+   tracks' FTS5 index on SQLite, a trigger-kept table of words on PostgreSQL; the tracks'
+   search text holds their album and artists, so it covers all three. Two look-ups: which
+   words are indexed (or start one), then the edits of those that are not, for at most
+   `FUZZY_TERMS` words: one range scan for the edits past the first `HEAD` letters, an
+   exact probe for each of the others, so the cost does not grow with the vocabulary.
+   Each word keeps its `CORRECTIONS` most used neighbours. On SQLite a probe reads every
+   segment of the FTS5 index; `rebuild_index` (`tonearm db vacuum`) merges them into one.
 
 Only what the caller may list is returned.
 
-Each entity is one statement (tracks add one for their artist credits): the tiers are a
-ranked UNION ALL joined to the rows, with the counts and the viewer's loves alongside. The
-statements are built once per dialect and shape and take the query as bound parameters, so a
-search pays neither for building SQL nor for extra round trips. At a million tracks the SQL
+Each entity is one statement (tracks add one for their artist credits; a typo adds the two
+look-ups once per search and one statement per entity): tiers 1 and 2 are a ranked UNION
+ALL joined to the rows, with the counts and the viewer's loves alongside. The statements are
+built once per dialect and shape and take the query as bound parameters, so a search pays
+neither for building SQL nor for extra round trips. At a million tracks the SQL
 takes a few milliseconds; those two were most of the rest."""
 
 from __future__ import annotations
