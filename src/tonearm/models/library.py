@@ -123,7 +123,7 @@ class Track(IdMixin, TimestampMixin, Base):
         ForeignKey("albums.id", ondelete="SET NULL"), index=True
     )
     album_artist_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("artists.id", ondelete="SET NULL")
+        ForeignKey("artists.id", ondelete="SET NULL"), index=True
     )
     # The album artist as the file's tags (or an edit) gave it: "" none given; NULL not known
     # (tracks from before it was kept). The folder grouping (scan/albums.py) reads it.
