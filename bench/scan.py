@@ -18,6 +18,7 @@ Both sides run BENCH_RUNS times (default 3), back to back in each round, and the
 counts (each line also gives the lowest and highest). Env: BENCH_FILES (default 10000),
 BENCH_WORKERS (default: as the scan_workers setting, one fewer than cores; "1,2" runs a
 first scan with each in every round), BENCH_THREADS=0 skips the thread-pool run,
+The scan.cpu_* lines and scan.ratio_idle_estimate_* come from CPU time (see _cpu_figures).
 BENCH_PROFILE=1 prints a cProfile of the main process during the first scan (BENCH_SORT=tottime
 to sort by own time).
 """
@@ -181,6 +182,34 @@ def _span(values: list[float], fmt: str) -> str:
     return f"{format(min(values), fmt)}-{format(max(values), fmt)} over {len(values)} runs"
 
 
+def _cpu_figures(paths: list[str], music: Path, writer_cpu: list[float]) -> None:
+    """CPU per file, which other load on the machine moves far less than wall time: mutagen
+    alone, a reader (`read_files`, in this process) and the scanning process (writer,
+    database thread, pool plumbing; median over the first scans). From them, the ratio to
+    mutagen alone the scan would reach with the machine to itself, for each reader count:
+    the time per file is the longest of a reader's share, the writer's, and the CPU of
+    both spread over the cores."""
+    from tonearm.library.scan.files import read_files
+
+    sample = paths[: min(len(paths), 3000)]
+    rels = [os.path.relpath(p, music) for p in sample]
+    cpu = time.process_time()
+    mutagen_alone(sample)
+    ref = (time.process_time() - cpu) / len(sample)
+    cpu = time.process_time()
+    for i in range(0, len(rels), 40):
+        read_files(str(music), rels[i : i + 40])
+    reader = (time.process_time() - cpu) / len(sample)
+    writer = _median(writer_cpu) / len(paths)
+    cores = os.cpu_count() or 1
+    print(f"scan.cpu_mutagen_alone {ref * 1e6:.0f} us/file")
+    print(f"scan.cpu_reader {reader * 1e6:.0f} us/file")
+    print(f"scan.cpu_writer {writer * 1e6:.0f} us/file")
+    for n in sorted({1, *WORKERS, cores}):
+        per_file = max(reader / n, writer, (reader + writer) / min(cores, n + 1))
+        print(f"scan.ratio_idle_estimate_{n}_readers {ref / per_file:.2f} ratio")
+
+
 def fresh_db(tmp: Path, name: str) -> str:
     from tonearm.platform.migrate import upgrade
 
@@ -203,6 +232,7 @@ def main() -> None:
     refs: list[float] = []
     rates: dict[int, list[tuple[float, float]]] = {w: [] for w in WORKERS}  # (rate, ratio)
     seconds: dict[int, list[float]] = {w: [] for w in WORKERS}
+    writer_cpu: list[float] = []  # the scanning process's CPU seconds (readers excluded)
     with tempfile.TemporaryDirectory(prefix="bench-scan-db-") as tmpdir:
         tmp = Path(tmpdir)
         url = ""
@@ -212,9 +242,11 @@ def main() -> None:
             refs.append(ref)
             for workers in WORKERS:
                 url = fresh_db(tmp, f"scan-{run}-{workers}.db")
+                cpu = time.process_time()
                 report, elapsed = asyncio.run(
                     _scan(url, music, "process", profile and run == 0, workers)
                 )
+                writer_cpu.append(time.process_time() - cpu)
                 assert report.added == len(paths), report
                 rates[workers].append((report.added / elapsed, report.added / elapsed / ref))
                 seconds[workers].append(elapsed)
@@ -233,6 +265,7 @@ def main() -> None:
             print(f"scan.ratio_vs_mutagen{suffix} {_median(ratio):.2f} ({_span(ratio, '.2f')})")
             secs = seconds[workers]
             print(f"scan.initial_seconds{suffix} {_median(secs):.1f} s ({_span(secs, '.1f')})")
+        _cpu_figures(paths, music, writer_cpu)
         if os.environ.get("BENCH_THREADS", "1") != "0":
             url2 = fresh_db(tmp, "scan-threads.db")
             report2, elapsed2 = asyncio.run(_scan(url2, music, "thread"))
