@@ -9,13 +9,16 @@ Prints `name value unit` lines:
     scan.files                   files in the tree
     scan.mutagen_alone_rate      files/s: mutagen.File + the same fields, one process
     scan.initial_rate            tracks/s: first scan into a fresh SQLite DB, processing off
-    scan.ratio_vs_mutagen        initial_rate / mutagen_alone_rate (goal >= 0.5)
+    scan.ratio_vs_mutagen        initial_rate / mutagen_alone_rate (goal >= 0.7)
+    scan.initial_seconds         wall time of that first scan (goal at 100k files: < 60 s)
     scan.initial_rate_threads    tracks/s: the same scan reading tags in threads, not processes
     scan.rescan_seconds          a rescan with nothing changed (goal < 2 s)
 
-Both sides run BENCH_RUNS times (default 3), interleaved, and the best run counts (the least
-disturbed by other load). Env: BENCH_FILES (default 10000), BENCH_WORKERS (default: as the
-scan_workers setting, one fewer than cores), BENCH_THREADS=0 skips the thread-pool run,
+Both sides run BENCH_RUNS times (default 3), back to back in each round, and the median
+counts (each line also gives the lowest and highest). Env: BENCH_FILES (default 10000),
+BENCH_WORKERS (default: as the scan_workers setting, one fewer than cores; "1,2" runs a
+first scan with each in every round), BENCH_THREADS=0 skips the thread-pool run,
+The scan.cpu_* lines and scan.ratio_idle_estimate_* come from CPU time (see _cpu_figures).
 BENCH_PROFILE=1 prints a cProfile of the main process during the first scan (BENCH_SORT=tottime
 to sort by own time).
 """
@@ -26,6 +29,7 @@ import asyncio
 import contextlib
 import os
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -40,7 +44,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from tonearm.config import default_scan_workers  # noqa: E402
 
 FILES = int(os.environ.get("BENCH_FILES", "10000"))
-WORKERS = int(os.environ.get("BENCH_WORKERS", str(default_scan_workers())))
+WORKERS = [int(w) for w in os.environ.get("BENCH_WORKERS", str(default_scan_workers())).split(",")]
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 PER_ALBUM = 10
 ALBUMS_PER_ARTIST = 5
@@ -125,7 +129,11 @@ def mutagen_alone(paths: list[str]) -> float:
 
 
 async def _scan(
-    url: str, music: Path, pool: Literal["process", "thread"], profile: bool = False
+    url: str,
+    music: Path,
+    pool: Literal["process", "thread"],
+    profile: bool = False,
+    workers: int = WORKERS[0],
 ) -> tuple[Any, float]:
     from sqlalchemy import select
 
@@ -146,7 +154,7 @@ async def _scan(
                 await s.flush()
             root = await ensure_root(s, music, user.id)
             root_id = root.id
-        scanner = Scanner(db, root_id, ScanOptions(workers=WORKERS, pool=pool, process=False))
+        scanner = Scanner(db, root_id, ScanOptions(workers=workers, pool=pool, process=False))
         start = time.perf_counter()
         if profile:
             import cProfile
@@ -164,6 +172,42 @@ async def _scan(
         return report, time.perf_counter() - start
     finally:
         await db.dispose()
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def _span(values: list[float], fmt: str) -> str:
+    return f"{format(min(values), fmt)}-{format(max(values), fmt)} over {len(values)} runs"
+
+
+def _cpu_figures(paths: list[str], music: Path, writer_cpu: list[float]) -> None:
+    """CPU per file, which other load on the machine moves far less than wall time: mutagen
+    alone, a reader (`read_files`, in this process) and the scanning process (writer,
+    database thread, pool plumbing; median over the first scans). From them, the ratio to
+    mutagen alone the scan would reach with the machine to itself, for each reader count:
+    the time per file is the longest of a reader's share, the writer's, and the CPU of
+    both spread over the cores."""
+    from tonearm.library.scan.files import read_files
+
+    sample = paths[: min(len(paths), 3000)]
+    rels = [os.path.relpath(p, music) for p in sample]
+    cpu = time.process_time()
+    mutagen_alone(sample)
+    ref = (time.process_time() - cpu) / len(sample)
+    cpu = time.process_time()
+    for i in range(0, len(rels), 40):
+        read_files(str(music), rels[i : i + 40])
+    reader = (time.process_time() - cpu) / len(sample)
+    writer = _median(writer_cpu) / len(paths)
+    cores = os.cpu_count() or 1
+    print(f"scan.cpu_mutagen_alone {ref * 1e6:.0f} us/file")
+    print(f"scan.cpu_reader {reader * 1e6:.0f} us/file")
+    print(f"scan.cpu_writer {writer * 1e6:.0f} us/file")
+    for n in sorted({1, *WORKERS, cores}):
+        per_file = max(reader / n, writer, (reader + writer) / min(cores, n + 1))
+        print(f"scan.ratio_idle_estimate_{n}_readers {ref / per_file:.2f} ratio")
 
 
 def fresh_db(tmp: Path, name: str) -> str:
@@ -186,21 +230,42 @@ def main() -> None:
     mutagen_alone(paths[:200])  # warm the page cache and the imports
     profile = os.environ.get("BENCH_PROFILE") == "1"
     refs: list[float] = []
-    rates: list[float] = []
+    rates: dict[int, list[tuple[float, float]]] = {w: [] for w in WORKERS}  # (rate, ratio)
+    seconds: dict[int, list[float]] = {w: [] for w in WORKERS}
+    writer_cpu: list[float] = []  # the scanning process's CPU seconds (readers excluded)
     with tempfile.TemporaryDirectory(prefix="bench-scan-db-") as tmpdir:
         tmp = Path(tmpdir)
         url = ""
-        # Interleaved, best of RUNS for both sides: the least disturbed by other load.
+        # Back to back in each round (the same load on both sides), the median of RUNS.
         for run in range(RUNS):
-            refs.append(mutagen_alone(paths))
-            url = fresh_db(tmp, f"scan-{run}.db")
-            report, elapsed = asyncio.run(_scan(url, music, "process", profile and run == 0))
-            assert report.added == len(paths), report
-            rates.append(report.added / elapsed)
-        ref, rate = max(refs), max(rates)
-        print(f"scan.mutagen_alone_rate {ref:.0f} files/s")
-        print(f"scan.initial_rate {rate:.0f} tracks/s")
-        print(f"scan.ratio_vs_mutagen {rate / ref:.2f} ratio")
+            ref = mutagen_alone(paths)
+            refs.append(ref)
+            for workers in WORKERS:
+                url = fresh_db(tmp, f"scan-{run}-{workers}.db")
+                cpu = time.process_time()
+                report, elapsed = asyncio.run(
+                    _scan(url, music, "process", profile and run == 0, workers)
+                )
+                writer_cpu.append(time.process_time() - cpu)
+                assert report.added == len(paths), report
+                rates[workers].append((report.added / elapsed, report.added / elapsed / ref))
+                seconds[workers].append(elapsed)
+                print(
+                    f"# round {run + 1}: mutagen {ref:.0f} files/s, {workers} reader(s) "
+                    f"{report.added / elapsed:.0f} tracks/s in {elapsed:.1f} s",
+                    file=sys.stderr,
+                )
+        print(f"scan.mutagen_alone_rate {_median(refs):.0f} files/s ({_span(refs, '.0f')})")
+        for workers in WORKERS:
+            suffix = "" if workers == WORKERS[0] else f"_{workers}_readers"
+            rate = [r for r, _ in rates[workers]]
+            ratio = [q for _, q in rates[workers]]
+            span = f"{_span(rate, '.0f')}; {workers} reader(s)"
+            print(f"scan.initial_rate{suffix} {_median(rate):.0f} tracks/s ({span})")
+            print(f"scan.ratio_vs_mutagen{suffix} {_median(ratio):.2f} ({_span(ratio, '.2f')})")
+            secs = seconds[workers]
+            print(f"scan.initial_seconds{suffix} {_median(secs):.1f} s ({_span(secs, '.1f')})")
+        _cpu_figures(paths, music, writer_cpu)
         if os.environ.get("BENCH_THREADS", "1") != "0":
             url2 = fresh_db(tmp, "scan-threads.db")
             report2, elapsed2 = asyncio.run(_scan(url2, music, "thread"))
@@ -211,7 +276,7 @@ def main() -> None:
             rescan, rescan_elapsed = asyncio.run(_scan(url, music, "process"))
             assert rescan.added == 0 and rescan.updated == 0 and rescan.read == 0, rescan
             rescans.append(rescan_elapsed)
-        print(f"scan.rescan_seconds {min(rescans):.2f} s")
+        print(f"scan.rescan_seconds {_median(rescans):.2f} s ({_span(rescans, '.2f')})")
 
 
 if __name__ == "__main__":

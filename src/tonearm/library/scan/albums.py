@@ -18,8 +18,9 @@ import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, and_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tonearm.kit.text import fold, nfc
@@ -60,58 +61,74 @@ def album_artist_for(given: Iterable[str], mains: Iterable[str]) -> str:
     return VARIOUS_ARTISTS
 
 
-async def _rows(s: AsyncSession, root_id: uuid.UUID, paths: list[str]) -> list[_Row]:
-    first_credit = (
-        select(TrackArtist.track_id, Artist.name)
-        .join(Artist, Artist.id == TrackArtist.artist_id)
-        .where(TrackArtist.position == 0)
-        .subquery()
-    )
+def _select(root_id: uuid.UUID) -> Select[Any]:
+    """What grouping needs of each track of the root, its first credit joined directly (a
+    subquery over all credits was materialized and scanned once per track on SQLite)."""
     album_artist = Artist.__table__.alias("album_artist")
-    out: list[_Row] = []
-    for i in range(0, len(paths), IN_CHUNK):
-        part = paths[i : i + IN_CHUNK]
-        result = await s.execute(
-            select(
-                Track.id,
-                Track.path,
-                Track.album_id,
-                Album.title,
-                album_artist.c.name,
-                Album.artist_id,
-                Track.album_artist_tag,
-                first_credit.c.name,
-                Track.artwork_key,
-                Album.year,
-            )
-            .join(Album, Album.id == Track.album_id)
-            .outerjoin(album_artist, album_artist.c.id == Album.artist_id)
-            .outerjoin(first_credit, first_credit.c.track_id == Track.id)
-            .where(Track.root_id == root_id, Track.path.in_(part))
+    first_artist = Artist.__table__.alias("first_artist")
+    return (
+        select(
+            Track.id,
+            Track.path,
+            Track.album_id,
+            Album.title,
+            album_artist.c.name,
+            Album.artist_id,
+            Track.album_artist_tag,
+            first_artist.c.name,
+            Track.artwork_key,
+            Album.year,
         )
-        out += [
-            _Row(
-                id=r[0],
-                path=r[1],
-                album_id=r[2],
-                album_title=r[3],
-                album_artist=r[4] or "",
-                album_artist_id=r[5],
-                tag=r[6],
-                main_artist=r[7] or "",
-                artwork_key=r[8],
-                year=r[9],
-            )
-            for r in result.all()
-        ]
-    return out
+        .join(Album, Album.id == Track.album_id)
+        .outerjoin(album_artist, album_artist.c.id == Album.artist_id)
+        .outerjoin(TrackArtist, and_(TrackArtist.track_id == Track.id, TrackArtist.position == 0))
+        .outerjoin(first_artist, first_artist.c.id == TrackArtist.artist_id)
+        .where(Track.root_id == root_id)
+    )
 
 
-async def group_folders(s: AsyncSession, root_id: uuid.UUID, paths: list[str]) -> int:
+async def _rows(
+    s: AsyncSession, root_id: uuid.UUID, paths: list[str], root_tracks: int | None = None
+) -> list[_Row]:
+    """The rows of the tracks at `paths`. When they are a good part of the root's tracks
+    (`root_tracks`, e.g. a first scan) one statement reads the whole root and the paths are
+    picked out here; else IN lists of IN_CHUNK paths."""
+    if not paths:
+        return []
+    stmt = _select(root_id)
+    if root_tracks is not None and 2 * len(paths) >= root_tracks:
+        wanted = set(paths)
+        results = [r for r in (await s.execute(stmt)).all() if r[1] in wanted]
+    else:
+        results = []
+        for i in range(0, len(paths), IN_CHUNK):
+            part = paths[i : i + IN_CHUNK]
+            results += (await s.execute(stmt.where(Track.path.in_(part)))).all()
+    return [
+        _Row(
+            id=r[0],
+            path=r[1],
+            album_id=r[2],
+            album_title=r[3],
+            album_artist=r[4] or "",
+            album_artist_id=r[5],
+            tag=r[6],
+            main_artist=r[7] or "",
+            artwork_key=r[8],
+            year=r[9],
+        )
+        for r in sorted(results, key=lambda r: r[1])  # ties in the title vote: first by path
+    ]
+
+
+async def group_folders(
+    s: AsyncSession, root_id: uuid.UUID, paths: list[str], root_tracks: int | None = None
+) -> int:
     """Regroup the albums of the tracks at `paths` (the files of the changed folders) by
-    folder and album title. Returns how many tracks moved to another album."""
+    folder and album title. Returns how many tracks moved to another album. `root_tracks`
+    (about how many tracks the root has) lets a scan of most of the root read it at once."""
     groups: dict[tuple[str, str], list[_Row]] = defaultdict(list)
-    for row in await _rows(s, root_id, paths):
+    for row in await _rows(s, root_id, paths, root_tracks):
         groups[(folder_of(row.path), fold(row.album_title))].append(row)
     plans: list[tuple[str, str, list[_Row]]] = []
     for rows in groups.values():

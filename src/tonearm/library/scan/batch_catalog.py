@@ -55,6 +55,8 @@ class BatchCatalog(Catalog):
         # Made by this batch, not written yet (see settle()), by their own ids.
         self._pending_artists: dict[uuid.UUID, Artist] = {}
         self._pending_albums: dict[uuid.UUID, Album] = {}
+        self._artist_keys: dict[str, str] = {}  # name as given: its key
+        self._album_keys: dict[str, str] = {}
 
     async def prefetch(self, metas: Iterable[TrackMetadata]) -> None:
         """Find out which artists and albums `metas` name that do not exist yet."""
@@ -90,9 +92,18 @@ class BatchCatalog(Catalog):
                 found.update((title, by_id[artist_id]) for title, artist_id in rows)
         self._new_albums |= albums - found
 
+    def _key(self, name: str) -> str:
+        key = self._artist_keys.get(name)
+        if key is None:
+            key = self._artist_keys[name] = _artist_key(name)
+        return key
+
     async def artist(self, name: str, mbid: str | None = None) -> Artist:
-        key = _artist_key(name)
-        if key not in self._new_artists or key in self._artists:
+        key = self._key(name)
+        hit = self._artists.get(key)
+        if hit is not None:  # as Catalog.artist() answers from its memo
+            return hit
+        if key not in self._new_artists:
             return await super().artist(name, mbid)
         artist = Artist(**artist_values(nfc(name) or "Unknown Artist", key, mbid))
         self._pending_artists[artist.id] = artist
@@ -108,16 +119,17 @@ class BatchCatalog(Catalog):
         date: str | None = None,
         mb_release_id: str | None = None,
     ) -> Album:
-        key = _album_key(title)
+        key = self._album_keys.get(title)
+        if key is None:
+            key = self._album_keys[title] = _album_key(title)
         artist_id = artist.id if artist else None
-        if (
-            artist is None
-            or (key, artist_id) in self._albums
-            or (
-                # An artist this batch makes has no albums yet; an existing one may.
-                artist.id not in self._pending_artists
-                and (key, artist.name_key) not in self._new_albums
-            )
+        hit = self._albums.get((key, artist_id))
+        if hit is not None:  # as Catalog.album() answers from its memo
+            return hit
+        if artist is None or (
+            # An artist this batch makes has no albums yet; an existing one may.
+            artist.id not in self._pending_artists
+            and (key, artist.name_key) not in self._new_albums
         ):
             return await super().album(
                 title, artist, year=year, date=date, mb_release_id=mb_release_id

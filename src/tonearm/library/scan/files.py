@@ -19,6 +19,7 @@ Identical copies of a file hash the same (and count as duplicates).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from collections.abc import Iterator
@@ -26,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tonearm.kit.filehash import quick_hash
+from tonearm.kit.procpool import die_with_parent
 from tonearm.media.tags import TrackTags, parse_path, read_tags
 
 AUDIO_EXTENSIONS = frozenset(
@@ -211,6 +213,19 @@ def read_file(root: str, rel: str, safe_dirs: dict[str, bool] | None = None) -> 
         tags.from_path = [n for n in guessed if n in tags.from_path]
     out.tags = tags
     return out
+
+
+READER_NICE = 10  # readers yield the CPU to the writer (and, in the server, to requests)
+
+
+def reader_init(parent_pid: int) -> None:
+    """The pool initializer of the scan's reader processes: exit with the parent (see
+    `die_with_parent`) and run at a lower priority. A reader starved the process writing the
+    batches when there were as many readers as cores; niced, readers take what the writer
+    leaves."""
+    die_with_parent(parent_pid)
+    with contextlib.suppress(OSError):  # not allowed: readers run at the parent's priority
+        os.nice(READER_NICE)
 
 
 def read_files(root: str, rels: list[str]) -> list[FileResult]:

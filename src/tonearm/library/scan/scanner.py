@@ -7,7 +7,8 @@ One run:
    `full` ignores the fingerprints (and re-reads every file).
 2. In the changed folders, a file whose path is known with the same size and mtime is left
    alone (only brought back from `missing`); every other file is read in a pool of
-   `scan_workers` processes (one fewer than cores: the writer needs one), in chunks:
+   `scan_workers` processes (one fewer than cores: the writer needs one; niced, so they
+   take what the writer leaves), in chunks:
    mutagen's tags and stream info (no PyAV probe: that belongs to the processing job) plus
    the quick content hash.
 3. Results are written in batches (`batch_size` files per transaction) while the pool keeps
@@ -48,7 +49,7 @@ from tonearm.config import default_scan_workers
 from tonearm.jobs.context import JobContext
 from tonearm.jobs.registry import job
 from tonearm.kit.db import Database, utcnow
-from tonearm.kit.procpool import _start_method, die_with_parent
+from tonearm.kit.procpool import _start_method
 from tonearm.library.scan.albums import group_folders
 from tonearm.library.scan.files import (
     ROOT_FOLDER,
@@ -58,6 +59,7 @@ from tonearm.library.scan.files import (
     file_rel,
     folder_of,
     read_files,
+    reader_init,
     walk,
 )
 from tonearm.library.scan.write import (
@@ -231,7 +233,7 @@ class Scanner:
 
         ctx = multiprocessing.get_context(_start_method())
         return ProcessPoolExecutor(
-            workers, mp_context=ctx, initializer=die_with_parent, initargs=(os.getpid(),)
+            workers, mp_context=ctx, initializer=reader_init, initargs=(os.getpid(),)
         )
 
     async def _read_and_write(self, base: Path, to_read: list[str]) -> None:
@@ -302,7 +304,9 @@ class Scanner:
         """One album per folder and album title (scan/albums.py), over the changed folders."""
         paths = [file_rel(f.rel, name) for f in changed for name, _, _ in f.audio]
         async with self.db.session() as s:
-            self.report.regrouped = await group_folders(s, self.root_id, paths)
+            self.report.regrouped = await group_folders(
+                s, self.root_id, paths, len(self.writer.by_path)
+            )
 
     async def _finish(self, changed: list[Folder], vanished: list[str]) -> None:
         now = utcnow()

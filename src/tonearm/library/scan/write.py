@@ -4,7 +4,8 @@ A batch is classified against what the database knows (see `tonearm.library.scan
 path => updated; the hash of one of the owner's tracks under this root whose file is gone =>
 moved; the hash of any other of the owner's tracks => duplicate (skipped); else added. New
 rows go in with one bulk INSERT (tracks, then credits), changed ones with one bulk UPDATE by
-primary key, credits replaced; metadata goes through the shared `apply_metadata`.
+primary key, credits replaced; metadata as the shared `apply_metadata` gives it
+(`scan.values`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import posixpath
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 import structlog
 from sqlalchemy import delete, insert, select, update
@@ -23,41 +24,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tonearm.jobs.service import enqueue
 from tonearm.kit.db import Database, utcnow
 from tonearm.library.catalog.builder import Catalog
-from tonearm.library.catalog.metadata import TrackMetadata, apply_metadata
+from tonearm.library.catalog.metadata import TrackMetadata
 from tonearm.library.ingest.upload import metadata_from_tags
 from tonearm.library.scan.batch_catalog import BatchCatalog
 from tonearm.library.scan.files import FileResult, folder_of, mtime_seconds
+from tonearm.library.scan.values import Memo, track_values
 from tonearm.models.library import Track, TrackAlias, TrackArtist, TrackStatus, Visibility
 
 log = structlog.get_logger("tonearm.library.scan")
 
-# What apply_metadata sets on a track: copied from the holder into the bulk rows.
-_META_COLUMNS = (
-    "title",
-    "title_key",
-    "artist_name",
-    "album_id",
-    "album_artist_id",
-    "album_artist_tag",
-    "track_number",
-    "track_total",
-    "disc_number",
-    "disc_total",
-    "date",
-    "year",
-    "genres",
-    "genre_key",
-    "isrc",
-    "mb_recording_id",
-    "bpm",
-    "musical_key",
-    "explicit",
-    "lyrics",
-    "replaygain_track_gain",
-    "replaygain_album_gain",
-    "search_text",
-)
 IN_CHUNK = 500  # ids or paths per IN (...) list
+
+# The ORM's bulk INSERT leaves a None value out of the row and groups consecutive rows by the
+# columns they have: MP3s (no bits_per_sample) between FLACs made one executemany of two or
+# three rows each. Every row names the same columns (`BatchWriter._rows`) and no column set to
+# None has a default, so rendering NULL gives the same rows in one statement per batch.
+_BULK_INSERT = insert(Track).execution_options(render_nulls=True)
 
 
 @dataclass
@@ -107,12 +89,6 @@ class Known:
     hls_key: str | None
 
 
-class _Holder:
-    """Receives what apply_metadata assigns to a track."""
-
-    credits: list[TrackArtist]
-
-
 def same_mtime(stored: float | None, mtime_ns: int) -> bool:
     return stored is not None and abs(stored - mtime_seconds(mtime_ns)) < 1e-6
 
@@ -148,6 +124,7 @@ class BatchWriter:
         self.gone: dict[uuid.UUID, Known] = {}  # tracks whose files are not on disk
         self.claimed: set[uuid.UUID] = set()  # gone tracks found again elsewhere (moved)
         self.failed_folders: set[str] = set()  # folders with a file that could not be read
+        self.memo = Memo()  # names normalised once per scan
 
     def status_after(self, hls_key: str | None, content_changed: bool) -> TrackStatus:
         if self.opts.process and (content_changed or hls_key is None):
@@ -252,13 +229,10 @@ class BatchWriter:
     async def _rows(
         self, catalog: Catalog, r: FileResult, meta: TrackMetadata, track_id: uuid.UUID
     ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-        """The column values and credits for the file `r`, through the shared apply_metadata
-        (so scans, uploads and edits agree). It only assigns attributes, so it is handed a
-        plain holder: ORM instrumentation on a throw-away Track cost a fifth of a batch."""
+        """The column values and credits for the file `r`: what the shared apply_metadata
+        gives a track (so scans, uploads and edits agree), as plain values (scan/values.py)."""
         assert r.tags is not None
-        t = _Holder()
-        await apply_metadata(cast(Track, t), meta, catalog)
-        row = {name: getattr(t, name) for name in _META_COLUMNS}
+        row, credits = await track_values(meta, catalog, self.memo)
         tags = r.tags
         row.update(
             id=track_id,
@@ -275,11 +249,10 @@ class BatchWriter:
             file_mtime=mtime_seconds(r.mtime_ns),
             original_name=posixpath.basename(r.rel)[:1024],
         )
-        credits = [
-            {"track_id": track_id, "artist_id": c.artist_id, "position": c.position, "role": c.role}
-            for c in t.credits
+        return row, [
+            {"track_id": track_id, "artist_id": artist_id, "position": position, "role": role}
+            for artist_id, position, role in credits
         ]
-        return row, credits
 
     async def _insert(
         self,
@@ -307,7 +280,7 @@ class BatchWriter:
             rows.append(row)
             credits.extend(cs)
         await self._settle(s, catalog, rows, credits)  # new artists and albums first
-        await s.execute(insert(Track), rows)
+        await s.execute(_BULK_INSERT, rows)
         if credits:
             await s.execute(insert(TrackArtist), credits)
         self.report.added += len(rows)
