@@ -7,8 +7,8 @@ One run:
    `full` ignores the fingerprints (and re-reads every file).
 2. In the changed folders, a file whose path is known with the same size and mtime is left
    alone (only brought back from `missing`); every other file is read in a pool of
-   `scan_workers` processes (one fewer than cores: the writer needs one; niced, so they
-   take what the writer leaves), in chunks:
+   `scan_workers` processes (one per core; niced, so they take what the writer and the
+   server leave), in chunks:
    mutagen's tags and stream info (no PyAV probe: that belongs to the processing job) plus
    the quick content hash.
 3. Results are written in batches (`batch_size` files per transaction) while the pool keeps
