@@ -6,9 +6,12 @@ import { api, tokens } from './api/client';
 import { AuthProvider } from './auth/AuthContext';
 import { AppRoutes } from './App';
 import { createQueryClient } from './api/queryClient';
+import { features } from './features';
+import { preloadRoute } from './shell/lazyPage';
 import './index.css';
 
 const queryClient = createQueryClient();
+preloadRoute(features, window.location.pathname);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

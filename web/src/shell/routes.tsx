@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { Suspense, type ReactNode } from 'react';
 import type { RouteObject } from 'react-router';
 import { RedirectIfAuthenticated, RequireAuth } from '../auth/guards';
 import { PlayerProvider } from '../player/PlayerContext';
@@ -7,9 +7,15 @@ import type { Feature, FeatureRoute } from './feature';
 import { buildNav } from './nav';
 import { NotFoundPage } from './NotFoundPage';
 
+/** Pages are chunks of their own (lazyPage): nothing shows in the page's place while one loads. */
+function suspended(element: ReactNode): ReactNode {
+  return <Suspense fallback={null}>{element}</Suspense>;
+}
+
 /** A signed-in route, as a child of the shell's pathless layout route. */
 function shellChild({ path, element }: FeatureRoute): RouteObject {
-  return path === '/' ? { index: true, element } : { path: path.replace(/^\//, ''), element };
+  const page = suspended(element);
+  return path === '/' ? { index: true, element: page } : { path: path.replace(/^\//, ''), element: page };
 }
 
 /**
@@ -31,8 +37,8 @@ export function buildRoutes(features: readonly Feature[]): RouteObject[] {
   return [
     ...routes
       .filter((r) => r.auth === 'guest')
-      .map((r) => ({ path: r.path, element: <RedirectIfAuthenticated>{r.element}</RedirectIfAuthenticated> })),
-    ...routes.filter((r) => r.auth === 'none').map((r) => ({ path: r.path, element: r.element })),
+      .map((r) => ({ path: r.path, element: <RedirectIfAuthenticated>{suspended(r.element)}</RedirectIfAuthenticated> })),
+    ...routes.filter((r) => r.auth === 'none').map((r) => ({ path: r.path, element: suspended(r.element) })),
     {
       element: (
         <RequireAuth>

@@ -247,18 +247,34 @@ interface CoverProps {
   src?: string | null;
   className?: string;
   rounded?: 'md' | 'lg' | 'full';
+  /** Other sizes of the same image (`url 600w, ...`) and the box's width (`sizes`), so the browser
+   * fetches the smallest that is sharp at the screen's pixel density. */
+  srcSet?: string;
+  sizes?: string;
+  /** Above the fold and likely the page's largest picture: fetched at once and first, not lazily. */
+  priority?: boolean;
 }
 
-export function Cover({ label, src, className = 'h-10 w-10', rounded = 'md' }: CoverProps) {
+/** `srcSet` for the stored cover sizes (64, 256 and 600 px wide). */
+export function coverSrcSet(art: { small?: string | null; medium?: string | null; large?: string | null } | null | undefined): string | undefined {
+  if (!art) return undefined;
+  const parts = [art.small && `${art.small} 64w`, art.medium && `${art.medium} 256w`, art.large && `${art.large} 600w`].filter(Boolean);
+  return parts.length > 1 ? parts.join(', ') : undefined;
+}
+
+export function Cover({ label, src, className = 'h-10 w-10', rounded = 'md', srcSet, sizes, priority = false }: CoverProps) {
   const [failed, setFailed] = useState<string | null>(null);
   const radius = rounded === 'full' ? 'rounded-full' : rounded === 'lg' ? 'rounded-xl' : 'rounded-md';
   if (src && src !== failed) {
     return (
       <img
         src={src}
+        srcSet={srcSet}
+        sizes={srcSet ? sizes : undefined}
         alt=""
         aria-hidden="true"
-        loading="lazy"
+        loading={priority ? 'eager' : 'lazy'}
+        fetchPriority={priority ? 'high' : undefined}
         decoding="async"
         draggable={false}
         onError={() => setFailed(src)}

@@ -1,11 +1,13 @@
 import type { Feature } from '../../shell/feature';
 import { UserIcon } from '../../ui/icons';
-import { AccountPage } from './pages/AccountPage';
-import { ForgotPasswordPage } from './pages/ForgotPasswordPage';
-import { ResetPasswordPage } from './pages/ResetPasswordPage';
-import { SignInPage } from './pages/SignInPage';
-import { SignUpPage } from './pages/SignUpPage';
-import { VerifyEmailPage } from './pages/VerifyEmailPage';
+import { lazyPage } from '../../shell/lazyPage';
+
+const AccountPage = lazyPage(() => import('./pages/AccountPage'), (m) => m.AccountPage);
+const ForgotPasswordPage = lazyPage(() => import('./pages/ForgotPasswordPage'), (m) => m.ForgotPasswordPage);
+const ResetPasswordPage = lazyPage(() => import('./pages/ResetPasswordPage'), (m) => m.ResetPasswordPage);
+const SignInPage = lazyPage(() => import('./pages/SignInPage'), (m) => m.SignInPage);
+const SignUpPage = lazyPage(() => import('./pages/SignUpPage'), (m) => m.SignUpPage);
+const VerifyEmailPage = lazyPage(() => import('./pages/VerifyEmailPage'), (m) => m.VerifyEmailPage);
 
 export const accounts: Feature = {
   name: 'accounts',

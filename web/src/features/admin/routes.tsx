@@ -2,11 +2,12 @@ import type { ReactNode } from 'react';
 import type { Feature } from '../../shell/feature';
 import { ShieldIcon } from '../../ui/icons';
 import { AdminLayout } from './components';
-import { FoldersPage } from './pages/FoldersPage';
-import { JobsPage } from './pages/JobsPage';
-import { ServerPage } from './pages/ServerPage';
-import { UsersPage } from './pages/UsersPage';
+import { lazyPage } from '../../shell/lazyPage';
 
+const FoldersPage = lazyPage(() => import('./pages/FoldersPage'), (m) => m.FoldersPage);
+const JobsPage = lazyPage(() => import('./pages/JobsPage'), (m) => m.JobsPage);
+const ServerPage = lazyPage(() => import('./pages/ServerPage'), (m) => m.ServerPage);
+const UsersPage = lazyPage(() => import('./pages/UsersPage'), (m) => m.UsersPage);
 const framed = (page: ReactNode) => <AdminLayout>{page}</AdminLayout>;
 
 /** The admin area: server, users, library folders, jobs. In the navigation for admins only. */

@@ -115,7 +115,7 @@ export function HomePage() {
         <>
           {recent.data.length > 0 && (
             <Shelf id="home-recent" title="Recently added" to="/albums?sort=created">
-              <AlbumGrid albums={recent.data} label="Recently added" />
+              <AlbumGrid albums={recent.data} label="Recently added" eager={5} />
             </Shelf>
           )}
           {played.length > 0 && (

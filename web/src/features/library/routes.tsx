@@ -1,15 +1,17 @@
 import type { Feature } from '../../shell/feature';
 import { AlbumIcon, LibraryIcon, MicIcon, TagIcon, UploadIcon } from '../../ui/icons';
-import { AlbumPage } from './pages/AlbumPage';
-import { AlbumsPage } from './pages/AlbumsPage';
-import { ArtistPage } from './pages/ArtistPage';
-import { ArtistsPage } from './pages/ArtistsPage';
-import { GenrePage } from './pages/GenrePage';
-import { GenresPage } from './pages/GenresPage';
-import { TrackPage } from './pages/TrackPage';
-import { TracksPage } from './pages/TracksPage';
-import { UploadPage } from './pages/UploadPage';
 import { UploadsProvider } from './uploads/UploadsContext';
+import { lazyPage } from '../../shell/lazyPage';
+
+const AlbumPage = lazyPage(() => import('./pages/AlbumPage'), (m) => m.AlbumPage);
+const AlbumsPage = lazyPage(() => import('./pages/AlbumsPage'), (m) => m.AlbumsPage);
+const ArtistPage = lazyPage(() => import('./pages/ArtistPage'), (m) => m.ArtistPage);
+const ArtistsPage = lazyPage(() => import('./pages/ArtistsPage'), (m) => m.ArtistsPage);
+const GenrePage = lazyPage(() => import('./pages/GenrePage'), (m) => m.GenrePage);
+const GenresPage = lazyPage(() => import('./pages/GenresPage'), (m) => m.GenresPage);
+const TrackPage = lazyPage(() => import('./pages/TrackPage'), (m) => m.TrackPage);
+const TracksPage = lazyPage(() => import('./pages/TracksPage'), (m) => m.TracksPage);
+const UploadPage = lazyPage(() => import('./pages/UploadPage'), (m) => m.UploadPage);
 
 export const library: Feature = {
   name: 'library',

@@ -1,8 +1,10 @@
 import type { Feature } from '../../shell/feature';
 import { ClockIcon, HeartIcon } from '../../ui/icons';
 import { LoveButton } from './components/LoveButton';
-import { HistoryPage } from './pages/HistoryPage';
-import { LovesPage } from './pages/LovesPage';
+import { lazyPage } from '../../shell/lazyPage';
+
+const HistoryPage = lazyPage(() => import('./pages/HistoryPage'), (m) => m.HistoryPage);
+const LovesPage = lazyPage(() => import('./pages/LovesPage'), (m) => m.LovesPage);
 
 export const listening: Feature = {
   name: 'listening',

@@ -1,7 +1,9 @@
 import type { Feature } from '../../shell/feature';
 import { SearchIcon } from '../../ui/icons';
 import { SearchBox } from './components/SearchBox';
-import { SearchPage } from './pages/SearchPage';
+import { lazyPage } from '../../shell/lazyPage';
+
+const SearchPage = lazyPage(() => import('./pages/SearchPage'), (m) => m.SearchPage);
 
 export const search: Feature = {
   name: 'search',

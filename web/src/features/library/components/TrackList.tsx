@@ -134,104 +134,107 @@ export function TrackList({ tracks, label, sort, hasMore, loadingMore, loadMore,
   };
 
   return (
-    <div role="table" aria-label={label} aria-rowcount={tracks.length + 1} className="text-sm">
-      <div role="rowgroup" className="sticky top-14 z-10 border-b border-neutral-800 bg-neutral-950/95 backdrop-blur">
-        <div role="row" aria-rowindex={1} className={`${GRID} h-9 px-2 text-xs uppercase tracking-wide text-neutral-500`}>
-          <div role="columnheader" className="text-center">
-            #
+    <>
+      <div role="table" aria-label={label} aria-rowcount={tracks.length + 1} className="text-sm">
+        <div role="rowgroup" className="sticky top-14 z-10 border-b border-neutral-800 bg-neutral-950/95 backdrop-blur">
+          <div role="row" aria-rowindex={1} className={`${GRID} h-9 px-2 text-xs uppercase tracking-wide text-neutral-500`}>
+            <div role="columnheader" className="text-center">
+              #
+            </div>
+            <SortHeader label="Title" column="title" sort={sort} />
+            <div role="columnheader" className="hidden md:block">
+              Album
+            </div>
+            <SortHeader label="Year" column="year" sort={sort} className="hidden lg:block" />
+            <SortHeader label="Plays" column="plays" sort={sort} className="hidden lg:block" />
+            <div role="columnheader">
+              <span className="sr-only">Love</span>
+            </div>
+            <SortHeader label="Time" column="duration" sort={sort} className="text-right" />
           </div>
-          <SortHeader label="Title" column="title" sort={sort} />
-          <div role="columnheader" className="hidden md:block">
-            Album
-          </div>
-          <SortHeader label="Year" column="year" sort={sort} className="hidden lg:block" />
-          <SortHeader label="Plays" column="plays" sort={sort} className="hidden lg:block" />
-          <div role="columnheader">
-            <span className="sr-only">Love</span>
-          </div>
-          <SortHeader label="Time" column="duration" sort={sort} className="text-right" />
         </div>
-      </div>
-      <div role="rowgroup" ref={listRef} style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-        {items.map((item) => {
-          const track = tracks[item.index]!;
-          const isCurrent = nowPlaying.trackId === track.id;
-          const blocked = !track.streamable;
-          const badge = track.status === 'ready' ? null : track.status;
-          return (
-            <div
-              key={item.key}
-              role="row"
-              aria-rowindex={item.index + 2}
-              aria-current={isCurrent ? 'true' : undefined}
-              data-index={item.index}
-              tabIndex={item.index === focusIndex ? 0 : -1}
-              onFocus={() => setFocusIndex(item.index)}
-              onClick={rowClick(() => play(item.index), isCurrent)}
-              onKeyDown={(e) => onRowKey(e, item.index)}
-              className={`${GRID} group absolute left-0 top-0 w-full ${blocked ? 'cursor-default' : 'cursor-pointer'} rounded-lg px-2 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-accent-400 ${
-                isCurrent ? 'bg-neutral-800/70' : 'hover:bg-neutral-900'
-              }`}
-              style={{ height: ROW_HEIGHT, transform: `translateY(${item.start - scrollMargin}px)` }}
-            >
-              <div role="cell" className="flex justify-center">
-                <span className={`hidden tabular-nums text-neutral-500 md:group-hover:hidden md:group-focus-within:hidden ${isCurrent ? '' : 'md:inline'}`}>{item.index + 1}</span>
-                <button
-                  type="button"
-                  tabIndex={-1}
-                  disabled={blocked}
-                  onClick={() => (isCurrent ? player?.toggle() : play(item.index))}
-                  aria-label={blocked ? `${track.title} cannot be played (${track.status})` : `Play ${track.title}`}
-                  className={`rounded-full p-1.5 text-white hover:text-accent-300 disabled:cursor-not-allowed disabled:text-neutral-600 inline-flex md:group-hover:inline-flex md:group-focus-within:inline-flex ${isCurrent ? 'text-accent-400' : 'md:hidden'}`}
-                >
-                  {isCurrent && nowPlaying.playing ? <PauseIcon className="h-4 w-4" /> : <PlayIcon className="h-4 w-4" />}
-                </button>
-              </div>
-              <div role="cell" className="flex min-w-0 items-center gap-3">
-                <Cover seed={track.album?.id ?? track.id} label={track.album?.title ?? track.title} src={track.artwork?.small} className="h-9 w-9" />
-                <div className="min-w-0">
-                  <p className={`truncate font-medium ${isCurrent ? 'text-accent-300' : 'text-white'}`}>{track.title}</p>
-                  <p className="truncate text-xs text-neutral-400">
-                    {track.artists[0] ? (
-                      <Link to={`/artists/${track.artists[0].id}`} tabIndex={-1} className="hover:text-white hover:underline">
-                        {track.artist_name}
-                      </Link>
-                    ) : (
-                      track.artist_name
-                    )}
-                    {badge && (
-                      <span className="ml-2 rounded bg-amber-900/50 px-1.5 py-0.5 text-[10px] uppercase tracking-wide text-amber-200">
-                        {badge}
-                      </span>
-                    )}
-                  </p>
+        <div role="rowgroup" ref={listRef} style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          {items.map((item) => {
+            const track = tracks[item.index]!;
+            const isCurrent = nowPlaying.trackId === track.id;
+            const blocked = !track.streamable;
+            const badge = track.status === 'ready' ? null : track.status;
+            return (
+              <div
+                key={item.key}
+                role="row"
+                aria-rowindex={item.index + 2}
+                aria-current={isCurrent ? 'true' : undefined}
+                data-index={item.index}
+                tabIndex={item.index === focusIndex ? 0 : -1}
+                onFocus={() => setFocusIndex(item.index)}
+                onClick={rowClick(() => play(item.index), isCurrent)}
+                onKeyDown={(e) => onRowKey(e, item.index)}
+                className={`${GRID} group absolute left-0 top-0 w-full ${blocked ? 'cursor-default' : 'cursor-pointer'} rounded-lg px-2 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-accent-400 ${
+                  isCurrent ? 'bg-neutral-800/70' : 'hover:bg-neutral-900'
+                }`}
+                style={{ height: ROW_HEIGHT, transform: `translateY(${item.start - scrollMargin}px)` }}
+              >
+                <div role="cell" className="flex justify-center">
+                  <span className={`hidden tabular-nums text-neutral-500 md:group-hover:hidden md:group-focus-within:hidden ${isCurrent ? '' : 'md:inline'}`}>{item.index + 1}</span>
+                  <button
+                    type="button"
+                    tabIndex={-1}
+                    disabled={blocked}
+                    onClick={() => (isCurrent ? player?.toggle() : play(item.index))}
+                    aria-label={blocked ? `${track.title} cannot be played (${track.status})` : `Play ${track.title}`}
+                    className={`rounded-full p-1.5 text-white hover:text-accent-300 disabled:cursor-not-allowed disabled:text-neutral-600 inline-flex md:group-hover:inline-flex md:group-focus-within:inline-flex ${isCurrent ? 'text-accent-400' : 'md:hidden'}`}
+                  >
+                    {isCurrent && nowPlaying.playing ? <PauseIcon className="h-4 w-4" /> : <PlayIcon className="h-4 w-4" />}
+                  </button>
+                </div>
+                <div role="cell" className="flex min-w-0 items-center gap-3">
+                  <Cover seed={track.album?.id ?? track.id} label={track.album?.title ?? track.title} src={track.artwork?.small} className="h-9 w-9" />
+                  <div className="min-w-0">
+                    <p className={`truncate font-medium ${isCurrent ? 'text-accent-300' : 'text-white'}`}>{track.title}</p>
+                    <p className="truncate text-xs text-neutral-400">
+                      {track.artists[0] ? (
+                        <Link to={`/artists/${track.artists[0].id}`} tabIndex={-1} className="hover:text-white hover:underline">
+                          {track.artist_name}
+                        </Link>
+                      ) : (
+                        track.artist_name
+                      )}
+                      {badge && (
+                        <span className="ml-2 rounded bg-amber-900/50 px-1.5 py-0.5 text-[10px] uppercase tracking-wide text-amber-200">
+                          {badge}
+                        </span>
+                      )}
+                    </p>
+                  </div>
+                </div>
+                <div role="cell" className="hidden min-w-0 truncate text-neutral-400 md:block">
+                  {track.album ? (
+                    <Link to={`/albums/${track.album.id}`} tabIndex={-1} className="hover:text-white hover:underline">
+                      {track.album.title}
+                    </Link>
+                  ) : (
+                    '—'
+                  )}
+                </div>
+                <div role="cell" className="hidden tabular-nums text-neutral-400 lg:block">
+                  {track.year ?? ''}
+                </div>
+                <div role="cell" className="hidden tabular-nums text-neutral-400 lg:block">
+                  {track.play_count}
+                </div>
+                <div role="cell">
+                  <LoveButton track={track} />
+                </div>
+                <div role="cell" className="text-right tabular-nums text-neutral-400">
+                  {formatDuration(track.duration)}
                 </div>
               </div>
-              <div role="cell" className="hidden min-w-0 truncate text-neutral-400 md:block">
-                {track.album ? (
-                  <Link to={`/albums/${track.album.id}`} tabIndex={-1} className="hover:text-white hover:underline">
-                    {track.album.title}
-                  </Link>
-                ) : (
-                  '—'
-                )}
-              </div>
-              <div role="cell" className="hidden tabular-nums text-neutral-400 lg:block">
-                {track.year ?? ''}
-              </div>
-              <div role="cell" className="hidden tabular-nums text-neutral-400 lg:block">
-                {track.play_count}
-              </div>
-              <div role="cell">
-                <LoveButton track={track} />
-              </div>
-              <div role="cell" className="text-right tabular-nums text-neutral-400">
-                {formatDuration(track.duration)}
-              </div>
-            </div>
-          );
-        })}
+            );
+          })}
+        </div>
       </div>
+      {/* Outside the table: a table's children are rowgroups and rows only. */}
       {(hasMore || loadingMore) && (
         <div className="flex justify-center py-4">
           <button type="button" onClick={loadMore} disabled={loadingMore} className="text-sm text-neutral-400 hover:text-white disabled:opacity-60">
@@ -239,6 +242,6 @@ export function TrackList({ tracks, label, sort, hasMore, loadingMore, loadMore,
           </button>
         </div>
       )}
-    </div>
+    </>
   );
 }

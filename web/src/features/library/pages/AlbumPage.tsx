@@ -3,7 +3,7 @@ import { Link, useParams } from 'react-router';
 import { formatLongDuration } from '../../../lib/format';
 import { usePlayerActions } from '../../../player/PlayerContext';
 import { Button } from '../../../ui/Button';
-import { Cover } from '../../../ui/Cover';
+import { Cover, coverSrcSet } from '../../../ui/Cover';
 import { ErrorAlert } from '../../../ui/feedback';
 import { PlayIcon } from '../../../ui/icons';
 import { Loading } from '../../../ui/PageHeader';
@@ -23,7 +23,16 @@ export function AlbumPage() {
   return (
     <div className="space-y-6">
       <div className="flex flex-col gap-5 sm:flex-row sm:items-end">
-        <Cover seed={album.id} label={album.title} src={album.artwork?.large} className="h-44 w-44 shadow-2xl sm:h-52 sm:w-52" rounded="lg" />
+        <Cover
+          seed={album.id}
+          label={album.title}
+          src={album.artwork?.large}
+          srcSet={coverSrcSet(album.artwork)}
+          sizes="(min-width: 640px) 208px, 176px"
+          className="h-44 w-44 shadow-2xl sm:h-52 sm:w-52"
+          rounded="lg"
+          priority
+        />
         <div className="min-w-0 space-y-2">
           <p className="text-xs uppercase tracking-widest text-neutral-400">Album</p>
           <h1 className="text-3xl font-bold tracking-tight text-white sm:text-4xl">{album.title}</h1>

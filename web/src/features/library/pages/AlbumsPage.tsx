@@ -47,7 +47,7 @@ export function AlbumsPage() {
         <EmptyState>No albums yet.</EmptyState>
       ) : (
         <>
-          <AlbumGrid albums={albums} label="Albums" />
+          <AlbumGrid albums={albums} label="Albums" eager={5} />
           <LoadMoreSentinel disabled={!q.hasNextPage} busy={q.isFetchingNextPage} onVisible={() => q.hasNextPage && !q.isFetchingNextPage && void q.fetchNextPage()} />
         </>
       )}
