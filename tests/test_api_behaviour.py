@@ -269,3 +269,44 @@ async def test_spa_fallback_and_api_404(tmp_path: Any, data_dir: Any, database_u
         escape = "/%2e%2e" * 12 + "/etc/passwd"
         assert ((r := await c.get(escape)).status_code, r.text) == (200, index)
         _is_problem(await c.get("/api/v1/unknown"), 404, "route_not_found")
+
+
+async def test_spa_sends_its_text_files_gzipped(
+    tmp_path: Any, data_dir: Any, database_url: str
+) -> None:
+    """The built app's scripts, styles and page go gzipped to a browser that takes gzip (the
+    entry script is most of a phone's first paint); small files and other clients as they are."""
+    from asgi_lifespan import LifespanManager
+
+    from tests.conftest import make_settings
+    from tonearm.app import create_app
+
+    dist = tmp_path / "dist"
+    (dist / "assets").mkdir(parents=True)
+    page = "<!doctype html><div id=root></div>" + "<!-- padding -->" * 200
+    (dist / "index.html").write_text(page)
+    script = "console.log('tonearm');\n" * 500
+    (dist / "assets" / "app.js").write_text(script)
+    (dist / "assets" / "tiny.js").write_text("1")
+    (dist / "assets" / "cover.png").write_bytes(b"\x89PNG" + b"\0" * 4000)
+    application = create_app(make_settings(data_dir, database_url, web_dist=dist))
+    async with (
+        LifespanManager(application, startup_timeout=60, shutdown_timeout=60),
+        client_for(application) as c,
+    ):
+        for path, body in (("/assets/app.js", script), ("/albums/x", page)):
+            r = await c.get(path, headers={"Accept-Encoding": "gzip"})
+            assert r.status_code == 200
+            assert (
+                r.headers["content-encoding"] == "gzip" and "Accept-Encoding" in r.headers["vary"]
+            )
+            assert r.text == body  # httpx undoes the gzip
+            assert int(r.headers["content-length"]) < len(body) // 5
+        js = await c.get("/assets/app.js", headers={"Accept-Encoding": "gzip"})
+        assert js.headers["content-type"].startswith(("text/javascript", "application/javascript"))
+        assert "immutable" in js.headers["cache-control"]
+        raw = await c.get("/assets/app.js", headers={"Accept-Encoding": "identity"})
+        assert "content-encoding" not in raw.headers and raw.text == script
+        for path in ("/assets/tiny.js", "/assets/cover.png"):
+            r = await c.get(path, headers={"Accept-Encoding": "gzip"})
+            assert "content-encoding" not in r.headers, path
