@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from tonearm.kit.text import fold, nfc
 from tonearm.library.catalog.builder import Catalog
-from tonearm.models.library import Track, TrackArtist
+from tonearm.models.library import Artist, Track, TrackArtist
 
 
 @dataclass
@@ -47,14 +47,12 @@ def genre_key(genres: list[str]) -> str:
     return "|" + "|".join(fold(g) for g in genres) + "|" if genres else ""
 
 
-async def apply_metadata(track: Track, meta: TrackMetadata, catalog: Catalog) -> None:
-    main = [nfc(a) for a in meta.artists if nfc(a)] or ["Unknown Artist"]
-    featured = [nfc(a) for a in meta.featured if nfc(a) and nfc(a) not in main]
-    track.title = nfc(meta.title)[:1024] or "Untitled"
-    track.title_key = fold(track.title)[:1024]
-    track.artist_name = credit_line(main, featured)[:1024]
-
-    credits: list[TrackArtist] = []
+async def credited_artists(
+    catalog: Catalog, meta: TrackMetadata, main: list[str], featured: list[str]
+) -> list[tuple[Artist, int, str]]:
+    """(artist, position, role) of a track's credits, main then featured, each artist once,
+    found or made in the catalog: what every writer of tracks credits (uploads, edits, scans)."""
+    out: list[tuple[Artist, int, str]] = []
     seen: set[str] = set()
     for position, (name, role) in enumerate(
         [(n, "main") for n in main] + [(n, "featured") for n in featured]
@@ -63,9 +61,21 @@ async def apply_metadata(track: Track, meta: TrackMetadata, catalog: Catalog) ->
         if artist.name_key in seen:
             continue
         seen.add(artist.name_key)
-        credits.append(
-            TrackArtist(artist=artist, artist_id=artist.id, position=position, role=role)
-        )
+        out.append((artist, position, role))
+    return out
+
+
+async def apply_metadata(track: Track, meta: TrackMetadata, catalog: Catalog) -> None:
+    main = [nfc(a) for a in meta.artists if nfc(a)] or ["Unknown Artist"]
+    featured = [nfc(a) for a in meta.featured if nfc(a) and nfc(a) not in main]
+    track.title = nfc(meta.title)[:1024] or "Untitled"
+    track.title_key = fold(track.title)[:1024]
+    track.artist_name = credit_line(main, featured)[:1024]
+
+    credits = [
+        TrackArtist(artist=artist, artist_id=artist.id, position=position, role=role)
+        for artist, position, role in await credited_artists(catalog, meta, main, featured)
+    ]
     track.credits = credits
 
     album_title = nfc(meta.album or "")

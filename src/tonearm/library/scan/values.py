@@ -17,7 +17,12 @@ from typing import Any
 
 from tonearm.kit.text import fold, nfc
 from tonearm.library.catalog.builder import Catalog
-from tonearm.library.catalog.metadata import TrackMetadata, credit_line, genre_key
+from tonearm.library.catalog.metadata import (
+    TrackMetadata,
+    credit_line,
+    credited_artists,
+    genre_key,
+)
 
 Credit = tuple[uuid.UUID, int, str]  # (artist id, position, role)
 
@@ -55,16 +60,10 @@ async def track_values(
     title = nfc(meta.title)[:1024] or "Untitled"
     artist_name = credit_line(main, featured)[:1024]
 
-    credits: list[Credit] = []
-    seen: set[str] = set()
-    for position, (credited, role) in enumerate(
-        [(n, "main") for n in main] + [(n, "featured") for n in featured]
-    ):
-        artist = await catalog.artist(credited, meta.mb_artist_id if position == 0 else None)
-        if artist.name_key in seen:
-            continue
-        seen.add(artist.name_key)
-        credits.append((artist.id, position, role))
+    credits: list[Credit] = [
+        (artist.id, position, role)
+        for artist, position, role in await credited_artists(catalog, meta, main, featured)
+    ]
 
     album_title = name(meta.album or "")
     album_artist_tag = name(meta.album_artist or "")[:512]
