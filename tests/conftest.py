@@ -10,6 +10,7 @@ are named by job id.)"""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import uuid
@@ -94,20 +95,29 @@ def settings(data_dir: Path, database_url: str) -> Settings:
     return make_settings(data_dir, database_url)
 
 
-@pytest.fixture(scope="session")
-async def app(settings: Settings) -> AsyncIterator[Any]:
-    """The app as it runs in production, except that its job runner and scheduler are
-    stopped once it has started. Jobs a test enqueues stay queued (their rows exist; nothing
-    runs them) unless the test asks for the `job_runner` fixture; the scheduler's ticks would
-    write jobs between tests (the scheduler tests run their own)."""
-    application = create_app(settings)
+@contextlib.asynccontextmanager
+async def running(application: Any, *, jobs: bool = False) -> AsyncIterator[Any]:
+    """Start an app as it runs in production, then stop its scheduler (its ticks would write
+    jobs between tests; the scheduler tests run their own) and, unless `jobs`, its job runner
+    (jobs a test enqueues then stay queued: their rows exist, nothing runs them). Every test
+    that builds an app of its own starts it here, or its start-up tick leaks into the next."""
     async with LifespanManager(application, startup_timeout=60, shutdown_timeout=60):
         st: AppState = application.state.tonearm
-        await st.get(JobRuntime).runner.stop()
+        if not jobs:
+            await st.get(JobRuntime).runner.stop()
         scheduler = st.get(JobRuntime).scheduler
         if scheduler is not None:
             await scheduler.stop()
         await empty_tables(st.db)  # a tick the scheduler made up at start-up
+        yield application
+
+
+@pytest.fixture(scope="session")
+async def app(settings: Settings) -> AsyncIterator[Any]:
+    """The app as it runs in production, except that its job runner and scheduler are
+    stopped once it has started (see `running`); tests that need jobs run ask for the
+    `job_runner` fixture."""
+    async with running(create_app(settings)) as application:
         yield application
 
 

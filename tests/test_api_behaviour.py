@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from tests.accounts.factories import PASSWORD, bearer, register
-from tests.conftest import client_for
+from tests.conftest import client_for, running
 
 
 def _is_problem(resp: httpx.Response, status: int, code: str) -> None:
@@ -91,14 +91,12 @@ async def test_guest_and_user_limits(app: Any) -> None:
 
 
 async def test_limits_are_configurable(data_dir: Any, database_url: str) -> None:
-    from asgi_lifespan import LifespanManager
-
     from tests.conftest import make_settings
     from tonearm.app import create_app
 
     s = make_settings(data_dir, database_url, rate_limit_guest="2/minute")
     application = create_app(s)
-    async with LifespanManager(application, startup_timeout=60, shutdown_timeout=60):
+    async with running(application):
         await application.state.tonearm.limiter.reset()
         async with client_for(application, "10.8.8.8") as c:
             codes = [(await c.get("/api/v1/me")).status_code for _ in range(3)]
@@ -185,8 +183,6 @@ async def test_security_headers_and_request_id(client: httpx.AsyncClient) -> Non
 
 
 async def test_cors_only_for_configured_origins(data_dir: Any, database_url: str) -> None:
-    from asgi_lifespan import LifespanManager
-
     from tests.conftest import make_settings
     from tonearm.app import create_app
 
@@ -194,7 +190,7 @@ async def test_cors_only_for_configured_origins(data_dir: Any, database_url: str
         make_settings(data_dir, database_url, cors_origins="https://app.example")
     )
     async with (
-        LifespanManager(application, startup_timeout=60, shutdown_timeout=60),
+        running(application),
         client_for(application) as c,
     ):
         ok = await c.options(
@@ -238,8 +234,6 @@ async def test_logs_carry_request_id_and_no_secrets(
 
 
 async def test_spa_fallback_and_api_404(tmp_path: Any, data_dir: Any, database_url: str) -> None:
-    from asgi_lifespan import LifespanManager
-
     from tests.conftest import make_settings
     from tonearm.app import create_app
 
@@ -249,7 +243,7 @@ async def test_spa_fallback_and_api_404(tmp_path: Any, data_dir: Any, database_u
     (dist / "assets" / "app.js").write_text("console.log(1)")
     application = create_app(make_settings(data_dir, database_url, web_dist=dist))
     async with (
-        LifespanManager(application, startup_timeout=60, shutdown_timeout=60),
+        running(application),
         client_for(application) as c,
     ):
         assert "id=root" in (await c.get("/")).text
@@ -276,8 +270,6 @@ async def test_spa_sends_its_text_files_gzipped(
 ) -> None:
     """The built app's scripts, styles and page go gzipped to a browser that takes gzip (the
     entry script is most of a phone's first paint); small files and other clients as they are."""
-    from asgi_lifespan import LifespanManager
-
     from tests.conftest import make_settings
     from tonearm.app import create_app
 
@@ -291,7 +283,7 @@ async def test_spa_sends_its_text_files_gzipped(
     (dist / "assets" / "cover.png").write_bytes(b"\x89PNG" + b"\0" * 4000)
     application = create_app(make_settings(data_dir, database_url, web_dist=dist))
     async with (
-        LifespanManager(application, startup_timeout=60, shutdown_timeout=60),
+        running(application),
         client_for(application) as c,
     ):
         for path, body in (("/assets/app.js", script), ("/albums/x", page)):

@@ -13,10 +13,8 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-from asgi_lifespan import LifespanManager
-
 from tests.accounts.factories import bearer, register
-from tests.conftest import client_for, make_settings
+from tests.conftest import client_for, make_settings, running
 from tonearm.app import create_app
 
 N = 8
@@ -77,7 +75,7 @@ async def test_refreshes_racing_across_two_app_instances(
     """Two instances (own engines, own session caches: two API processes in all but the
     process) share only the database, which holds the atomic step."""
     other = create_app(make_settings(data_dir, database_url))
-    async with LifespanManager(other, startup_timeout=60, shutdown_timeout=60):
+    async with running(other):
         async with client_for(app, "10.88.102.1") as c:
             tokens = await register(c, username="twoprocs")
         answers = await asyncio.gather(

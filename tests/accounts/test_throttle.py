@@ -11,10 +11,9 @@ from typing import Any
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 
 from tests.accounts.factories import PASSWORD, bearer, register
-from tests.conftest import client_for, make_settings
+from tests.conftest import client_for, make_settings, running
 from tonearm.app import create_app
 
 
@@ -53,7 +52,7 @@ async def small_window_app(data_dir: Path, database_url: str) -> AsyncIterator[A
     """The app with a per-account window of 2 seconds, so the test sees it end."""
     settings = make_settings(data_dir, database_url, rate_limit_login_account="4/2 seconds")
     application = create_app(settings)
-    async with LifespanManager(application, startup_timeout=60, shutdown_timeout=60):
+    async with running(application):
         await application.state.tonearm.limiter.reset()
         yield application
         await application.state.tonearm.limiter.reset()

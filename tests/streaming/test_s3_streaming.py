@@ -8,10 +8,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 
 from tests.accounts.factories import bearer, register
-from tests.conftest import client_for, make_settings
+from tests.conftest import client_for, make_settings, running
 from tests.kit.test_storage import BUCKET, moto_endpoint  # noqa: F401  (fixture)
 from tests.library.factories import upload, wait_job
 from tonearm.app import create_app
@@ -42,7 +41,7 @@ async def test_hls_segments_through_presigned_urls(
         ),
     )
     application = create_app(settings)
-    async with LifespanManager(application, startup_timeout=60), client_for(application) as c:
+    async with running(application, jobs=True), client_for(application) as c:
         h = bearer(await register(c))
         item = (await upload(c, h, tagged_mp3)).json()["items"][0]
         job = await wait_job(c, h, item["job_id"])
