@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tonearm import accounts, library, listening, streaming
+from tonearm import accounts, library, listening, playlists, streaming
 from tonearm.platform.domain import Domain
 
 if TYPE_CHECKING:
@@ -19,6 +19,7 @@ DOMAINS: list[Domain] = [
     library.DOMAIN,
     streaming.DOMAIN,
     listening.DOMAIN,
+    playlists.DOMAIN,
 ]
 
 

@@ -40,7 +40,7 @@ class Entry:
         """The entry as stored (an external playlist item) and as Tonearm JSON writes it:
         only the fields it has."""
         out: dict[str, Any] = {}
-        for name in Entry.__slots__:  # type: ignore[attr-defined]
+        for name in Entry.__slots__:
             value = getattr(self, name)
             if value is None or value == () or value == {}:
                 continue
@@ -57,7 +57,7 @@ class Entry:
     def from_json(cls, data: Mapping[str, Any]) -> Entry:
         """The inverse of `to_json`; unknown keys are ignored, wrong types refused."""
         kwargs: dict[str, Any] = {}
-        for name in cls.__slots__:  # type: ignore[attr-defined]
+        for name in cls.__slots__:
             if name not in data or data[name] is None:
                 continue
             value = data[name]

@@ -93,3 +93,23 @@ def resize_artwork(data: bytes, sizes: tuple[int, ...] = SIZES) -> dict[int, byt
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
         raise InvalidArtwork("The image is damaged.") from None
     return out
+
+
+def mosaic(images: list[bytes], size: int = max(SIZES)) -> bytes:
+    """A size x size JPEG of four covers in a 2x2 grid (a playlist's cover), each cropped to
+    a square from its centre. Raises InvalidArtwork for an image that is not one."""
+    if len(images) != 4:
+        raise ValueError("a mosaic takes four images")
+    half = size // 2
+    canvas = Image.new("RGB", (half * 2, half * 2), (0, 0, 0))
+    for i, data in enumerate(images):
+        img = _open(data)
+        try:
+            img.draft("RGB", (half, half))
+            tile = ImageOps.fit(img.convert("RGB"), (half, half), Image.Resampling.LANCZOS)
+        except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+            raise InvalidArtwork("The image is damaged.") from None
+        canvas.paste(tile, ((i % 2) * half, (i // 2) * half))
+    buf = io.BytesIO()
+    canvas.save(buf, "JPEG", quality=85, optimize=True, progressive=True)
+    return buf.getvalue()

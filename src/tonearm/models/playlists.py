@@ -61,13 +61,9 @@ class Playlist(IdMixin, TimestampMixin, Base):
 class PlaylistItem(IdMixin, Base):
     __tablename__ = "playlist_items"
 
-    playlist_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("playlists.id", ondelete="CASCADE")
-    )
+    playlist_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("playlists.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)
-    track_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("tracks.id", ondelete="SET NULL")
-    )
+    track_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("tracks.id", ondelete="SET NULL"))
     entry: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # as the source gave it
     # How the entry was resolved: {"rule": "fuzzy", "score": 0.97, "reason": "..."}.
     match: Mapped[dict[str, Any] | None] = mapped_column(JSON)

@@ -16,12 +16,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tonearm.kit.pagination import PageParams
 from tonearm.kit.storage import Storage
+from tonearm.library.catalog import views
 from tonearm.library.catalog.annotations import Annotations
 from tonearm.library.catalog.files import file_in_root
-from tonearm.library.catalog.present import Presenter
+from tonearm.library.catalog.present import Presenter, artwork_map
 from tonearm.library.catalog.repository import LibraryRepository
 from tonearm.library.errors import TrackNotFound
-from tonearm.library.schemas import TrackOut
+from tonearm.library.schemas import Artwork, TrackOut
 from tonearm.models.library import Track
 
 
@@ -54,6 +55,18 @@ class Library:
 
     async def track_out(self, track: Track, viewer: uuid.UUID | None) -> TrackOut:
         return await self.present.track(track, viewer)
+
+    async def cover_keys(
+        self, tracks: Sequence[Track], viewer: uuid.UUID | None
+    ) -> list[str | None]:
+        """Each track's cover as the viewer may see it: the storage prefix of its sizes
+        (`{key}{size}.jpg`), for pictures made from covers (a playlist's mosaic)."""
+        covers = await self.present.covers(tracks, viewer)
+        return [views.art_key(t, covers) for t in tracks]
+
+    async def artwork(self, keys: Sequence[str | None]) -> dict[str, Artwork]:
+        """Signed URLs of covers stored under `keys` (prefixes of their sizes)."""
+        return await artwork_map(self.present.storage, keys)
 
     # --- the file behind a track -------------------------------------------------------------
     async def scanned_file(self, track: Track) -> Path | None:

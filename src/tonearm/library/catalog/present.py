@@ -57,7 +57,7 @@ class Presenter:
         """`loved` is looked up unless the caller already has it (search reads it along)."""
         if loved is None:
             loved = await self.annotations.loved_ids(viewer, [t.id for t in tracks])
-        covers = await self._covers(tracks, viewer)
+        covers = await self.covers(tracks, viewer)
         art = await artwork_map(self.storage, (views.art_key(t, covers) for t in tracks))
         return [views.track_out(t, viewer, loved, art, covers) for t in tracks]
 
@@ -67,7 +67,7 @@ class Presenter:
 
     async def detail(self, track: Track, viewer: uuid.UUID | None) -> TrackDetail:
         loved = await self.annotations.loved_ids(viewer, [track.id])
-        covers = await self._covers([track], viewer)
+        covers = await self.covers([track], viewer)
         art = await artwork_map(self.storage, [views.art_key(track, covers)])
         return views.track_detail(track, viewer, loved, art, covers)
 
@@ -78,7 +78,7 @@ class Presenter:
         art = await artwork_map(self.storage, covers.values())
         return [views.album_out(a, n, d, art, covers.get(a.id)) for a, n, d in rows]
 
-    async def _covers(self, tracks: Sequence[Track], viewer: uuid.UUID | None) -> views.Covers:
+    async def covers(self, tracks: Sequence[Track], viewer: uuid.UUID | None) -> views.Covers:
         """The album covers the viewer may see, for the tracks without their own."""
         ids = {t.album_id for t in tracks if t.album_id and not t.artwork_key}
         return await self.repo.album_covers(sorted(ids), viewer)

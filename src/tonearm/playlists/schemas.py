@@ -1,0 +1,151 @@
+"""What the playlist routes take and give."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, Field, field_validator
+
+from tonearm.library import Artwork, TrackOut
+from tonearm.models.library import Visibility
+from tonearm.models.playlists import PlaylistKind
+
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+Description = Annotated[str, Field(max_length=4000)]
+MAX_ITEMS = 10_000  # a static playlist's ceiling (Spotify's is 10,000 too)
+
+
+def _clean_name(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = " ".join(value.split())
+    if not value:
+        raise ValueError("a name needs at least one visible character")
+    return value
+
+
+class PlaylistIn(BaseModel):
+    name: Name
+    description: Description = ""
+    visibility: Visibility = Visibility.private
+
+    _name = field_validator("name")(_clean_name)
+
+
+class PlaylistPatch(BaseModel):
+    name: Name | None = None
+    description: Description | None = None
+    visibility: Visibility | None = None
+
+    _name = field_validator("name")(_clean_name)
+
+
+class OwnerRef(BaseModel):
+    id: uuid.UUID
+    username: str
+
+
+class PlaylistOut(BaseModel):
+    id: uuid.UUID
+    name: str
+    description: str
+    visibility: Visibility
+    kind: PlaylistKind
+    owner: OwnerRef
+    mine: bool = Field(description="The viewer owns it (and may change it)")
+    item_count: int
+    duration: float = Field(description="Seconds, of the items in the library")
+    cover: Artwork | None = Field(
+        description="The uploaded cover, else a 2x2 mosaic of the first four distinct album"
+        " covers the viewer may see, else the first one"
+    )
+    rules: dict[str, Any] | None = None
+    created_at: datetime
+    updated_at: datetime
+
+
+class PlaylistPage(BaseModel):
+    items: list[PlaylistOut]
+    next_cursor: str | None
+
+
+class EntryOut(BaseModel):
+    """An entry as its source gave it (for items not, or not yet, in the library)."""
+
+    title: str | None = None
+    artists: list[str] = []
+    album: str | None = None
+    album_artist: str | None = None
+    duration: float | None = None
+    track_number: int | None = None
+    disc_number: int | None = None
+    isrc: str | None = None
+    mb_recording_id: str | None = None
+    provider_ids: dict[str, str] = {}
+    location: str | None = None
+    image: str | None = None
+
+
+class MatchOut(BaseModel):
+    rule: str
+    score: float
+    reason: str
+
+
+class ItemOut(BaseModel):
+    id: uuid.UUID
+    position: int
+    track: TrackOut | None = Field(
+        description="None: an external entry, or a track the viewer may not open"
+    )
+    entry: EntryOut | None
+    match: MatchOut | None
+    available: bool = Field(description="The viewer can play it")
+    added_at: datetime
+
+
+class ItemPage(BaseModel):
+    items: list[ItemOut]
+    next_cursor: str | None
+
+
+class ItemsAdd(BaseModel):
+    track_ids: Annotated[list[uuid.UUID], Field(min_length=1, max_length=1000)]
+    position: Annotated[
+        int | None, Field(ge=0, description="Insert before this position; the end when absent")
+    ] = None
+
+
+class ItemsRemove(BaseModel):
+    item_ids: Annotated[list[uuid.UUID], Field(min_length=1, max_length=1000)]
+
+
+class ItemMove(BaseModel):
+    item_ids: Annotated[
+        list[uuid.UUID],
+        Field(min_length=1, max_length=1000, description="Moved together, in their current order"),
+    ]
+    position: Annotated[int, Field(ge=0, description="Their first item's position afterwards")]
+
+
+class MergeIn(BaseModel):
+    source_id: uuid.UUID
+    skip_duplicates: bool = True
+
+
+class DuplicateIn(BaseModel):
+    name: Name | None = None
+
+    _name = field_validator("name")(_clean_name)
+
+
+class ChangeOut(BaseModel):
+    """What an item operation did, and the playlist after it."""
+
+    changed: int
+    playlist: PlaylistOut
+
+
+SortOrder = Literal["updated", "name", "created"]
