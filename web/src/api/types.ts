@@ -40,3 +40,10 @@ export interface Waveform {
   /** [min, max] per bucket, each in -1..1. */
   peaks: Array<[number, number]>;
 }
+
+// Playlists
+export type Playlist = Schemas['PlaylistOut'];
+export type PlaylistPage = Schemas['PlaylistPage'];
+export type PlaylistItem = Schemas['ItemOut'];
+export type PlaylistItemPage = Schemas['ItemPage'];
+export type PlaylistChange = Schemas['ChangeOut'];

@@ -4,10 +4,11 @@ import { admin } from './admin/routes';
 import { home } from './home/routes';
 import { library } from './library/routes';
 import { listening } from './listening/routes';
+import { playlists } from './playlists/routes';
 import { search } from './search/routes';
 
 /**
  * Every feature of the app. The router, the navigation (by each route's `nav.order`) and the shell's
  * slots are built from this list: a new feature is its folder plus one line here.
  */
-export const features: readonly Feature[] = [home, library, search, listening, accounts, admin];
+export const features: readonly Feature[] = [home, library, search, listening, playlists, accounts, admin];

@@ -218,3 +218,28 @@ export function ChevronIcon(props: IconProps) {
     </svg>
   );
 }
+
+export function PlaylistIcon(props: IconProps) {
+  return (
+    <svg {...base(props)}>
+      <path d="M4 6h11M4 11h11M4 16h6" />
+      <path d="M18 8v9.5a2.5 2.5 0 1 1-2.5-2.5H18" />
+    </svg>
+  );
+}
+
+export function PlusIcon(props: IconProps) {
+  return (
+    <svg {...base(props)}>
+      <path d="M12 5v14M5 12h14" />
+    </svg>
+  );
+}
+
+export function DragIcon(props: IconProps) {
+  return (
+    <svg {...base(props)}>
+      <path d="M9 6h.01M15 6h.01M9 12h.01M15 12h.01M9 18h.01M15 18h.01" strokeWidth={3} />
+    </svg>
+  );
+}

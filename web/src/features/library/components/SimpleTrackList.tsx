@@ -7,6 +7,7 @@ import { rowClick } from '../../../lib/rowClick';
 import { Cover } from '../../../ui/Cover';
 import { PauseIcon, PlayIcon } from '../../../ui/icons';
 import { LoveButton } from '../../listening/components/LoveButton';
+import { AddToPlaylistButton } from '../../playlists/components/AddToPlaylist';
 
 interface Props {
   tracks: Track[];
@@ -43,7 +44,7 @@ export function SimpleTrackList({ tracks, label, numbering = 'index', showCover 
             key={keyOf ? keyOf(track, i) : `${track.id}-${i}`}
             aria-current={isCurrent ? 'true' : undefined}
             onClick={rowClick(() => play(i), isCurrent)}
-            className={`group grid ${blocked ? '' : 'cursor-pointer'} grid-cols-[2.5rem_minmax(0,1fr)_2rem_3rem] items-center gap-3 rounded-lg px-2 py-1.5 md:grid-cols-[2.5rem_minmax(0,3fr)_minmax(0,2fr)_2rem_3.5rem] ${
+            className={`group grid ${blocked ? '' : 'cursor-pointer'} grid-cols-[2.5rem_minmax(0,1fr)_4rem_3rem] items-center gap-3 rounded-lg px-2 py-1.5 md:grid-cols-[2.5rem_minmax(0,3fr)_minmax(0,2fr)_4rem_3.5rem] ${
               isCurrent ? 'bg-neutral-800/70' : 'hover:bg-neutral-900'
             }`}
           >
@@ -95,7 +96,10 @@ export function SimpleTrackList({ tracks, label, numbering = 'index', showCover 
                 </Link>
               ) : null}
             </div>
-            <LoveButton track={track} />
+            <span className="flex">
+              <LoveButton track={track} />
+              <AddToPlaylistButton track={track} />
+            </span>
             <span className="text-right tabular-nums text-neutral-400">{formatDuration(track.duration)}</span>
           </li>
         );

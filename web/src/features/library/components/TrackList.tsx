@@ -8,6 +8,7 @@ import { rowClick } from '../../../lib/rowClick';
 import { Cover } from '../../../ui/Cover';
 import { PauseIcon, PlayIcon } from '../../../ui/icons';
 import { LoveButton } from '../../listening/components/LoveButton';
+import { AddToPlaylistButton } from '../../playlists/components/AddToPlaylist';
 
 export const ROW_HEIGHT = 56;
 
@@ -32,7 +33,7 @@ interface TrackListProps {
 }
 
 // # | title+artist | album | year | plays | love | duration
-const GRID = 'grid grid-cols-[2.5rem_minmax(0,1fr)_2rem_3rem] md:grid-cols-[2.5rem_minmax(0,3fr)_minmax(0,2fr)_2rem_3.5rem] lg:grid-cols-[2.5rem_minmax(0,3fr)_minmax(0,2fr)_3.5rem_3.5rem_2rem_3.5rem] items-center gap-3';
+const GRID = 'grid grid-cols-[2.5rem_minmax(0,1fr)_4rem_3rem] md:grid-cols-[2.5rem_minmax(0,3fr)_minmax(0,2fr)_4rem_3.5rem] lg:grid-cols-[2.5rem_minmax(0,3fr)_minmax(0,2fr)_3.5rem_3.5rem_4rem_3.5rem] items-center gap-3';
 
 function SortHeader({ label, column, sort, className = '' }: { label: string; column: TrackSort; sort?: SortState; className?: string }) {
   if (!sort) return <div role="columnheader" className={className}>{label}</div>;
@@ -148,7 +149,7 @@ export function TrackList({ tracks, label, sort, hasMore, loadingMore, loadMore,
             <SortHeader label="Year" column="year" sort={sort} className="hidden lg:block" />
             <SortHeader label="Plays" column="plays" sort={sort} className="hidden lg:block" />
             <div role="columnheader">
-              <span className="sr-only">Love</span>
+              <span className="sr-only">Love, add to playlist</span>
             </div>
             <SortHeader label="Time" column="duration" sort={sort} className="text-right" />
           </div>
@@ -223,8 +224,9 @@ export function TrackList({ tracks, label, sort, hasMore, loadingMore, loadMore,
                 <div role="cell" className="hidden tabular-nums text-neutral-400 lg:block">
                   {track.play_count}
                 </div>
-                <div role="cell">
+                <div role="cell" className="flex">
                   <LoveButton track={track} />
+                  <AddToPlaylistButton track={track} />
                 </div>
                 <div role="cell" className="text-right tabular-nums text-neutral-400">
                   {formatDuration(track.duration)}

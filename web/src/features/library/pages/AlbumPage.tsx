@@ -1,11 +1,12 @@
-import { Fragment } from 'react';
+import { Fragment, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { formatLongDuration } from '../../../lib/format';
 import { usePlayerActions } from '../../../player/PlayerContext';
 import { Button } from '../../../ui/Button';
 import { Cover, coverSrcSet } from '../../../ui/Cover';
 import { ErrorAlert } from '../../../ui/feedback';
-import { PlayIcon } from '../../../ui/icons';
+import { PlayIcon, PlusIcon } from '../../../ui/icons';
+import { AddToPlaylistDialog } from '../../playlists/components/AddToPlaylist';
 import { Loading } from '../../../ui/PageHeader';
 import { useAlbum } from '../api';
 import { SimpleTrackList } from '../components/SimpleTrackList';
@@ -15,6 +16,7 @@ export function AlbumPage() {
   const { id = '' } = useParams();
   const { data: album, error, isPending } = useAlbum(id);
   const player = usePlayerActions();
+  const [adding, setAdding] = useState(false);
   if (isPending) return <Loading />;
   if (error || !album) return <ErrorAlert error={error} />;
   const discs = [...new Set(album.tracks.map((t) => t.disc_number ?? 1))];
@@ -54,7 +56,11 @@ export function AlbumPage() {
             <Button variant="secondary" onClick={() => player.enqueue(album.tracks)} disabled={!anyPlayable}>
               Add to queue
             </Button>
+            <Button variant="secondary" onClick={() => setAdding(true)} disabled={album.tracks.length === 0}>
+              <PlusIcon className="h-4 w-4" /> Add to playlist
+            </Button>
           </div>
+          {adding && <AddToPlaylistDialog tracks={album.tracks} label={album.title} onClose={() => setAdding(false)} />}
         </div>
       </div>
       {multiDisc ? (

@@ -11,6 +11,7 @@ import { TextField } from '../../../ui/fields';
 import { PlayIcon } from '../../../ui/icons';
 import { Loading } from '../../../ui/PageHeader';
 import { LoveButton } from '../../listening/components/LoveButton';
+import { AddToPlaylistButton } from '../../playlists/components/AddToPlaylist';
 import { useDeleteTrack, useTrack, useUpdateTrack } from '../api';
 
 const list = (s: string) =>
@@ -171,6 +172,7 @@ export function TrackPage() {
               Add to queue
             </Button>
             <LoveButton track={track} />
+            <AddToPlaylistButton track={track} />
           </div>
         </div>
       </div>

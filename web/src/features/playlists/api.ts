@@ -1,0 +1,127 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useKeysetInfinite } from '../../api/infinite';
+import { unwrap } from '../../api/problem';
+import { holds } from '../../api/trackCache';
+import type { Playlist, PlaylistChange, Schemas } from '../../api/types';
+import { useApi } from '../../auth/AuthContext';
+
+export const ITEMS_PAGE_SIZE = 200;
+
+export const playlistKeys = {
+  all: ['playlists'] as const,
+  mine: ['playlists', 'mine'] as const,
+  one: (id: string) => ['playlists', 'one', id] as const,
+  items: (id: string) => ['playlists', 'items', id] as const,
+};
+
+export function useMyPlaylists() {
+  const api = useApi();
+  return useKeysetInfinite(playlistKeys.mine, async (cursor, signal) =>
+    unwrap(await api.GET('/api/v1/playlists', { params: { query: { limit: 100, cursor } }, signal })),
+  );
+}
+
+export function usePlaylist(id: string) {
+  const api = useApi();
+  return useQuery({
+    queryKey: playlistKeys.one(id),
+    queryFn: async ({ signal }) => unwrap(await api.GET('/api/v1/playlists/{playlist_id}', { params: { path: { playlist_id: id } }, signal })),
+  });
+}
+
+export function usePlaylistItems(id: string) {
+  const api = useApi();
+  return useKeysetInfinite(
+    playlistKeys.items(id),
+    async (cursor, signal) =>
+      unwrap(
+        await api.GET('/api/v1/playlists/{playlist_id}/items', {
+          params: { path: { playlist_id: id }, query: { limit: ITEMS_PAGE_SIZE, cursor } },
+          signal,
+        }),
+      ),
+    { meta: holds('tracks') },
+  );
+}
+
+/** After any change: the playlist as the server answered, and its items and the lists refetched. */
+function useSettle() {
+  const queryClient = useQueryClient();
+  return (playlist: Playlist) => {
+    queryClient.setQueryData(playlistKeys.one(playlist.id), playlist);
+    void queryClient.invalidateQueries({ queryKey: playlistKeys.items(playlist.id) });
+    void queryClient.invalidateQueries({ queryKey: playlistKeys.mine });
+  };
+}
+
+export function useCreatePlaylist() {
+  const api = useApi();
+  const settle = useSettle();
+  return useMutation({
+    mutationFn: async (body: Pick<Schemas['PlaylistIn'], 'name'> & Partial<Schemas['PlaylistIn']>) =>
+      unwrap(await api.POST('/api/v1/playlists', { body: { description: '', visibility: 'private', ...body } })),
+    onSuccess: settle,
+  });
+}
+
+export function useUpdatePlaylist(id: string) {
+  const api = useApi();
+  const settle = useSettle();
+  return useMutation({
+    mutationFn: async (body: Schemas['PlaylistPatch']) =>
+      unwrap(await api.PATCH('/api/v1/playlists/{playlist_id}', { params: { path: { playlist_id: id } }, body })),
+    onSuccess: settle,
+  });
+}
+
+export function useDeletePlaylist() {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (id: string) => {
+      unwrap(await api.DELETE('/api/v1/playlists/{playlist_id}', { params: { path: { playlist_id: id } } }));
+    },
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: playlistKeys.all }),
+  });
+}
+
+export function useDuplicatePlaylist() {
+  const api = useApi();
+  const settle = useSettle();
+  return useMutation({
+    mutationFn: async (id: string) =>
+      unwrap(await api.POST('/api/v1/playlists/{playlist_id}/duplicate', { params: { path: { playlist_id: id } }, body: {} })),
+    onSuccess: settle,
+  });
+}
+
+export type ItemChange =
+  | { op: 'add'; track_ids: string[]; position?: number }
+  | { op: 'remove'; item_ids: string[] }
+  | { op: 'move'; item_ids: string[]; position: number }
+  | { op: 'dedupe' }
+  | { op: 'shuffle' };
+
+/** Every change to a playlist's items, one mutation (`id`: the playlist). */
+export function usePlaylistItemsChange() {
+  const api = useApi();
+  const settle = useSettle();
+  return useMutation({
+    mutationFn: async ({ id, change }: { id: string; change: ItemChange }): Promise<PlaylistChange> => {
+      const path = { params: { path: { playlist_id: id } } };
+      switch (change.op) {
+        case 'add':
+          return unwrap(await api.POST('/api/v1/playlists/{playlist_id}/items', { ...path, body: { track_ids: change.track_ids, position: change.position } }));
+        case 'remove':
+          return unwrap(await api.POST('/api/v1/playlists/{playlist_id}/items/remove', { ...path, body: { item_ids: change.item_ids } }));
+        case 'move':
+          return unwrap(await api.POST('/api/v1/playlists/{playlist_id}/items/move', { ...path, body: { item_ids: change.item_ids, position: change.position } }));
+        case 'dedupe':
+          return unwrap(await api.POST('/api/v1/playlists/{playlist_id}/items/dedupe', path));
+        case 'shuffle':
+          return unwrap(await api.POST('/api/v1/playlists/{playlist_id}/items/shuffle', path));
+      }
+    },
+    onSuccess: (result) => settle(result.playlist),
+  });
+}

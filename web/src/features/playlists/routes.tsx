@@ -1,0 +1,16 @@
+import type { Feature } from '../../shell/feature';
+import { lazyPage } from '../../shell/lazyPage';
+import { PlaylistIcon } from '../../ui/icons';
+import { AddToPlaylistButton } from './components/AddToPlaylist';
+
+const PlaylistsPage = lazyPage(() => import('./pages/PlaylistsPage'), (m) => m.PlaylistsPage);
+const PlaylistPage = lazyPage(() => import('./pages/PlaylistPage'), (m) => m.PlaylistPage);
+
+export const playlists: Feature = {
+  name: 'playlists',
+  routes: [
+    { path: '/playlists', element: <PlaylistsPage />, auth: 'required', nav: { label: 'Playlists', icon: PlaylistIcon, order: 45 } },
+    { path: '/playlists/:id', element: <PlaylistPage />, auth: 'required' },
+  ],
+  trackActions: AddToPlaylistButton,
+};
