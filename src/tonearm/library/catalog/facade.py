@@ -19,6 +19,7 @@ from tonearm.kit.storage import Storage
 from tonearm.library.catalog import views
 from tonearm.library.catalog.annotations import Annotations
 from tonearm.library.catalog.files import file_in_root
+from tonearm.library.catalog.matchable import MatchableTrack, matchable_tracks
 from tonearm.library.catalog.present import Presenter, artwork_map
 from tonearm.library.catalog.repository import LibraryRepository
 from tonearm.library.errors import TrackNotFound
@@ -67,6 +68,10 @@ class Library:
     async def artwork(self, keys: Sequence[str | None]) -> dict[str, Artwork]:
         """Signed URLs of covers stored under `keys` (prefixes of their sizes)."""
         return await artwork_map(self.present.storage, keys)
+
+    async def matchable(self, viewer: uuid.UUID) -> list[MatchableTrack]:
+        """Every track the viewer may list, as plain values for a matching catalog."""
+        return await matchable_tracks(self.s, viewer)
 
     # --- the file behind a track -------------------------------------------------------------
     async def scanned_file(self, track: Track) -> Path | None:
