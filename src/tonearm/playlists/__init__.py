@@ -7,6 +7,7 @@ The face: PlaylistService, PlaylistNotFound.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from tonearm.platform.domain import Domain, lazy_exports
@@ -14,6 +15,7 @@ from tonearm.platform.domain import Domain, lazy_exports
 if TYPE_CHECKING:
     from fastapi import APIRouter
 
+    from tonearm.config import Settings
     from tonearm.playlists.errors import PlaylistNotFound
     from tonearm.playlists.service import PlaylistService
 
@@ -24,7 +26,18 @@ def _routers() -> list[APIRouter]:
     return [router]
 
 
-DOMAIN = Domain(name="playlists", routers=_routers)
+def _body_limits(settings: Settings) -> Mapping[str, int]:
+    from tonearm.playlists.formats import MAX_BYTES
+
+    return {"/api/v1/playlists/import": MAX_BYTES + 256 * 1024}  # the file and its form
+
+
+DOMAIN = Domain(
+    name="playlists",
+    routers=_routers,
+    job_modules=("tonearm.playlists.tasks",),
+    body_limits=_body_limits,
+)
 
 __getattr__ = lazy_exports(
     __name__,

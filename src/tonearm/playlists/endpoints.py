@@ -12,11 +12,16 @@ from tonearm.kit.errors import responses
 from tonearm.kit.pagination import PageParams, page_params
 from tonearm.library import TrackNotFound
 from tonearm.platform.auth import CurrentUser, OptionalUser, viewer_id
+from tonearm.platform.deps import DbSession, State
 from tonearm.playlists import errors
 from tonearm.playlists.deps import Playlists, Presenter
+from tonearm.playlists.exporting import start_export
+from tonearm.playlists.formats import Format
 from tonearm.playlists.schemas import (
     ChangeOut,
     DuplicateIn,
+    ExportIn,
+    ExportStarted,
     ItemMove,
     ItemPage,
     ItemsAdd,
@@ -216,3 +221,19 @@ async def merge_playlist(
         user.id, playlist_id, body.source_id, skip_duplicates=body.skip_duplicates
     )
     return await _change(present, change, user.id)
+
+
+@router.post(
+    "/{playlist_id}/export",
+    operation_id="playlists-export",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=responses(errors.PlaylistNotFound, errors.SmartPlaylistItems),
+)
+async def export_playlist(
+    playlist_id: uuid.UUID, body: ExportIn, session: DbSession, state: State, user: CurrentUser
+) -> ExportStarted:
+    """Write the playlist as a file (a job); the job's result has a signed download URL."""
+    job = await start_export(
+        session, state.storage, user.id, playlist_id, Format(body.format), body.paths
+    )
+    return ExportStarted(job_id=job.id)

@@ -149,3 +149,60 @@ class ChangeOut(BaseModel):
 
 
 SortOrder = Literal["updated", "name", "created"]
+
+
+# --- import ----------------------------------------------------------------------------------
+class CandidateOut(BaseModel):
+    track: TrackOut
+    score: float
+    reason: str
+
+
+class PreviewRowOut(BaseModel):
+    index: int
+    entry: EntryOut
+    bucket: Literal["matched", "review", "unmatched"]
+    score: float
+    rule: str = Field(description="What decided: path, isrc, mbid, album_position, fuzzy, decision")
+    reason: str
+    track: TrackOut | None = Field(description="The matched track")
+    candidates: list[CandidateOut] = Field(description="For review: up to three")
+
+
+class PreviewCounts(BaseModel):
+    matched: int
+    review: int
+    unmatched: int
+
+
+class PreviewPlaylistOut(BaseModel):
+    name: str | None
+    description: str | None
+    format: str
+    counts: PreviewCounts
+    rows: list[PreviewRowOut]
+
+
+class ImportPreviewOut(BaseModel):
+    playlists: list[PreviewPlaylistOut]
+
+
+class ImportChoice(BaseModel):
+    playlist: Annotated[int, Field(ge=0)] = 0
+    row: Annotated[int, Field(ge=0)]
+    track_id: uuid.UUID | Literal["external"]
+
+
+class ImportedOut(BaseModel):
+    playlists: list[PlaylistOut]
+
+
+class ExportIn(BaseModel):
+    format: Literal["m3u", "m3u8", "pls", "xspf", "jspf", "wpl", "asx", "csv", "json"] = "m3u8"
+    paths: Literal["absolute", "relative"] = Field(
+        "absolute", description="Scanned files' paths: absolute, or inside their library root"
+    )
+
+
+class ExportStarted(BaseModel):
+    job_id: uuid.UUID = Field(description="Follow it; its result holds `url` and `filename`")

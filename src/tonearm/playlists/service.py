@@ -144,7 +144,7 @@ class PlaylistService:
         if source.kind is PlaylistKind.static:
             items = await self._copyable(viewer, source)
             self._append(copy, items, start=0)
-            await self._touch(copy)
+            await self.touch(copy)
         return copy
 
     # --- items ------------------------------------------------------------------------------
@@ -179,7 +179,7 @@ class PlaylistService:
             self.s.add(
                 PlaylistItem(playlist_id=playlist.id, position=at + offset, track_id=track_id)
             )
-        await self._touch(playlist)
+        await self.touch(playlist)
         return Change(len(track_ids), playlist)
 
     async def remove(
@@ -190,7 +190,7 @@ class PlaylistService:
         if removed < len(set(item_ids)):
             raise PlaylistItemNotFound()  # rolled back with the request
         await self._renumber(playlist)
-        await self._touch(playlist)
+        await self.touch(playlist)
         return Change(removed, playlist)
 
     async def move(
@@ -212,7 +212,7 @@ class PlaylistService:
         at = min(position, len(rest))
         order = rest[:at] + moving + rest[at:]
         changed = await self._write_order(order)
-        await self._touch(playlist)
+        await self.touch(playlist)
         return Change(changed, playlist)
 
     async def remove_duplicates(self, owner: uuid.UUID, playlist_id: uuid.UUID) -> Change:
@@ -228,7 +228,7 @@ class PlaylistService:
         if drop:
             await self.repo.delete_items(playlist.id, drop)
             await self._renumber(playlist)
-            await self._touch(playlist)
+            await self.touch(playlist)
         return Change(len(drop), playlist)
 
     async def shuffle(
@@ -240,7 +240,7 @@ class PlaylistService:
         order = list(items)
         (rng or random.SystemRandom()).shuffle(order)
         changed = await self._write_order(order)
-        await self._touch(playlist)
+        await self.touch(playlist)
         return Change(changed, playlist)
 
     async def merge(
@@ -270,7 +270,7 @@ class PlaylistService:
             incoming = kept
         self._check_room(len(current) + len(incoming))
         self._append(playlist, incoming, start=len(current))
-        await self._touch(playlist)
+        await self.touch(playlist)
         return Change(len(incoming), playlist)
 
     # --- helpers ----------------------------------------------------------------------------
@@ -309,7 +309,7 @@ class PlaylistService:
     async def _renumber(self, playlist: Playlist) -> None:
         await self._write_order(await self.repo.items(playlist.id))
 
-    async def _touch(self, playlist: Playlist) -> None:
+    async def touch(self, playlist: Playlist) -> None:
         await self.s.flush()
         playlist.item_count, playlist.duration = await self.repo.totals(playlist.id)
         playlist.updated_at = utcnow()

@@ -69,9 +69,12 @@ class Library:
         """Signed URLs of covers stored under `keys` (prefixes of their sizes)."""
         return await artwork_map(self.present.storage, keys)
 
-    async def matchable(self, viewer: uuid.UUID) -> list[MatchableTrack]:
-        """Every track the viewer may list, as plain values for a matching catalog."""
-        return await matchable_tracks(self.s, viewer)
+    async def matchable(
+        self, viewer: uuid.UUID, ids: Sequence[uuid.UUID] | None = None
+    ) -> list[MatchableTrack]:
+        """Every track the viewer may list (or those of `ids`), as plain values: for a
+        matching catalog, and for playlist files written out."""
+        return await matchable_tracks(self.s, viewer, ids)
 
     # --- the file behind a track -------------------------------------------------------------
     async def scanned_file(self, track: Track) -> Path | None:

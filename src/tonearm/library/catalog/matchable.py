@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -28,10 +29,15 @@ class MatchableTrack:
     isrc: str | None
     mb_recording_id: str | None
     path: str | None  # a scanned file's absolute path (root + relative path); None for uploads
+    relative_path: str | None  # a scanned file's path inside its library root
     original_name: str | None  # an upload's file name
 
 
-async def matchable_tracks(s: AsyncSession, viewer: uuid.UUID) -> list[MatchableTrack]:
+async def matchable_tracks(
+    s: AsyncSession, viewer: uuid.UUID, ids: Sequence[uuid.UUID] | None = None
+) -> list[MatchableTrack]:
+    """Every track the viewer may list (or those of `ids`)."""
+    only = [Track.id.in_(list(ids))] if ids is not None else []
     album_artist = aliased(Artist)
     rows = (
         await s.execute(
@@ -53,7 +59,7 @@ async def matchable_tracks(s: AsyncSession, viewer: uuid.UUID) -> list[Matchable
             .outerjoin(Album, Album.id == Track.album_id)
             .outerjoin(album_artist, album_artist.id == Track.album_artist_id)
             .outerjoin(LibraryRoot, LibraryRoot.id == Track.root_id)
-            .where(listable(viewer), Track.status != TrackStatus.failed)
+            .where(listable(viewer), Track.status != TrackStatus.failed, *only)
         )
     ).all()
     credits: dict[uuid.UUID, list[str]] = {}
@@ -61,7 +67,7 @@ async def matchable_tracks(s: AsyncSession, viewer: uuid.UUID) -> list[Matchable
         select(TrackArtist.track_id, Artist.name)
         .join(Artist, Artist.id == TrackArtist.artist_id)
         .join(Track, Track.id == TrackArtist.track_id)
-        .where(listable(viewer))
+        .where(listable(viewer), *only)
         .order_by(TrackArtist.track_id, TrackArtist.role.desc(), TrackArtist.position)
     )
     for track_id, name in credit_rows:  # "main" > "featured": descending, main credits first
@@ -82,6 +88,7 @@ async def matchable_tracks(s: AsyncSession, viewer: uuid.UUID) -> list[Matchable
                 isrc=isrc,
                 mb_recording_id=mbid,
                 path=str(PurePosixPath(root) / rel) if root and rel else None,
+                relative_path=rel,
                 original_name=orig,
             )
         )
