@@ -104,3 +104,31 @@ describe('AddToPlaylistButton', () => {
     expect(calls.find((c) => c.path === '/api/v1/playlists/new/items')!.body).toEqual({ track_ids: [track.id] });
   });
 });
+
+describe('ExportMenu', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('exports in the chosen format and downloads the file the job made', async () => {
+    const job = (status: string) => ({
+      id: 'j1', kind: 'playlists.export', status, progress: 1, message: null, error: null, attempts: 1, max_attempts: 3,
+      cancel_requested: false, created_at: '2026-12-01T10:00:00Z', started_at: null, finished_at: null, updated_at: '2026-12-01T10:00:00Z',
+      result: status === 'succeeded' ? { url: 'http://localhost/files/x.xspf?sig=1', filename: 'Road trip.xspf' } : null,
+    });
+    let polls = 0;
+    const { calls } = mockFetch(
+      on('POST', `/api/v1/playlists/${ID}/export`, () => json({ job_id: 'j1' }, 202)),
+      on('GET', '/api/v1/jobs/j1', () => json(job(++polls < 2 ? 'running' : 'succeeded'))),
+    );
+    const clicked: string[] = [];
+    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      clicked.push(`${this.href} ${this.download}`);
+    });
+    const { ExportMenu } = await import('./components/ExportMenu');
+    renderApp(<ExportMenu playlistId={ID} />, { tokens: signedIn() });
+    await userEvent.selectOptions(screen.getByLabelText('Export format'), 'xspf');
+    await userEvent.click(screen.getByRole('button', { name: 'Export' }));
+    await waitFor(() => expect(clicked).toEqual(['http://localhost/files/x.xspf?sig=1 Road trip.xspf']), { timeout: 4000 });
+    expect(calls.find((c) => c.path.endsWith('/export'))!.body).toEqual({ format: 'xspf', paths: 'absolute' });
+    expect(polls).toBe(2);
+  });
+});

@@ -9,6 +9,7 @@ import { Cover, coverSrcSet } from '../../../ui/Cover';
 import { ErrorAlert } from '../../../ui/feedback';
 import { ChevronIcon, CloseIcon, DragIcon, PlayIcon, ShuffleIcon } from '../../../ui/icons';
 import { EmptyState, Loading } from '../../../ui/PageHeader';
+import { ExportMenu } from '../components/ExportMenu';
 import { useDeletePlaylist, useDuplicatePlaylist, usePlaylist, usePlaylistItems, usePlaylistItemsChange, useUpdatePlaylist } from '../api';
 
 const VISIBILITY_LABEL = { private: 'Private', unlisted: 'Unlisted (anyone with the link)', public: 'Public' } as const;
@@ -217,6 +218,7 @@ export function PlaylistPage() {
           </>
         )}
       </div>
+      <ExportMenu playlistId={playlist.id} />
       {editing && <EditForm playlist={playlist} onDone={() => setEditing(false)} />}
       {(change.error || remove.error || duplicate.error) && <ErrorAlert error={change.error ?? remove.error ?? duplicate.error} />}
       {itemsQ.isPending ? (
