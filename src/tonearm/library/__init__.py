@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
     from tonearm.config import Settings
     from tonearm.library.catalog.facade import Library
+    from tonearm.library.catalog.matchable import MatchableTrack
     from tonearm.library.errors import PublicNeedsArtist, TrackFileMissing, TrackNotFound
     from tonearm.library.schemas import AlbumOut, Artwork, TrackOut, TrackPage
     from tonearm.platform.state import AppState
@@ -84,6 +85,7 @@ __getattr__ = lazy_exports(
     __name__,
     {
         "Library": "tonearm.library.catalog.facade",
+        "MatchableTrack": "tonearm.library.catalog.matchable",
         "PublicNeedsArtist": "tonearm.library.errors",
         "TrackFileMissing": "tonearm.library.errors",
         "TrackNotFound": "tonearm.library.errors",
@@ -99,6 +101,7 @@ __all__ = [
     "AlbumOut",
     "Artwork",
     "Library",
+    "MatchableTrack",
     "PublicNeedsArtist",
     "TrackFileMissing",
     "TrackNotFound",

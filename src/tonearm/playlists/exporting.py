@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import re
 import uuid
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tonearm.jobs.service import enqueue
 from tonearm.kit.storage import Storage
-from tonearm.library import Library
+from tonearm.library import Library, MatchableTrack
 from tonearm.matching import Entry
 from tonearm.models.jobs import Job
 from tonearm.models.playlists import Playlist, PlaylistKind
@@ -74,24 +74,26 @@ async def playlist_entries(
     for item in items:
         t = tracks.get(item.track_id) if item.track_id else None
         if t is not None:
-            out.append(
-                Entry(
-                    title=t.title,
-                    artists=t.artists,
-                    album=t.album,
-                    album_artist=t.album_artist,
-                    duration=t.duration or None,
-                    track_number=t.track_number,
-                    disc_number=t.disc_number,
-                    isrc=t.isrc,
-                    mb_recording_id=t.mb_recording_id,
-                    location=(t.relative_path if paths == "relative" else t.path)
-                    or t.original_name,
-                )
-            )
+            where = (t.relative_path if paths == "relative" else t.path) or t.original_name
+            out.append(Entry(**track_fields(t), location=where))
         elif item.entry:  # external, or a track the viewer may not open: what the file said
             out.append(Entry.from_json(item.entry))
     return out
+
+
+def track_fields(t: MatchableTrack) -> dict[str, Any]:
+    """What a library track says about itself, as an entry or a catalog track has it."""
+    return {
+        "title": t.title,
+        "artists": t.artists,
+        "album": t.album,
+        "album_artist": t.album_artist,
+        "duration": t.duration or None,
+        "track_number": t.track_number,
+        "disc_number": t.disc_number,
+        "isrc": t.isrc,
+        "mb_recording_id": t.mb_recording_id,
+    }
 
 
 def file_name(name: str, fmt: Format) -> str:
