@@ -1,19 +1,17 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
 import { flattenPages } from '../../../api/infinite';
 import type { Track } from '../../../api/types';
-import { Button } from '../../../ui/Button';
 import { ErrorAlert } from '../../../ui/feedback';
 import { CloseIcon, PlusIcon } from '../../../ui/icons';
-import { useCreatePlaylist, useMyPlaylists, usePlaylistItemsChange } from '../api';
+import { useMyPlaylists, usePlaylistItemsChange } from '../api';
+import { NewPlaylistForm } from './NewPlaylistForm';
 
 /** "Add to playlist": one of the user's playlists, or a new one named here. */
 export function AddToPlaylistDialog({ tracks, label, onClose }: { tracks: Track[]; label: string; onClose: () => void }) {
   const lists = useMyPlaylists();
   const playlists = flattenPages(lists.data).filter((p) => p.kind === 'static');
   const change = usePlaylistItemsChange();
-  const create = useCreatePlaylist();
-  const [name, setName] = useState('');
   const [done, setDone] = useState<string | null>(null);
   const closeRef = useRef<HTMLButtonElement>(null);
   const ids = tracks.map((t) => t.id);
@@ -29,11 +27,6 @@ export function AddToPlaylistDialog({ tracks, label, onClose }: { tracks: Track[
     await change.mutateAsync({ id, change: { op: 'add', track_ids: ids } });
     setDone(title);
     window.setTimeout(onClose, 700);
-  };
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    const made = await create.mutateAsync({ name: name.trim() });
-    await addTo(made.id, made.name);
   };
 
   return createPortal(
@@ -83,25 +76,10 @@ export function AddToPlaylistDialog({ tracks, label, onClose }: { tracks: Track[
                 </li>
               ))}
             </ul>
-            <form onSubmit={(e) => void submit(e)} className="mt-4 flex gap-2">
-              <label htmlFor="new-playlist-name" className="sr-only">
-                New playlist name
-              </label>
-              <input
-                id="new-playlist-name"
-                value={name}
-                maxLength={200}
-                onChange={(e) => setName(e.target.value)}
-                placeholder="New playlist"
-                className="min-w-0 flex-1 rounded-lg border border-neutral-700 bg-neutral-950 px-3 py-2 text-white placeholder:text-neutral-500 focus:border-accent-400 focus:outline-none"
-              />
-              <Button type="submit" disabled={!name.trim()} busy={create.isPending}>
-                <PlusIcon className="h-4 w-4" /> Create
-              </Button>
-            </form>
-            {(change.error || create.error) && (
+            <NewPlaylistForm className="mt-4" placeholder="New playlist" submitLabel="Create" onCreated={(made) => addTo(made.id, made.name)} />
+            {change.error && (
               <div className="mt-3">
-                <ErrorAlert error={change.error ?? create.error} />
+                <ErrorAlert error={change.error} />
               </div>
             )}
           </>

@@ -1,47 +1,21 @@
-import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { flattenPages } from '../../../api/infinite';
-import { Button } from '../../../ui/Button';
 import { Cover } from '../../../ui/Cover';
 import { ErrorAlert } from '../../../ui/feedback';
-import { PlusIcon } from '../../../ui/icons';
 import { EmptyState, Loading, PageHeader } from '../../../ui/PageHeader';
-import { useCreatePlaylist, useMyPlaylists } from '../api';
+import { NewPlaylistForm } from '../components/NewPlaylistForm';
+import { useMyPlaylists } from '../api';
 
 const VISIBILITY_LABEL = { private: 'Private', unlisted: 'Unlisted', public: 'Public' } as const;
 
 export function PlaylistsPage() {
   const q = useMyPlaylists();
   const playlists = flattenPages(q.data);
-  const create = useCreatePlaylist();
   const navigate = useNavigate();
-  const [name, setName] = useState('');
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    const made = await create.mutateAsync({ name: name.trim() });
-    setName('');
-    void navigate(`/playlists/${made.id}`);
-  };
   return (
     <div className="space-y-6">
       <PageHeader title="Playlists" subtitle="Your playlists. Add tracks from any track row, album or the player." />
-      <form onSubmit={(e) => void submit(e)} className="flex max-w-md gap-2">
-        <label htmlFor="playlist-name" className="sr-only">
-          New playlist name
-        </label>
-        <input
-          id="playlist-name"
-          value={name}
-          maxLength={200}
-          onChange={(e) => setName(e.target.value)}
-          placeholder="New playlist name"
-          className="min-w-0 flex-1 rounded-lg border border-neutral-700 bg-neutral-950 px-3 py-2 text-white placeholder:text-neutral-500 focus:border-accent-400 focus:outline-none"
-        />
-        <Button type="submit" disabled={!name.trim()} busy={create.isPending}>
-          <PlusIcon className="h-4 w-4" /> New playlist
-        </Button>
-      </form>
-      {create.error && <ErrorAlert error={create.error} />}
+      <NewPlaylistForm className="max-w-md" placeholder="New playlist name" submitLabel="New playlist" onCreated={(made) => navigate(`/playlists/${made.id}`)} />
       {q.isPending ? (
         <Loading />
       ) : q.isError ? (
