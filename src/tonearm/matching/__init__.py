@@ -4,6 +4,21 @@ Pure and benchmarkable: normalisation, scoring and the engine know no database a
 playlist; catalogs (the user's library, later streaming services) give the candidates.
 """
 
+from tonearm.matching.catalog import Catalog, CatalogTrack, Found, Known, MemoryCatalog, Query
+from tonearm.matching.engine import Candidate, Match, Matcher, Policy, entry_key
 from tonearm.matching.entry import Entry
 
-__all__ = ["Entry"]
+__all__ = [
+    "Candidate",
+    "Catalog",
+    "CatalogTrack",
+    "Entry",
+    "Found",
+    "Known",
+    "Match",
+    "Matcher",
+    "MemoryCatalog",
+    "Policy",
+    "Query",
+    "entry_key",
+]

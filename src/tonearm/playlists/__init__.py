@@ -22,8 +22,9 @@ if TYPE_CHECKING:
 
 def _routers() -> list[APIRouter]:
     from tonearm.playlists.endpoints import router
+    from tonearm.playlists.files import router as files
 
-    return [router]
+    return [files, router]  # files first: /playlists/import before /playlists/{id}
 
 
 def _body_limits(settings: Settings) -> Mapping[str, int]:

@@ -758,6 +758,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/playlists/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Playlist
+         * @description Import a playlist file (M3U, M3U8, PLS, XSPF, JSPF, WPL, ASX, CSV, Tonearm JSON).
+         *     With `preview=true`: the entries and how each matched your library. Without: saved as new
+         *     playlists, with your `choices` for rows (a track, or "external"), which are remembered.
+         */
+        post: operations["playlists-import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/playlists/{playlist_id}/rematch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rematch Playlist
+         * @description Match the playlist's external entries again (after a scan or an upload).
+         */
+        post: operations["playlists-rematch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/playlists": {
         parameters: {
             query?: never;
@@ -1470,6 +1512,14 @@ export interface components {
             /** Large */
             large: string;
         };
+        /** CandidateOut */
+        CandidateOut: {
+            track: components["schemas"]["TrackOut"];
+            /** Score */
+            score: number;
+            /** Reason */
+            reason: string;
+        };
         /**
          * ChangeOut
          * @description What an item operation did, and the playlist after it.
@@ -1580,6 +1630,16 @@ export interface components {
             items: components["schemas"]["HistoryItem"][];
             /** Next Cursor */
             next_cursor: string | null;
+        };
+        /** ImportPreviewOut */
+        ImportPreviewOut: {
+            /** Playlists */
+            playlists: components["schemas"]["PreviewPlaylistOut"][];
+        };
+        /** ImportedOut */
+        ImportedOut: {
+            /** Playlists */
+            playlists: components["schemas"]["PlaylistOut"][];
         };
         /** ItemMove */
         ItemMove: {
@@ -1934,6 +1994,54 @@ export interface components {
             /** Description */
             description?: string | null;
             visibility?: components["schemas"]["Visibility"] | null;
+        };
+        /** PreviewCounts */
+        PreviewCounts: {
+            /** Matched */
+            matched: number;
+            /** Review */
+            review: number;
+            /** Unmatched */
+            unmatched: number;
+        };
+        /** PreviewPlaylistOut */
+        PreviewPlaylistOut: {
+            /** Name */
+            name: string | null;
+            /** Description */
+            description: string | null;
+            /** Format */
+            format: string;
+            counts: components["schemas"]["PreviewCounts"];
+            /** Rows */
+            rows: components["schemas"]["PreviewRowOut"][];
+        };
+        /** PreviewRowOut */
+        PreviewRowOut: {
+            /** Index */
+            index: number;
+            entry: components["schemas"]["EntryOut"];
+            /**
+             * Bucket
+             * @enum {string}
+             */
+            bucket: "matched" | "review" | "unmatched";
+            /** Score */
+            score: number;
+            /**
+             * Rule
+             * @description What decided: path, isrc, mbid, album_position, fuzzy, decision
+             */
+            rule: string;
+            /** Reason */
+            reason: string;
+            /** @description The matched track */
+            track: components["schemas"]["TrackOut"] | null;
+            /**
+             * Candidates
+             * @description For review: up to three
+             */
+            candidates: components["schemas"]["CandidateOut"][];
         };
         /**
          * Problem
@@ -6264,6 +6372,215 @@ export interface operations {
                 };
             };
             /** @description Request validation failed (`validation_error`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "playlists-import": {
+        parameters: {
+            query?: {
+                /** @description Parse and match only; save nothing */
+                preview?: boolean;
+                /** @description Let another version (live, remix...) reach review */
+                relax_versions?: boolean;
+            };
+            header?: {
+                /** @description Run this POST once: a replay with the same key gets the first answer (with `Idempotency-Replayed: true`), for 24 hours. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file: string;
+                    name?: string;
+                    /** @enum {string} */
+                    visibility?: "private" | "unlisted" | "public";
+                    /** @description JSON: [{playlist, row, track_id | "external"}] */
+                    choices?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportPreviewOut"] | components["schemas"]["ImportedOut"];
+                };
+            };
+            /** @description The multipart body could not be parsed (`bad_multipart`); Invalid Content-Length (`bad_content_length`); Idempotency-Key must be 1-255 chars (`invalid_idempotency_key`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Sign in to do this (`not_authenticated`); Access token is invalid or expired (`invalid_access_token`); This session has ended (`session_revoked`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This account is disabled (`account_disabled`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Track not found (`track_not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A request with this Idempotency-Key is still in progress (`idempotency_in_progress`); The first response to this Idempotency-Key can no longer be replayed (`idempotency_record_unreadable`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A file is larger than the upload limit (`upload_too_large`); Request body too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The file is not a playlist Tonearm can read (`playlist_unreadable`); The playlist would hold too many items (`playlist_too_long`); Request validation failed (`validation_error`); This Idempotency-Key was used with a different request (`idempotency_key_reused`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "playlists-rematch": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Run this POST once: a replay with the same key gets the first answer (with `Idempotency-Replayed: true`), for 24 hours. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                playlist_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeOut"];
+                };
+            };
+            /** @description Invalid Content-Length (`bad_content_length`); Idempotency-Key must be 1-255 chars (`invalid_idempotency_key`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Sign in to do this (`not_authenticated`); Access token is invalid or expired (`invalid_access_token`); This session has ended (`session_revoked`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Only the playlist's owner can change it (`not_playlist_owner`); This account is disabled (`account_disabled`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Playlist not found (`playlist_not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A smart playlist's tracks come from its rules (`smart_playlist_items`); A request with this Idempotency-Key is still in progress (`idempotency_in_progress`); The first response to this Idempotency-Key can no longer be replayed (`idempotency_record_unreadable`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request validation failed (`validation_error`); This Idempotency-Key was used with a different request (`idempotency_key_reused`) */
             422: {
                 headers: {
                     [name: string]: unknown;
