@@ -143,9 +143,15 @@ class MemoryCatalog:
                 self._artist[name].append(i)
                 self._pair[(k.title, name)].append(i)
         self._names: list[str] | None = None
+        self._ids: dict[str, CatalogTrack] | None = None
 
     def __len__(self) -> int:
         return len(self.known)
+
+    def get(self, track_id: str) -> CatalogTrack | None:
+        if self._ids is None:
+            self._ids = {k.track.id: k.track for k in self.known}
+        return self._ids.get(track_id)
 
     def _get(self, ids: Iterable[int]) -> list[Known]:
         return [self.known[i] for i in ids]

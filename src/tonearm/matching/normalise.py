@@ -85,6 +85,10 @@ _FEAT = re.compile(r"^(?:feat|ft|featuring|with)\b\.?\s*(.+)$")
 _BARE_FEAT = re.compile(r"\s[(\[]?(?:feat\.?|ft\.|featuring)\s+(.+?)[)\]]?$", re.IGNORECASE)
 _BRACKETS = re.compile(r"\s*[(\[{]([^()\[\]{}]*)[)\]}]")
 _DASH_TAIL = re.compile(r"\s+[-\u2013\u2014]\s+(.+)$")
+# What makes a title more than its words: brackets, a dash segment, "feat.", wide forms.
+_SPECIAL = re.compile(
+    r"[(\[{\uff08\uff3b\uff5b]|\s[-\u2013\u2014\ufe63\uff0d]\s|f(?:ea)?t|featuring", re.I
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +106,8 @@ def kinds_of(folded_segment: str) -> set[str]:
 def parse_title(raw: str | None) -> Title:
     if not raw:
         return Title("", frozenset(), frozenset())
+    if not _SPECIAL.search(raw):  # the common case: a plain title
+        return Title(fold(raw), frozenset(), frozenset())
     text = unicodedata.normalize("NFKC", raw).strip()
     kinds: set[str] = set()
     featured: set[str] = set()

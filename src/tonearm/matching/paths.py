@@ -51,7 +51,7 @@ def path_parts(location: str | None, base: tuple[str, ...] = ()) -> tuple[str, .
             if parts:
                 parts.pop()
             continue
-        parts.append(unicodedata.normalize("NFC", raw).casefold())
+        parts.append(raw.lower() if raw.isascii() else unicodedata.normalize("NFC", raw).casefold())
     if not parts:
         return None
     parts[-1] = _EXTENSION.sub("", parts[-1]) or parts[-1]

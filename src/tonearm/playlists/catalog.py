@@ -7,13 +7,22 @@ import uuid
 
 from tonearm.library import Library
 from tonearm.matching import CatalogTrack, MemoryCatalog
-from tonearm.playlists.exporting import track_fields
 
 
 async def library_catalog(library: Library, viewer: uuid.UUID) -> MemoryCatalog:
     return MemoryCatalog(
-        [
-            CatalogTrack(id=str(t.id), **track_fields(t), path=t.path or t.original_name)
-            for t in await library.matchable(viewer)
-        ]
+        CatalogTrack(
+            str(t.id),
+            t.title,
+            t.artists,
+            t.album,
+            t.album_artist,
+            t.duration or None,
+            t.track_number,
+            t.disc_number,
+            t.isrc,
+            t.mb_recording_id,
+            t.path or t.original_name,
+        )
+        for t in await library.matchable(viewer)
     )

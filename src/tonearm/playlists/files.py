@@ -11,7 +11,8 @@ from pydantic import TypeAdapter, ValidationError
 
 from tonearm.kit.errors import responses
 from tonearm.kit.multipart import MalformedMultipart, PartTooLarge, receive_multipart
-from tonearm.library import Library, TrackNotFound, TrackOut
+from tonearm.library import TrackNotFound
+from tonearm.matching import MemoryCatalog
 from tonearm.models.library import Visibility
 from tonearm.platform.auth import CurrentUser
 from tonearm.platform.deps import DbSession, State
@@ -26,6 +27,7 @@ from tonearm.playlists.schemas import (
     ImportChoice,
     ImportedOut,
     ImportPreviewOut,
+    MatchedTrackOut,
     PreviewCounts,
     PreviewPlaylistOut,
     PreviewRowOut,
@@ -65,20 +67,17 @@ def import_service(session: DbSession, state: State) -> ImportService:
 Importer = Annotated[ImportService, Depends(import_service)]
 
 
-async def _preview_out(
-    previews: list[PreviewPlaylist], library: Library, viewer: uuid.UUID
-) -> ImportPreviewOut:
-    ids = {
-        uuid.UUID(t)
-        for p in previews
-        for r in p.rows
-        for t in [r.match.track_id, *(c.track_id for c in r.match.candidates)]
-        if t
-    }
-    tracks = await library.visible_tracks(viewer, list(ids)) if ids else {}
-    outs: dict[str, TrackOut] = {
-        str(t.id): t for t in await library.tracks_out(list(tracks.values()), viewer)
-    }
+def _brief(catalog: MemoryCatalog, track_id: str | None) -> MatchedTrackOut | None:
+    t = catalog.get(track_id) if track_id else None
+    if t is None:
+        return None
+    return MatchedTrackOut(
+        id=uuid.UUID(t.id), title=t.title, artists=list(t.artists), album=t.album,
+        duration=t.duration,
+    )  # fmt: skip
+
+
+def _preview_out(previews: list[PreviewPlaylist]) -> ImportPreviewOut:
     playlists = []
     for p in previews:
         rows = [
@@ -89,13 +88,11 @@ async def _preview_out(
                 score=round(float(r.match.score), 4),
                 rule=r.match.rule,
                 reason=r.match.reason,
-                track=outs.get(r.match.track_id) if r.match.track_id else None,
+                track=_brief(p.catalog, r.match.track_id),
                 candidates=[
-                    CandidateOut(
-                        track=outs[c.track_id], score=round(float(c.score), 4), reason=c.reason
-                    )
+                    CandidateOut(track=brief, score=round(float(c.score), 4), reason=c.reason)
                     for c in r.match.candidates[:3]
-                    if c.track_id in outs
+                    if (brief := _brief(p.catalog, c.track_id))
                 ],
             )
             for r in p.rows
@@ -157,7 +154,7 @@ async def import_playlist(
             previews = await importer.preview(
                 user.id, data, part.filename, relax_versions=relax_versions
             )
-            return await _preview_out(previews, importer.library, user.id)
+            return _preview_out(previews)
         try:
             visibility = Visibility(received.fields.get("visibility", "private"))
             choices = _choices.validate_json(received.fields.get("choices") or "[]")

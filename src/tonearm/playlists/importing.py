@@ -14,15 +14,16 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tonearm.kit.db import utcnow
 from tonearm.kit.storage import Storage
 from tonearm.kit.text import fold
 from tonearm.library import Library, TrackNotFound
-from tonearm.matching import Candidate, Entry, Match, Matcher, Policy, entry_key
+from tonearm.matching import Candidate, Entry, Match, Matcher, MemoryCatalog, Policy, entry_key
 from tonearm.models.library import Visibility
 from tonearm.models.playlists import MatchDecision, Playlist, PlaylistItem, PlaylistKind
 from tonearm.playlists.catalog import library_catalog
@@ -32,6 +33,7 @@ from tonearm.playlists.schemas import MAX_ITEMS
 from tonearm.playlists.service import Change, PlaylistService
 
 KEEP_EXTERNAL = "external"
+ITEMS = cast(Table, PlaylistItem.__table__)  # Core inserts: one executemany per batch
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +50,7 @@ class PreviewPlaylist:
     description: str | None
     format: str
     rows: list[PreviewRow]
+    catalog: MemoryCatalog  # the importer's library as matched: names each row's tracks
 
 
 def match_json(match: Match) -> dict[str, Any]:
@@ -73,16 +76,21 @@ class ImportService:
         parsed = parse(data, filename)
         catalog = await library_catalog(self.library, owner)
         matcher = Matcher(catalog, Policy(strict_versions=not relax_versions))
-        remembered = await self._decisions(owner, [e for p in parsed for e in p.entries])
+        keys = [[entry_key(e) for e in p.entries] for p in parsed]
+        remembered = await self._decisions(owner, [k for ks in keys for k in ks])
         out = []
-        for playlist in parsed:
+        for playlist, playlist_keys in zip(parsed, keys, strict=True):
             matches = await matcher.match_many(playlist.entries)
-            rows = []
-            for i, (entry, match) in enumerate(zip(playlist.entries, matches, strict=True)):
-                key = entry_key(entry)
-                rows.append(PreviewRow(i, entry, _decided(match, remembered.get(key, ...)), key))
+            rows = [
+                PreviewRow(i, entry, _decided(match, remembered.get(key, ...)), key)
+                for i, (entry, match, key) in enumerate(
+                    zip(playlist.entries, matches, playlist_keys, strict=True)
+                )
+            ]
             out.append(
-                PreviewPlaylist(playlist.name, playlist.description, str(playlist.format), rows)
+                PreviewPlaylist(
+                    playlist.name, playlist.description, str(playlist.format), rows, catalog
+                )
             )
         return out
 
@@ -121,20 +129,25 @@ class ImportService:
             playlist.name_key = fold(playlist.name)[:200]
             self.s.add(playlist)
             await self.s.flush()
+            values = []
             for row in preview.rows:
                 choice = choices.get((p_index, row.index))
                 track_id, info = _resolve(row, choice)
                 if choice is not None:
                     await self._remember(owner, row.key, track_id)
-                self.s.add(
-                    PlaylistItem(
-                        playlist_id=playlist.id,
-                        position=row.index,
-                        track_id=track_id,
-                        entry=row.entry.to_json(),
-                        match=info,
-                    )
+                values.append(
+                    {
+                        "id": uuid.uuid4(),
+                        "playlist_id": playlist.id,
+                        "position": row.index,
+                        "track_id": track_id,
+                        "entry": row.entry.to_json(),
+                        "match": info,
+                        "added_at": utcnow(),
+                    }
                 )
+            for start in range(0, len(values), 2000):  # one INSERT per batch, not per item
+                await self.s.execute(insert(ITEMS), values[start : start + 2000])
             await PlaylistService(self.s, self.storage).touch(playlist)
             saved.append(playlist)
         return saved
@@ -155,10 +168,11 @@ class ImportService:
         entries = [Entry.from_json(i.entry or {}) for i in pending]
         catalog = await library_catalog(self.library, owner)
         matches = await Matcher(catalog, Policy()).match_many(entries)
-        remembered = await self._decisions(owner, entries)
+        keys = [entry_key(e) for e in entries]
+        remembered = await self._decisions(owner, keys)
         resolved = 0
-        for item, entry, match in zip(pending, entries, matches, strict=True):
-            match = _decided(match, remembered.get(entry_key(entry), ...))
+        for item, key, match in zip(pending, keys, matches, strict=True):
+            match = _decided(match, remembered.get(key, ...))
             if match.bucket == "matched" and match.track_id:
                 item.track_id = uuid.UUID(match.track_id)
                 item.match = match_json(match)
@@ -168,9 +182,9 @@ class ImportService:
 
     # --- decisions ---------------------------------------------------------------------------
     async def _decisions(
-        self, owner: uuid.UUID, entries: Sequence[Entry]
+        self, owner: uuid.UUID, entry_keys: Sequence[str]
     ) -> dict[str, uuid.UUID | None]:
-        keys = list({entry_key(e) for e in entries})
+        keys = list(set(entry_keys))
         out: dict[str, uuid.UUID | None] = {}
         for start in range(0, len(keys), 500):
             rows = await self.s.execute(

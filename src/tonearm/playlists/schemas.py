@@ -75,7 +75,7 @@ class EntryOut(BaseModel):
     """An entry as its source gave it (for items not, or not yet, in the library)."""
 
     title: str | None = None
-    artists: list[str] = []
+    artists: list[str] = Field(default_factory=list)
     album: str | None = None
     album_artist: str | None = None
     duration: float | None = None
@@ -83,7 +83,7 @@ class EntryOut(BaseModel):
     disc_number: int | None = None
     isrc: str | None = None
     mb_recording_id: str | None = None
-    provider_ids: dict[str, str] = {}
+    provider_ids: dict[str, str] = Field(default_factory=dict)
     location: str | None = None
     image: str | None = None
 
@@ -152,8 +152,18 @@ SortOrder = Literal["updated", "name", "created"]
 
 
 # --- import ----------------------------------------------------------------------------------
+class MatchedTrackOut(BaseModel):
+    """A library track as the import preview names it (GET /tracks/{id} has the rest)."""
+
+    id: uuid.UUID
+    title: str
+    artists: list[str]
+    album: str | None
+    duration: float | None
+
+
 class CandidateOut(BaseModel):
-    track: TrackOut
+    track: MatchedTrackOut
     score: float
     reason: str
 
@@ -165,7 +175,7 @@ class PreviewRowOut(BaseModel):
     score: float
     rule: str = Field(description="What decided: path, isrc, mbid, album_position, fuzzy, decision")
     reason: str
-    track: TrackOut | None = Field(description="The matched track")
+    track: MatchedTrackOut | None = Field(description="The matched track")
     candidates: list[CandidateOut] = Field(description="For review: up to three")
 
 

@@ -4,11 +4,13 @@ cp1252 (Windows players' M3U and PLS), and limits on what a field may hold."""
 from __future__ import annotations
 
 import codecs
+import re
 
 from tonearm.playlists.formats.errors import PlaylistUnreadable
 
 MAX_FIELD = 2000  # characters kept of a title, artist, album or location
 MAX_ENTRIES = 100_000
+_CONTROLS = re.compile("[\x00-\x08\x0a-\x1f]")
 
 
 def decode(data: bytes) -> str:
@@ -29,7 +31,9 @@ def clip(value: str | None) -> str | None:
     """A field as kept: control characters dropped, spaces trimmed, bounded; None if empty."""
     if value is None:
         return None
-    value = "".join(ch for ch in value if ch >= " " or ch == "\t").strip()
+    if not value.isprintable():  # the common case prints: nothing to drop
+        value = _CONTROLS.sub("", value)
+    value = value.strip()
     return value[:MAX_FIELD] or None
 
 
