@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from tonearm.library.catalog.facade import Library
     from tonearm.library.catalog.matchable import MatchableTrack
     from tonearm.library.errors import PublicNeedsArtist, TrackFileMissing, TrackNotFound
+    from tonearm.library.scan.hooks import ScanHooks, ScannedRoot
     from tonearm.library.schemas import AlbumOut, Artwork, TrackOut, TrackPage
     from tonearm.platform.state import AppState
 
@@ -60,6 +61,9 @@ async def _after_vacuum(engine: AsyncEngine) -> None:
 
 def _install(state: AppState) -> None:
     from tonearm.library.catalog.stats import library_info
+    from tonearm.library.scan.hooks import ScanHooks
+
+    state.provide(ScanHooks())
 
     async def info() -> dict[str, object]:
         return await library_info(state)
@@ -86,6 +90,8 @@ __getattr__ = lazy_exports(
     {
         "Library": "tonearm.library.catalog.facade",
         "MatchableTrack": "tonearm.library.catalog.matchable",
+        "ScanHooks": "tonearm.library.scan.hooks",
+        "ScannedRoot": "tonearm.library.scan.hooks",
         "PublicNeedsArtist": "tonearm.library.errors",
         "TrackFileMissing": "tonearm.library.errors",
         "TrackNotFound": "tonearm.library.errors",
@@ -103,6 +109,8 @@ __all__ = [
     "Library",
     "MatchableTrack",
     "PublicNeedsArtist",
+    "ScanHooks",
+    "ScannedRoot",
     "TrackFileMissing",
     "TrackNotFound",
     "TrackOut",

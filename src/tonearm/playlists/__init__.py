@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from fastapi import APIRouter
 
     from tonearm.config import Settings
+    from tonearm.platform.state import AppState
     from tonearm.playlists.errors import PlaylistNotFound
     from tonearm.playlists.service import PlaylistService
 
@@ -25,6 +26,13 @@ def _routers() -> list[APIRouter]:
     from tonearm.playlists.files import router as files
 
     return [files, router]  # files first: /playlists/import before /playlists/{id}
+
+
+def _install(state: AppState) -> None:
+    from tonearm.library import ScanHooks
+    from tonearm.playlists.folders import import_root_playlists
+
+    state.get(ScanHooks).add("playlists", import_root_playlists)
 
 
 def _body_limits(settings: Settings) -> Mapping[str, int]:
@@ -37,6 +45,7 @@ DOMAIN = Domain(
     name="playlists",
     routers=_routers,
     job_modules=("tonearm.playlists.tasks",),
+    install=_install,
     body_limits=_body_limits,
 )
 

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tonearm.kit.db import utcnow
@@ -70,17 +70,22 @@ class ImportService:
         filename: str | None,
         *,
         relax_versions: bool = False,
+        catalog: MemoryCatalog | None = None,
+        base: str | None = None,
     ) -> list[PreviewPlaylist]:
+        """`catalog`: the owner's library, when the caller matches several files against it;
+        `base`: the folder a file's relative locations start from (a scanned file's)."""
         if len(data) > MAX_BYTES:
             raise PlaylistFileTooLarge(f"A playlist file may be at most {MAX_BYTES // 2**20} MB.")
         parsed = parse(data, filename)
-        catalog = await library_catalog(self.library, owner)
+        if catalog is None:
+            catalog = await library_catalog(self.library, owner)
         matcher = Matcher(catalog, Policy(strict_versions=not relax_versions))
         keys = [[entry_key(e) for e in p.entries] for p in parsed]
         remembered = await self._decisions(owner, [k for ks in keys for k in ks])
         out = []
         for playlist, playlist_keys in zip(parsed, keys, strict=True):
-            matches = await matcher.match_many(playlist.entries)
+            matches = await matcher.match_many(playlist.entries, base)
             rows = [
                 PreviewRow(i, entry, _decided(match, remembered.get(key, ...)), key)
                 for i, (entry, match, key) in enumerate(
@@ -129,28 +134,41 @@ class ImportService:
             playlist.name_key = fold(playlist.name)[:200]
             self.s.add(playlist)
             await self.s.flush()
-            values = []
+            row_choices = {}
             for row in preview.rows:
                 choice = choices.get((p_index, row.index))
-                track_id, info = _resolve(row, choice)
                 if choice is not None:
-                    await self._remember(owner, row.key, track_id)
-                values.append(
-                    {
-                        "id": uuid.uuid4(),
-                        "playlist_id": playlist.id,
-                        "position": row.index,
-                        "track_id": track_id,
-                        "entry": row.entry.to_json(),
-                        "match": info,
-                        "added_at": utcnow(),
-                    }
-                )
-            for start in range(0, len(values), 2000):  # one INSERT per batch, not per item
-                await self.s.execute(insert(ITEMS), values[start : start + 2000])
-            await PlaylistService(self.s, self.storage).touch(playlist)
+                    row_choices[row.index] = choice
+                    await self._remember(owner, row.key, _resolve(row, choice)[0])
+            await self.write_items(playlist, preview.rows, row_choices)
             saved.append(playlist)
         return saved
+
+    async def write_items(
+        self,
+        playlist: Playlist,
+        rows: Sequence[PreviewRow],
+        choices: Mapping[int, str] | None = None,
+    ) -> None:
+        """The playlist's items become `rows` (what it held before is replaced)."""
+        await self.s.execute(delete(PlaylistItem).where(PlaylistItem.playlist_id == playlist.id))
+        values = []
+        for row in rows:
+            track_id, info = _resolve(row, (choices or {}).get(row.index))
+            values.append(
+                {
+                    "id": uuid.uuid4(),
+                    "playlist_id": playlist.id,
+                    "position": row.index,
+                    "track_id": track_id,
+                    "entry": row.entry.to_json(),
+                    "match": info,
+                    "added_at": utcnow(),
+                }
+            )
+        for start in range(0, len(values), 2000):  # one INSERT per batch, not per item
+            await self.s.execute(insert(ITEMS), values[start : start + 2000])
+        await PlaylistService(self.s, self.storage).touch(playlist)
 
     async def rematch_playlist(self, owner: uuid.UUID, playlist_id: uuid.UUID) -> Change:
         playlists = PlaylistService(self.s, self.storage)
