@@ -1514,7 +1514,7 @@ export interface components {
         };
         /** CandidateOut */
         CandidateOut: {
-            track: components["schemas"]["TrackOut"];
+            track: components["schemas"]["MatchedTrackOut"];
             /** Score */
             score: number;
             /** Reason */
@@ -1549,11 +1549,8 @@ export interface components {
         EntryOut: {
             /** Title */
             title?: string | null;
-            /**
-             * Artists
-             * @default []
-             */
-            artists: string[];
+            /** Artists */
+            artists?: string[];
             /** Album */
             album?: string | null;
             /** Album Artist */
@@ -1568,11 +1565,8 @@ export interface components {
             isrc?: string | null;
             /** Mb Recording Id */
             mb_recording_id?: string | null;
-            /**
-             * Provider Ids
-             * @default {}
-             */
-            provider_ids: {
+            /** Provider Ids */
+            provider_ids?: {
                 [key: string]: string;
             };
             /** Location */
@@ -1809,6 +1803,25 @@ export interface components {
             /** Reason */
             reason: string;
         };
+        /**
+         * MatchedTrackOut
+         * @description A library track as the import preview names it (GET /tracks/{id} has the rest).
+         */
+        MatchedTrackOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Title */
+            title: string;
+            /** Artists */
+            artists: string[];
+            /** Album */
+            album: string | null;
+            /** Duration */
+            duration: number | null;
+        };
         /** MergeIn */
         MergeIn: {
             /**
@@ -2036,7 +2049,7 @@ export interface components {
             /** Reason */
             reason: string;
             /** @description The matched track */
-            track: components["schemas"]["TrackOut"] | null;
+            track: components["schemas"]["MatchedTrackOut"] | null;
             /**
              * Candidates
              * @description For review: up to three

@@ -48,6 +48,15 @@ type Handler = (req: Request, call: RecordedCall) => Response | Promise<Response
  * Stubs globalThis.fetch. Each handler may answer a request; unanswered requests fail the test.
  * Returns the list of calls made, in order.
  */
+/** JSON bodies parsed; others (multipart forms) kept as text. */
+function parseBody(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
 export function mockFetch(...handlers: Handler[]) {
   const calls: RecordedCall[] = [];
   const fn = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
@@ -57,7 +66,7 @@ export function mockFetch(...handlers: Handler[]) {
       method: req.method,
       path: new URL(req.url).pathname + new URL(req.url).search,
       auth: req.headers.get('Authorization'),
-      body: text ? JSON.parse(text) : undefined,
+      body: text ? parseBody(text) : undefined,
     };
     calls.push(call);
     for (const h of handlers) {

@@ -14,7 +14,15 @@ export function PlaylistsPage() {
   const navigate = useNavigate();
   return (
     <div className="space-y-6">
-      <PageHeader title="Playlists" subtitle="Your playlists. Add tracks from any track row, album or the player." />
+      <PageHeader
+        title="Playlists"
+        subtitle="Your playlists. Add tracks from any track row, album or the player."
+        actions={
+          <Link to="/playlists/import" className="rounded-lg border border-neutral-700 bg-neutral-900 px-4 py-2 text-sm text-neutral-100 hover:bg-neutral-800">
+            Import a file
+          </Link>
+        }
+      />
       <NewPlaylistForm className="max-w-md" placeholder="New playlist name" submitLabel="New playlist" onCreated={(made) => navigate(`/playlists/${made.id}`)} />
       {q.isPending ? (
         <Loading />
