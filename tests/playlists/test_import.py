@@ -163,3 +163,22 @@ async def test_rematch_resolves_entries_after_an_upload(
     assert r.status_code == 200 and r.json()["changed"] == 1, r.text
     rows: list[dict[str, Any]] = await items(client, h, pid)
     assert rows[2]["track"]["title"] == "Not In The Library"
+
+
+async def test_a_path_outside_the_library_is_never_read_or_told_apart(
+    client: httpx.AsyncClient, tmp_path: Path
+) -> None:
+    h = bearer(await register(client))
+    await _library(client, h, tmp_path)
+    secret = tmp_path / "secret.mp3"
+    secret.write_bytes(b"ID3 not yours")
+    body = (
+        f"#EXTM3U\n#EXTINF:6,Someone - Same Title\n{secret}\n"
+        f"#EXTINF:6,Someone - Same Title\n{tmp_path / 'absent.mp3'}\n"
+        "#EXTINF:6,Someone - Same Title\n/etc/passwd\n"
+    ).encode()
+    r = await _post(client, h, body, preview=True)
+    assert r.status_code == 200, r.text
+    rows = r.json()["playlists"][0]["rows"]
+    told = [{k: v for k, v in row.items() if k not in ("index", "entry")} for row in rows]
+    assert told[0] == told[1] == told[2] and told[0]["bucket"] == "unmatched"
