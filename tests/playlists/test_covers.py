@@ -14,6 +14,7 @@ from tests.accounts.factories import bearer, register
 from tests.audio_fixtures import make_picture
 from tests.library.factories import wait_job
 from tests.playlists.factories import add, playlist, tracks
+from tonearm.platform.state import AppState
 
 COLOURS = [(220, 30, 30), (30, 200, 40), (40, 60, 220), (230, 210, 20)]
 
@@ -73,3 +74,35 @@ async def test_a_viewer_sees_no_cover_of_a_track_they_may_not_open(
     bob = bearer(await register(client))
     seen = (await client.get(f"/api/v1/playlists/{p['id']}", headers=bob)).json()
     assert seen["cover"] is None
+
+
+async def test_an_uploaded_cover_replaces_the_mosaic_until_removed(
+    client: httpx.AsyncClient, state: AppState
+) -> None:
+    h = bearer(await register(client))
+    r = await client.post("/api/v1/playlists", headers=h, json={"name": "Mine"})
+    pid = r.json()["id"]
+    other = bearer(await register(client))
+    image = make_picture(size=(700, 500))
+    r = await client.put(f"/api/v1/playlists/{pid}/cover", headers=other, content=image)
+    assert r.status_code == 404
+    bad = await client.put(f"/api/v1/playlists/{pid}/cover", headers=h, content=b"not an image")
+    assert (bad.status_code, bad.json()["code"]) == (422, "invalid_artwork")
+    png = {**h, "Content-Type": "image/png"}
+    r = await client.put(f"/api/v1/playlists/{pid}/cover", headers=png, content=image)
+    assert r.status_code == 200, r.text
+    cover = r.json()["cover"]
+    assert cover and cover["medium"]
+    got = await client.get(cover["medium"])
+    assert got.status_code == 200 and got.content[:2] == b"\xff\xd8"  # a JPEG rendition
+    key = f"playlist-covers/custom/{pid}/"
+    assert await state.storage.exists(f"{key}600.jpg")
+    r = await client.delete(f"/api/v1/playlists/{pid}/cover", headers=h)
+    assert r.status_code == 204
+    assert (await client.get(f"/api/v1/playlists/{pid}", headers=h)).json()["cover"] is None
+    assert not await state.storage.exists(f"{key}600.jpg")
+    # Deleting a playlist removes its uploaded cover.
+    await client.put(f"/api/v1/playlists/{pid}/cover", headers=h, content=image)
+    assert await state.storage.exists(f"{key}600.jpg")
+    assert (await client.delete(f"/api/v1/playlists/{pid}", headers=h)).status_code == 204
+    assert not await state.storage.exists(f"{key}600.jpg")

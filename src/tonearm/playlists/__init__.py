@@ -22,10 +22,11 @@ if TYPE_CHECKING:
 
 
 def _routers() -> list[APIRouter]:
+    from tonearm.playlists.covers import router as covers
     from tonearm.playlists.endpoints import router
     from tonearm.playlists.files import router as files
 
-    return [files, router]  # files first: /playlists/import before /playlists/{id}
+    return [files, router, covers]  # files first: /playlists/import before /playlists/{id}
 
 
 def _install(state: AppState) -> None:

@@ -57,6 +57,7 @@ class PlaylistPresenter:
                 item_count=p.item_count,
                 duration=p.duration,
                 cover=await self.cover(p, viewer),
+                cover_uploaded=p.cover_key is not None,
                 rules=p.rules if p.kind is PlaylistKind.smart else None,
                 created_at=p.created_at,
                 updated_at=p.updated_at,

@@ -61,6 +61,7 @@ class PlaylistOut(BaseModel):
         description="The uploaded cover, else a 2x2 mosaic of the first four distinct album"
         " covers the viewer may see, else the first one"
     )
+    cover_uploaded: bool = Field(False, description="The cover is one the owner uploaded")
     rules: dict[str, Any] | None = None
     created_at: datetime
     updated_at: datetime

@@ -55,6 +55,7 @@ def item_identity(item: PlaylistItem) -> object:
 class PlaylistService:
     def __init__(self, session: AsyncSession, storage: Storage) -> None:
         self.s = session
+        self.storage = storage
         self.repo = PlaylistRepository(session)
         self.library = Library(session, storage)
 
@@ -121,8 +122,11 @@ class PlaylistService:
 
     async def delete(self, owner: uuid.UUID, playlist_id: uuid.UUID) -> None:
         playlist = await self.owned(owner, playlist_id)
+        cover = playlist.cover_key
         await self.s.delete(playlist)
         await self.s.flush()
+        if cover and cover.startswith("playlist-covers/custom/"):  # an uploaded one
+            await self.storage.delete_prefix(cover)
 
     async def duplicate(
         self, viewer: uuid.UUID, playlist_id: uuid.UUID, data: DuplicateIn

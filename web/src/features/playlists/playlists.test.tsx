@@ -22,6 +22,7 @@ function makePlaylist(overrides: Partial<Playlist> = {}): Playlist {
     item_count: 3,
     duration: 540,
     cover: null,
+    cover_uploaded: false,
     rules: null,
     created_at: '2026-12-01T10:00:00Z',
     updated_at: '2026-12-01T10:00:00Z',

@@ -9,6 +9,7 @@ import { Cover, coverSrcSet } from '../../../ui/Cover';
 import { ErrorAlert } from '../../../ui/feedback';
 import { ChevronIcon, CloseIcon, DragIcon, PlayIcon, ShuffleIcon } from '../../../ui/icons';
 import { EmptyState, Loading } from '../../../ui/PageHeader';
+import { CoverField } from '../components/CoverField';
 import { ExportMenu } from '../components/ExportMenu';
 import { useDeletePlaylist, useDuplicatePlaylist, usePlaylist, usePlaylistItems, usePlaylistItemsChange, useUpdatePlaylist } from '../api';
 
@@ -46,6 +47,7 @@ function EditForm({ playlist, onDone }: { playlist: Playlist; onDone: () => void
           ))}
         </select>
       </label>
+      <CoverField playlist={playlist} />
       {update.error && <ErrorAlert error={update.error} />}
       <div className="flex gap-2">
         <Button type="submit" busy={update.isPending} disabled={!name.trim()}>
