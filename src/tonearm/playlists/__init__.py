@@ -22,14 +22,19 @@ if TYPE_CHECKING:
 
 def _routers() -> list[APIRouter]:
     from tonearm.playlists.endpoints import router
+    from tonearm.playlists.smart_endpoints import router as smart
 
-    return [router]
+    return [smart, router]
 
 
 def _body_limits(settings: Settings) -> Mapping[str, int]:
     from tonearm.playlists.formats import MAX_BYTES
+    from tonearm.playlists.nsp import MAX_NSP_BYTES
 
-    return {"/api/v1/playlists/import": MAX_BYTES + 256 * 1024}  # the file and its form
+    return {  # the file and its form
+        "/api/v1/playlists/import": MAX_BYTES + 256 * 1024,
+        "/api/v1/playlists/import-nsp": MAX_NSP_BYTES + 64 * 1024,
+    }
 
 
 DOMAIN = Domain(

@@ -75,7 +75,11 @@ async def get_playlist(
     return await present.playlist(await svc.get(viewer, playlist_id), viewer)
 
 
-@router.patch("/{playlist_id}", operation_id="playlists-update", responses=CHANGE)
+@router.patch(
+    "/{playlist_id}",
+    operation_id="playlists-update",
+    responses=responses(errors.PlaylistNotFound, errors.NotPlaylistOwner, errors.NotSmartPlaylist),
+)
 async def update_playlist(
     playlist_id: uuid.UUID,
     body: PlaylistPatch,
@@ -227,12 +231,13 @@ async def merge_playlist(
     "/{playlist_id}/export",
     operation_id="playlists-export",
     status_code=status.HTTP_202_ACCEPTED,
-    responses=responses(errors.PlaylistNotFound, errors.SmartPlaylistItems),
+    responses=responses(errors.PlaylistNotFound),
 )
 async def export_playlist(
     playlist_id: uuid.UUID, body: ExportIn, session: DbSession, state: State, user: CurrentUser
 ) -> ExportStarted:
-    """Write the playlist as a file (a job); the job's result has a signed download URL."""
+    """Write the playlist as a file (a job); the job's result has a signed download URL. A
+    smart playlist writes the tracks its rules select for you when the job runs."""
     job = await start_export(
         session, state.storage, user.id, playlist_id, Format(body.format), body.paths
     )
