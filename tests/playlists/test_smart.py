@@ -388,7 +388,7 @@ async def test_export_writes_the_evaluated_tracks(
 
 async def _import_nsp(client: httpx.AsyncClient, h: H, data: bytes, name: str) -> httpx.Response:
     files = [("file", (name, data, "application/json"))]
-    return await client.post("/api/v1/playlists/import-nsp", headers=h, files=files)
+    return await client.post("/api/v1/playlists/smart/import", headers=h, files=files)
 
 
 async def test_nsp_round_trip(client: httpx.AsyncClient, world: dict[str, Any]) -> None:

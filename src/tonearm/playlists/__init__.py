@@ -33,7 +33,7 @@ def _body_limits(settings: Settings) -> Mapping[str, int]:
 
     return {  # the file and its form
         "/api/v1/playlists/import": MAX_BYTES + 256 * 1024,
-        "/api/v1/playlists/import-nsp": MAX_NSP_BYTES + 64 * 1024,
+        "/api/v1/playlists/smart/import": MAX_NSP_BYTES + 64 * 1024,
     }
 
 

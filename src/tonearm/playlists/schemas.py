@@ -54,7 +54,7 @@ class PlaylistPatch(BaseModel):
     rules: Group | None = Field(None, description="Smart playlists: new rules")
     sort: SmartSort | None = Field(None, description="Smart playlists: a new order")
     limit: Limit | None = Field(None, description="Smart playlists: a new limit")
-    unlimited: bool = Field(False, description="Smart playlists: drop the limit")
+    unlimited: bool | None = Field(None, description="Smart playlists: true drops the limit")
 
     _name = field_validator("name")(_clean_name)
 

@@ -179,12 +179,12 @@ class PlaylistService:
     ) -> tuple[list[TrackOut], str | None]:
         """A page of what the rules select now. The cursor carries the offset and, for a
         random order, its seed, so one read's pages agree."""
-        _, smart = await self.smart(viewer, playlist_id)
         offset, seed = 0, secrets.randbelow(2**40)
-        if params.cursor:
+        if params.cursor:  # a bad one is a 400 whatever the playlist
             offset, seed = decode_cursor(params.cursor, 2)
             if not all(isinstance(v, int) and 0 <= v < 2**40 for v in (offset, seed)):
                 raise InvalidCursor()
+        _, smart = await self.smart(viewer, playlist_id)
         rows = await self.library.smart_tracks(
             viewer, smart.selection(), offset=offset, count=params.limit + 1, seed=seed
         )

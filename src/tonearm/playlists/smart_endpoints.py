@@ -89,7 +89,7 @@ async def export_nsp(playlist_id: uuid.UUID, svc: Playlists, principal: Optional
 
 
 @router.post(
-    "/import-nsp",
+    "/smart/import",
     operation_id="playlists-import-nsp",
     status_code=status.HTTP_201_CREATED,
     responses=responses(errors.InvalidSmartRules, MalformedMultipart),
