@@ -15,7 +15,12 @@ export function PlaylistsPage() {
   return (
     <div className="space-y-6">
       <PageHeader title="Playlists" subtitle="Your playlists. Add tracks from any track row, album or the player." />
-      <NewPlaylistForm className="max-w-md" placeholder="New playlist name" submitLabel="New playlist" onCreated={(made) => navigate(`/playlists/${made.id}`)} />
+      <div className="flex flex-wrap items-start gap-3">
+        <NewPlaylistForm className="max-w-md flex-1" placeholder="New playlist name" submitLabel="New playlist" onCreated={(made) => navigate(`/playlists/${made.id}`)} />
+        <Link to="/playlists/smart/new" className="inline-flex items-center gap-2 rounded-lg border border-neutral-700 bg-neutral-900 px-4 py-2 text-sm text-neutral-100 hover:bg-neutral-800 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-accent-400">
+          New smart playlist
+        </Link>
+      </div>
       {q.isPending ? (
         <Loading />
       ) : q.isError ? (
@@ -30,6 +35,7 @@ export function PlaylistsPage() {
                 <Cover seed={p.id} label={p.name} src={p.cover?.medium} className="aspect-square w-full" rounded="lg" />
                 <p className="mt-2 truncate font-medium text-white">{p.name}</p>
                 <p className="truncate text-xs text-neutral-400">
+                  {p.kind === 'smart' && 'Smart · '}
                   {p.item_count} {p.item_count === 1 ? 'track' : 'tracks'} · {VISIBILITY_LABEL[p.visibility]}
                 </p>
               </Link>
