@@ -44,6 +44,15 @@ export interface RecordedCall {
 
 type Handler = (req: Request, call: RecordedCall) => Response | Promise<Response | undefined> | undefined;
 
+/** A JSON body parsed; any other (a multipart form) as its text. */
+function parseBody(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
 /**
  * Stubs globalThis.fetch. Each handler may answer a request; unanswered requests fail the test.
  * Returns the list of calls made, in order.
@@ -57,7 +66,7 @@ export function mockFetch(...handlers: Handler[]) {
       method: req.method,
       path: new URL(req.url).pathname + new URL(req.url).search,
       auth: req.headers.get('Authorization'),
-      body: text ? JSON.parse(text) : undefined,
+      body: text ? parseBody(text) : undefined,
     };
     calls.push(call);
     for (const h of handlers) {

@@ -161,3 +161,36 @@ export function usePlaylistItemsChange() {
     onSuccess: (result) => settle(result.playlist),
   });
 }
+
+/** Import a Navidrome smart playlist file (`.nsp`) as a smart playlist. */
+export function useImportNsp() {
+  const api = useApi();
+  const settle = useSettle();
+  return useMutation({
+    mutationFn: async (file: File) => {
+      const form = new FormData();
+      form.append('file', file, file.name);
+      return unwrap(await api.POST('/api/v1/playlists/smart/import', { body: { file: '' }, bodySerializer: () => form }));
+    },
+    onSuccess: settle,
+  });
+}
+
+/** Download a smart playlist as a Navidrome `.nsp` file (fetched with the session, then saved). */
+export function useDownloadNsp(id: string, name: string) {
+  const api = useApi();
+  return useMutation({
+    mutationFn: async () => {
+      const res = await api.GET('/api/v1/playlists/{playlist_id}/nsp', { params: { path: { playlist_id: id } }, parseAs: 'blob' });
+      const blob = unwrap(res) as unknown as Blob;
+      const url = URL.createObjectURL(blob);
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = `${name.replace(/[^\w .()-]+/g, '_').trim() || 'playlist'}.nsp`;
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 1000);
+    },
+  });
+}

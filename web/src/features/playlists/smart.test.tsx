@@ -6,6 +6,7 @@ import { PlayerProvider } from '../../player/PlayerContext';
 import { makeTrack } from '../../test/fixtures';
 import { json, makeTokens, mockFetch, on, renderApp, tokenPair } from '../../test/utils';
 import { NewSmartPlaylistPage } from './pages/NewSmartPlaylistPage';
+import { PlaylistsPage } from './pages/PlaylistsPage';
 import { PlaylistPage } from './pages/PlaylistPage';
 
 const ID = 's1';
@@ -123,5 +124,25 @@ describe('PlaylistPage (smart)', () => {
     await userEvent.click(within(form).getByRole('button', { name: 'Save rules' }));
     await waitFor(() => expect(calls.some((c) => c.method === 'PATCH')).toBe(true));
     expect(calls.find((c) => c.method === 'PATCH')!.body).toEqual({ rules: RULES, sort: { field: 'year', order: 'desc' }, limit: null, unlimited: true });
+  }, 20_000);
+});
+
+describe('PlaylistsPage (.nsp import)', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('imports a Navidrome smart playlist file and opens it', async () => {
+    const { calls } = mockFetch(
+      on('GET', '/api/v1/playlists?limit=100', () => json({ items: [], next_cursor: null })),
+      on('POST', '/api/v1/playlists/smart/import', () => json(smartPlaylist({ name: 'Recently Played' }), 201)),
+    );
+    renderApp(<PlaylistsPage />, { tokens: signedIn(), route: '/playlists', path: '/playlists' });
+    const nsp = '{"all": [{"inTheLast": {"lastPlayed": 30}}], "sort": "lastPlayed", "order": "desc"}';
+    const file = new File([nsp], 'recent.nsp', { type: 'application/json' });
+    await userEvent.upload(screen.getByLabelText('Import a Navidrome smart playlist (.nsp)'), file);
+    await waitFor(() => expect(screen.getByTestId('location')).toHaveTextContent(`/playlists/${ID}`));
+    const sent = calls.find((c) => c.path === '/api/v1/playlists/smart/import')!;
+    // A multipart form with the file in field `file` (jsdom's File reaches undici without its
+    // name and bytes, so only the part itself can be checked here; tests/playlists reads files).
+    expect(String(sent.body)).toContain('form-data; name="file"');
   }, 20_000);
 });

@@ -11,7 +11,7 @@ import { ChevronIcon, CloseIcon, DragIcon, PlayIcon, ShuffleIcon } from '../../.
 import { EmptyState, Loading } from '../../../ui/PageHeader';
 import { ExportMenu } from '../components/ExportMenu';
 import { emptyDefinition, SmartRulesEditor } from '../components/SmartRulesEditor';
-import { useDeletePlaylist, useDuplicatePlaylist, usePlaylist, usePlaylistItems, usePlaylistItemsChange, useSmartTracks, useUpdatePlaylist } from '../api';
+import { useDeletePlaylist, useDownloadNsp, useDuplicatePlaylist, usePlaylist, usePlaylistItems, usePlaylistItemsChange, useSmartTracks, useUpdatePlaylist } from '../api';
 
 const VISIBILITY_LABEL = { private: 'Private', unlisted: 'Unlisted (anyone with the link)', public: 'Public' } as const;
 type VisibilityKey = keyof typeof VISIBILITY_LABEL;
@@ -204,6 +204,7 @@ export function PlaylistPage() {
   const change = usePlaylistItemsChange();
   const remove = useDeletePlaylist();
   const duplicate = useDuplicatePlaylist();
+  const nsp = useDownloadNsp(id, q.data?.name ?? 'playlist');
   const player = usePlayerActions();
   const navigate = useNavigate();
   const [editing, setEditing] = useState(false);
@@ -277,10 +278,17 @@ export function PlaylistPage() {
           </>
         )}
       </div>
-      <ExportMenu playlistId={playlist.id} />
+      <div className="flex flex-wrap items-start gap-2">
+        <ExportMenu playlistId={playlist.id} />
+        {smart && (
+          <Button variant="secondary" busy={nsp.isPending} onClick={() => nsp.mutate()}>
+            Download .nsp
+          </Button>
+        )}
+      </div>
       {editing && <EditForm playlist={playlist} onDone={() => setEditing(false)} />}
       {editingRules && smart && <RulesForm playlist={playlist} onDone={() => setEditingRules(false)} />}
-      {(change.error || remove.error || duplicate.error) && <ErrorAlert error={change.error ?? remove.error ?? duplicate.error} />}
+      {(change.error || remove.error || duplicate.error || nsp.error) && <ErrorAlert error={change.error ?? remove.error ?? duplicate.error ?? nsp.error} />}
       {listQ.isPending ? (
         <Loading />
       ) : listQ.isError ? (

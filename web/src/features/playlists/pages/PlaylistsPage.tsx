@@ -4,7 +4,7 @@ import { Cover } from '../../../ui/Cover';
 import { ErrorAlert } from '../../../ui/feedback';
 import { EmptyState, Loading, PageHeader } from '../../../ui/PageHeader';
 import { NewPlaylistForm } from '../components/NewPlaylistForm';
-import { useMyPlaylists } from '../api';
+import { useImportNsp, useMyPlaylists } from '../api';
 
 const VISIBILITY_LABEL = { private: 'Private', unlisted: 'Unlisted', public: 'Public' } as const;
 
@@ -12,6 +12,7 @@ export function PlaylistsPage() {
   const q = useMyPlaylists();
   const playlists = flattenPages(q.data);
   const navigate = useNavigate();
+  const importNsp = useImportNsp();
   return (
     <div className="space-y-6">
       <PageHeader title="Playlists" subtitle="Your playlists. Add tracks from any track row, album or the player." />
@@ -20,7 +21,24 @@ export function PlaylistsPage() {
         <Link to="/playlists/smart/new" className="inline-flex items-center gap-2 rounded-lg border border-neutral-700 bg-neutral-900 px-4 py-2 text-sm text-neutral-100 hover:bg-neutral-800 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-accent-400">
           New smart playlist
         </Link>
+        <label className="inline-flex cursor-pointer items-center gap-2 rounded-lg border border-neutral-700 bg-neutral-900 px-4 py-2 text-sm text-neutral-100 hover:bg-neutral-800 focus-within:ring-2 focus-within:ring-accent-400">
+          {importNsp.isPending ? 'Importing…' : 'Import Navidrome .nsp'}
+          <input
+            type="file"
+            accept=".nsp,application/json"
+            className="sr-only"
+            aria-label="Import a Navidrome smart playlist (.nsp)"
+            onChange={async (e) => {
+              const file = e.target.files?.[0];
+              e.target.value = '';
+              if (!file) return;
+              const made = await importNsp.mutateAsync(file).catch(() => null);
+              if (made) void navigate(`/playlists/${made.id}`);
+            }}
+          />
+        </label>
       </div>
+      {importNsp.error ? <ErrorAlert error={importNsp.error} /> : null}
       {q.isPending ? (
         <Loading />
       ) : q.isError ? (
