@@ -8,8 +8,12 @@ The face other domains import:
                                 way a track is presented to a viewer), scanned_file (the file
                                 behind a track, inside its root), by_isrc / by_recording_mbid /
                                 by_title_key / by_path (for matching), love / unlove /
-                                loved_tracks / count_play (annotations)
+                                loved_tracks / count_play (annotations), smart_tracks /
+                                smart_track_ids / smart_totals (a smart Selection, evaluated
+                                for the viewer)
     TrackOut, TrackPage, AlbumOut, Artwork         the shapes
+    Selection, SMART_FIELDS, SMART_OPS, SMART_SORTS, smart_field_type
+                                what a smart selection may say
     TrackNotFound, TrackFileMissing, PublicNeedsArtist
 """
 
@@ -28,6 +32,13 @@ if TYPE_CHECKING:
     from tonearm.config import Settings
     from tonearm.library.catalog.facade import Library
     from tonearm.library.catalog.matchable import MatchableTrack
+    from tonearm.library.catalog.smart import (
+        SMART_FIELDS,
+        SMART_OPS,
+        SMART_SORTS,
+        Selection,
+        smart_field_type,
+    )
     from tonearm.library.errors import PublicNeedsArtist, TrackFileMissing, TrackNotFound
     from tonearm.library.scan.hooks import ScanHooks, ScannedRoot
     from tonearm.library.schemas import AlbumOut, Artwork, TrackOut, TrackPage
@@ -93,6 +104,11 @@ __getattr__ = lazy_exports(
         "ScanHooks": "tonearm.library.scan.hooks",
         "ScannedRoot": "tonearm.library.scan.hooks",
         "PublicNeedsArtist": "tonearm.library.errors",
+        "Selection": "tonearm.library.catalog.smart",
+        "SMART_FIELDS": "tonearm.library.catalog.smart",
+        "SMART_OPS": "tonearm.library.catalog.smart",
+        "SMART_SORTS": "tonearm.library.catalog.smart",
+        "smart_field_type": "tonearm.library.catalog.smart",
         "TrackFileMissing": "tonearm.library.errors",
         "TrackNotFound": "tonearm.library.errors",
         "AlbumOut": "tonearm.library.schemas",
@@ -104,6 +120,9 @@ __getattr__ = lazy_exports(
 
 __all__ = [
     "DOMAIN",
+    "SMART_FIELDS",
+    "SMART_OPS",
+    "SMART_SORTS",
     "AlbumOut",
     "Artwork",
     "Library",
@@ -111,8 +130,10 @@ __all__ = [
     "PublicNeedsArtist",
     "ScanHooks",
     "ScannedRoot",
+    "Selection",
     "TrackFileMissing",
     "TrackNotFound",
     "TrackOut",
     "TrackPage",
+    "smart_field_type",
 ]

@@ -25,8 +25,10 @@ def _routers() -> list[APIRouter]:
     from tonearm.playlists.covers import router as covers
     from tonearm.playlists.endpoints import router
     from tonearm.playlists.files import router as files
+    from tonearm.playlists.smart_endpoints import router as smart
 
-    return [files, router, covers]  # files first: /playlists/import before /playlists/{id}
+    # files and smart first: /playlists/import and /playlists/smart/... before /playlists/{id}
+    return [files, smart, router, covers]
 
 
 def _install(state: AppState) -> None:
@@ -38,8 +40,12 @@ def _install(state: AppState) -> None:
 
 def _body_limits(settings: Settings) -> Mapping[str, int]:
     from tonearm.playlists.formats import MAX_BYTES
+    from tonearm.playlists.nsp import MAX_NSP_BYTES
 
-    return {"/api/v1/playlists/import": MAX_BYTES + 256 * 1024}  # the file and its form
+    return {  # the file and its form
+        "/api/v1/playlists/import": MAX_BYTES + 256 * 1024,
+        "/api/v1/playlists/smart/import": MAX_NSP_BYTES + 64 * 1024,
+    }
 
 
 DOMAIN = Domain(

@@ -57,7 +57,7 @@ async def drop_cover(
 
 
 @router.put(
-    "/{playlist_id}/cover",
+    "/{playlist_id:uuid}/cover",
     operation_id="playlists-cover-set",
     openapi_extra=IMAGE_BODY,
     responses=responses(errors.PlaylistNotFound, errors.NotPlaylistOwner, InvalidArtwork),
@@ -76,7 +76,7 @@ async def put_cover(
 
 
 @router.delete(
-    "/{playlist_id}/cover",
+    "/{playlist_id:uuid}/cover",
     operation_id="playlists-cover-delete",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=responses(errors.PlaylistNotFound, errors.NotPlaylistOwner),

@@ -67,7 +67,7 @@ async def list_playlists(
     return PlaylistPage(items=await present.playlists(rows, user.id), next_cursor=nxt)
 
 
-@router.get("/{playlist_id}", operation_id="playlists-get", responses=NOT_FOUND)
+@router.get("/{playlist_id:uuid}", operation_id="playlists-get", responses=NOT_FOUND)
 async def get_playlist(
     playlist_id: uuid.UUID, svc: Playlists, present: Presenter, principal: OptionalUser
 ) -> PlaylistOut:
@@ -75,7 +75,11 @@ async def get_playlist(
     return await present.playlist(await svc.get(viewer, playlist_id), viewer)
 
 
-@router.patch("/{playlist_id}", operation_id="playlists-update", responses=CHANGE)
+@router.patch(
+    "/{playlist_id:uuid}",
+    operation_id="playlists-update",
+    responses=responses(errors.PlaylistNotFound, errors.NotPlaylistOwner, errors.NotSmartPlaylist),
+)
 async def update_playlist(
     playlist_id: uuid.UUID,
     body: PlaylistPatch,
@@ -87,7 +91,7 @@ async def update_playlist(
 
 
 @router.delete(
-    "/{playlist_id}",
+    "/{playlist_id:uuid}",
     operation_id="playlists-delete",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=CHANGE,
@@ -98,7 +102,7 @@ async def delete_playlist(playlist_id: uuid.UUID, svc: Playlists, user: CurrentU
 
 
 @router.post(
-    "/{playlist_id}/duplicate",
+    "/{playlist_id:uuid}/duplicate",
     operation_id="playlists-duplicate",
     status_code=status.HTTP_201_CREATED,
     responses=NOT_FOUND,
@@ -116,7 +120,7 @@ async def duplicate_playlist(
 
 # --- items ------------------------------------------------------------------------------------
 @router.get(
-    "/{playlist_id}/items",
+    "/{playlist_id:uuid}/items",
     operation_id="playlists-list-items",
     responses=responses(errors.PlaylistNotFound, errors.SmartPlaylistItems),
 )
@@ -133,7 +137,7 @@ async def list_items(
 
 
 @router.post(
-    "/{playlist_id}/items",
+    "/{playlist_id:uuid}/items",
     operation_id="playlists-add-items",
     responses=responses(
         errors.PlaylistNotFound,
@@ -151,7 +155,7 @@ async def add_items(
 
 
 @router.post(
-    "/{playlist_id}/items/remove",
+    "/{playlist_id:uuid}/items/remove",
     operation_id="playlists-remove-items",
     responses=responses(
         errors.PlaylistNotFound,
@@ -172,7 +176,7 @@ async def remove_items(
 
 
 @router.post(
-    "/{playlist_id}/items/move",
+    "/{playlist_id:uuid}/items/move",
     operation_id="playlists-move-items",
     responses=responses(
         errors.PlaylistNotFound,
@@ -189,7 +193,7 @@ async def move_items(
 
 
 @router.post(
-    "/{playlist_id}/items/dedupe", operation_id="playlists-remove-duplicates", responses=CHANGE
+    "/{playlist_id:uuid}/items/dedupe", operation_id="playlists-remove-duplicates", responses=CHANGE
 )
 async def remove_duplicates(
     playlist_id: uuid.UUID, svc: Playlists, present: Presenter, user: CurrentUser
@@ -197,7 +201,7 @@ async def remove_duplicates(
     return await _change(present, await svc.remove_duplicates(user.id, playlist_id), user.id)
 
 
-@router.post("/{playlist_id}/items/shuffle", operation_id="playlists-shuffle", responses=CHANGE)
+@router.post("/{playlist_id:uuid}/items/shuffle", operation_id="playlists-shuffle", responses=CHANGE)
 async def shuffle_items(
     playlist_id: uuid.UUID, svc: Playlists, present: Presenter, user: CurrentUser
 ) -> ChangeOut:
@@ -205,7 +209,7 @@ async def shuffle_items(
 
 
 @router.post(
-    "/{playlist_id}/merge",
+    "/{playlist_id:uuid}/merge",
     operation_id="playlists-merge",
     responses=responses(
         errors.PlaylistNotFound,
@@ -224,15 +228,16 @@ async def merge_playlist(
 
 
 @router.post(
-    "/{playlist_id}/export",
+    "/{playlist_id:uuid}/export",
     operation_id="playlists-export",
     status_code=status.HTTP_202_ACCEPTED,
-    responses=responses(errors.PlaylistNotFound, errors.SmartPlaylistItems),
+    responses=responses(errors.PlaylistNotFound),
 )
 async def export_playlist(
     playlist_id: uuid.UUID, body: ExportIn, session: DbSession, state: State, user: CurrentUser
 ) -> ExportStarted:
-    """Write the playlist as a file (a job); the job's result has a signed download URL."""
+    """Write the playlist as a file (a job); the job's result has a signed download URL. A
+    smart playlist writes the tracks its rules select for you when the job runs."""
     job = await start_export(
         session, state.storage, user.id, playlist_id, Format(body.format), body.paths
     )

@@ -31,3 +31,15 @@ class InvalidPosition(BadRequest):
 
 class PlaylistFileTooLarge(TonearmError):
     status, code, title = 413, "playlist_file_too_large", "The playlist file is too large"
+
+
+class NotSmartPlaylist(Conflict):
+    code, title = "not_smart_playlist", "Only a smart playlist has rules"
+
+
+class InvalidSmartRules(TonearmError):
+    status, code, title = 422, "invalid_smart_rules", "The smart playlist's rules are not valid"
+
+
+class SmartRulesRequired(TonearmError):
+    status, code, title = 422, "smart_rules_required", "A smart playlist needs rules"

@@ -4,12 +4,14 @@ it; an external entry as it came), written in any format (`formats.write`) by th
 
 Locations: a scanned track's file, absolute (`paths="absolute"`) or inside its library root
 (`"relative"`, for a file kept at the root); an upload has no path, so its original file
-name stands in (a re-import finds it by that name).
+name stands in (a re-import finds it by that name). A smart playlist writes the tracks its
+rules select for the exporter when the job runs.
 """
 
 from __future__ import annotations
 
 import re
+import secrets
 import uuid
 from typing import Any, Literal
 
@@ -21,10 +23,11 @@ from tonearm.library import Library, MatchableTrack
 from tonearm.matching import Entry
 from tonearm.models.jobs import Job
 from tonearm.models.playlists import Playlist, PlaylistKind
-from tonearm.playlists.errors import SmartPlaylistItems
 from tonearm.playlists.formats import Format, ParsedPlaylist, write
 from tonearm.playlists.repository import PlaylistRepository
+from tonearm.playlists.schemas import MAX_ITEMS
 from tonearm.playlists.service import PlaylistService
+from tonearm.playlists.smart import definition
 
 Paths = Literal["absolute", "relative"]
 EXTENSIONS = {Format.json: "tonearm.json"}
@@ -52,8 +55,6 @@ async def start_export(
 ) -> Job:
     """Queue the export of a playlist the viewer may open; it runs after the commit."""
     playlist = await PlaylistService(s, storage).get(viewer, playlist_id)
-    if playlist.kind is PlaylistKind.smart:
-        raise SmartPlaylistItems("Exporting a smart playlist is not supported yet.")
     return await enqueue(
         s,
         "playlists.export",
@@ -67,6 +68,8 @@ async def start_export(
 async def playlist_entries(
     s: AsyncSession, storage: Storage, viewer: uuid.UUID, playlist: Playlist, paths: Paths
 ) -> list[Entry]:
+    if playlist.kind is PlaylistKind.smart:  # what its rules select for the exporter, now
+        return await smart_entries(s, storage, viewer, playlist, paths)
     items = await PlaylistRepository(s).items(playlist.id)
     ids = [i.track_id for i in items if i.track_id is not None]
     tracks = {t.id: t for t in await Library(s, storage).matchable(viewer, ids)} if ids else {}
@@ -74,11 +77,26 @@ async def playlist_entries(
     for item in items:
         t = tracks.get(item.track_id) if item.track_id else None
         if t is not None:
-            where = (t.relative_path if paths == "relative" else t.path) or t.original_name
-            out.append(Entry(**track_fields(t), location=where))
+            out.append(_track_entry(t, paths))
         elif item.entry:  # external, or a track the viewer may not open: what the file said
             out.append(Entry.from_json(item.entry))
     return out
+
+
+async def smart_entries(
+    s: AsyncSession, storage: Storage, viewer: uuid.UUID, playlist: Playlist, paths: Paths
+) -> list[Entry]:
+    library = Library(s, storage)
+    ids = await library.smart_track_ids(
+        viewer, definition(playlist).selection(), count=MAX_ITEMS, seed=secrets.randbelow(2**40)
+    )
+    tracks = {t.id: t for t in await library.matchable(viewer, ids)} if ids else {}
+    return [_track_entry(tracks[i], paths) for i in ids if i in tracks]
+
+
+def _track_entry(t: MatchableTrack, paths: Paths) -> Entry:
+    where = (t.relative_path if paths == "relative" else t.path) or t.original_name
+    return Entry(**track_fields(t), location=where)
 
 
 def track_fields(t: MatchableTrack) -> dict[str, Any]:

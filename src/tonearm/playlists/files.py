@@ -180,7 +180,7 @@ async def import_playlist(
 
 
 @router.post(
-    "/{playlist_id}/rematch",
+    "/{playlist_id:uuid}/rematch",
     operation_id="playlists-rematch",
     responses=responses(
         errors.PlaylistNotFound, errors.NotPlaylistOwner, errors.SmartPlaylistItems

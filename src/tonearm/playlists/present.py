@@ -25,6 +25,7 @@ from tonearm.media.artwork import InvalidArtwork, mosaic, resize_artwork
 from tonearm.models.playlists import Playlist, PlaylistItem, PlaylistKind
 from tonearm.playlists.repository import PlaylistRepository
 from tonearm.playlists.schemas import EntryOut, ItemOut, MatchOut, OwnerRef, PlaylistOut
+from tonearm.playlists.smart import SmartDefinition, definition
 
 log = structlog.get_logger(__name__)
 MOSAIC_PREFIX = "playlist-covers/"
@@ -45,25 +46,33 @@ class PlaylistPresenter:
         for owner_id in {p.owner_id for p in playlists}:
             ref = await get_user(self.s, owner_id)
             owners[owner_id] = OwnerRef(id=owner_id, username=ref.username if ref else "")
-        return [
-            PlaylistOut(
-                id=p.id,
-                name=p.name,
-                description=p.description,
-                visibility=p.visibility,
-                kind=p.kind,
-                owner=owners[p.owner_id],
-                mine=viewer == p.owner_id,
-                item_count=p.item_count,
-                duration=p.duration,
-                cover=await self.cover(p, viewer),
-                cover_uploaded=p.cover_key is not None,
-                rules=p.rules if p.kind is PlaylistKind.smart else None,
-                created_at=p.created_at,
-                updated_at=p.updated_at,
+        out = []
+        for p in playlists:
+            smart = definition(p) if p.kind is PlaylistKind.smart else None
+            count, seconds = p.item_count, p.duration
+            if smart is not None:  # evaluated now, for this viewer
+                count, seconds = await self.library.smart_totals(viewer, smart.selection())
+            out.append(
+                PlaylistOut(
+                    id=p.id,
+                    name=p.name,
+                    description=p.description,
+                    visibility=p.visibility,
+                    kind=p.kind,
+                    owner=owners[p.owner_id],
+                    mine=viewer == p.owner_id,
+                    item_count=count,
+                    duration=seconds,
+                    cover=await self.cover(p, viewer, smart),
+                    cover_uploaded=p.cover_key is not None,
+                    rules=smart.rules if smart else None,
+                    sort=smart.sort if smart else None,
+                    limit=smart.limit if smart else None,
+                    created_at=p.created_at,
+                    updated_at=p.updated_at,
+                )
             )
-            for p in playlists
-        ]
+        return out
 
     async def playlist(self, playlist: Playlist, viewer: uuid.UUID | None) -> PlaylistOut:
         (out,) = await self.playlists([playlist], viewer)
@@ -88,12 +97,19 @@ class PlaylistPresenter:
         ]
 
     # --- covers -----------------------------------------------------------------------------
-    async def cover(self, playlist: Playlist, viewer: uuid.UUID | None) -> Artwork | None:
+    async def cover(
+        self, playlist: Playlist, viewer: uuid.UUID | None, smart: SmartDefinition | None = None
+    ) -> Artwork | None:
+        """A smart playlist's mosaic comes from the first tracks its rules select for the
+        viewer (none for a random order: it would change on every read)."""
         if playlist.cover_key:
             return (await self.library.artwork([playlist.cover_key])).get(playlist.cover_key)
-        if playlist.kind is PlaylistKind.smart:
-            return None
-        ids = await self.repo.first_track_ids(playlist.id, FIRST_TRACKS)
+        if smart is not None:
+            if smart.sort.field == "random":
+                return None
+            ids = await self.library.smart_track_ids(viewer, smart.selection(), count=FIRST_TRACKS)
+        else:
+            ids = await self.repo.first_track_ids(playlist.id, FIRST_TRACKS)
         if not ids:
             return None
         visible = await self.library.visible_tracks(viewer, ids)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from tonearm.library import Artwork, TrackOut
 from tonearm.models.library import Visibility
 from tonearm.models.playlists import PlaylistKind
+from tonearm.playlists.smart import Group, Limit, SmartSort
 
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 Description = Annotated[str, Field(max_length=4000)]
@@ -30,16 +31,35 @@ class PlaylistIn(BaseModel):
     name: Name
     description: Description = ""
     visibility: Visibility = Visibility.private
+    kind: PlaylistKind = PlaylistKind.static
+    rules: Group | None = Field(None, description="A smart playlist's rules (kind `smart`)")
+    sort: SmartSort | None = Field(None, description="A smart playlist's order (title asc)")
+    limit: Limit | None = Field(None, description="A smart playlist's most tracks")
 
     _name = field_validator("name")(_clean_name)
+
+    @model_validator(mode="after")
+    def _smart(self) -> PlaylistIn:
+        if self.kind is PlaylistKind.smart and self.rules is None:
+            raise ValueError("a smart playlist needs rules")
+        if self.kind is PlaylistKind.static and (self.rules or self.sort or self.limit):
+            raise ValueError("rules, sort and limit are for smart playlists (kind `smart`)")
+        return self
 
 
 class PlaylistPatch(BaseModel):
     name: Name | None = None
     description: Description | None = None
     visibility: Visibility | None = None
+    rules: Group | None = Field(None, description="Smart playlists: new rules")
+    sort: SmartSort | None = Field(None, description="Smart playlists: a new order")
+    limit: Limit | None = Field(None, description="Smart playlists: a new limit")
+    unlimited: bool | None = Field(None, description="Smart playlists: true drops the limit")
 
     _name = field_validator("name")(_clean_name)
+
+    def changes_rules(self) -> bool:
+        return bool(self.rules or self.sort or self.limit or self.unlimited)
 
 
 class OwnerRef(BaseModel):
@@ -62,7 +82,9 @@ class PlaylistOut(BaseModel):
         " covers the viewer may see, else the first one"
     )
     cover_uploaded: bool = Field(False, description="The cover is one the owner uploaded")
-    rules: dict[str, Any] | None = None
+    rules: Group | None = Field(None, description="A smart playlist's rules")
+    sort: SmartSort | None = Field(None, description="A smart playlist's order")
+    limit: int | None = Field(None, description="A smart playlist's most tracks")
     created_at: datetime
     updated_at: datetime
 
@@ -217,3 +239,17 @@ class ExportIn(BaseModel):
 
 class ExportStarted(BaseModel):
     job_id: uuid.UUID = Field(description="Follow it; its result holds `url` and `filename`")
+
+
+# --- smart playlists ---------------------------------------------------------------------
+class SmartPreviewIn(BaseModel):
+    rules: Group
+    sort: SmartSort = SmartSort()
+    limit: Limit | None = None
+    count: Annotated[int, Field(ge=1, le=200, description="How many tracks to show")] = 50
+
+
+class SmartPreviewOut(BaseModel):
+    items: list[TrackOut] = Field(description="The first `count` tracks the rules select")
+    total: int = Field(description="How many tracks the rules select (the limit applied)")
+    duration: float = Field(description="Their seconds")

@@ -10,6 +10,7 @@ track. Positions stay dense (0..n-1) after every change. Flushes, never commits.
 from __future__ import annotations
 
 import random
+import secrets
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,14 +18,15 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tonearm.kit.db import utcnow
-from tonearm.kit.pagination import PageParams
+from tonearm.kit.pagination import InvalidCursor, PageParams, decode_cursor, encode_cursor
 from tonearm.kit.storage import Storage
 from tonearm.kit.text import fold
-from tonearm.library import Library, TrackNotFound
+from tonearm.library import Library, TrackNotFound, TrackOut
 from tonearm.models.library import Visibility
 from tonearm.models.playlists import Playlist, PlaylistItem, PlaylistKind
 from tonearm.playlists.errors import (
     NotPlaylistOwner,
+    NotSmartPlaylist,
     PlaylistItemNotFound,
     PlaylistNotFound,
     PlaylistTooLong,
@@ -32,6 +34,7 @@ from tonearm.playlists.errors import (
 )
 from tonearm.playlists.repository import PlaylistRepository
 from tonearm.playlists.schemas import MAX_ITEMS, DuplicateIn, PlaylistIn, PlaylistPatch
+from tonearm.playlists.smart import SmartDefinition, SmartSort, definition
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +70,13 @@ class PlaylistService:
             name_key=fold(data.name)[:200],
             description=data.description,
             visibility=data.visibility,
+            kind=data.kind,
         )
+        if data.kind is PlaylistKind.smart and data.rules is not None:
+            smart = SmartDefinition(
+                rules=data.rules, sort=data.sort or SmartSort(), limit=data.limit
+            )
+            playlist.rules = smart.to_json()
         self.s.add(playlist)
         await self.s.flush()
         return playlist
@@ -116,6 +125,15 @@ class PlaylistService:
             playlist.description = patch.description
         if patch.visibility is not None:
             playlist.visibility = patch.visibility
+        if patch.changes_rules():
+            if playlist.kind is not PlaylistKind.smart:
+                raise NotSmartPlaylist("Rules, sort and limit are for smart playlists.")
+            old = definition(playlist)
+            playlist.rules = SmartDefinition(
+                rules=patch.rules or old.rules,
+                sort=patch.sort or old.sort,
+                limit=None if patch.unlimited else (patch.limit or old.limit),
+            ).to_json()
         playlist.updated_at = utcnow()
         await self.s.flush()
         return playlist
@@ -150,6 +168,41 @@ class PlaylistService:
             self._append(copy, items, start=0)
             await self.touch(copy)
         return copy
+
+    # --- smart playlists: evaluated when read, for the viewer --------------------------------
+    async def smart(
+        self, viewer: uuid.UUID | None, playlist_id: uuid.UUID
+    ) -> tuple[Playlist, SmartDefinition]:
+        playlist = await self.get(viewer, playlist_id)
+        if playlist.kind is not PlaylistKind.smart:
+            raise NotSmartPlaylist("A static playlist's tracks are read from /items.")
+        return playlist, definition(playlist)
+
+    async def smart_tracks(
+        self, viewer: uuid.UUID | None, playlist_id: uuid.UUID, params: PageParams
+    ) -> tuple[list[TrackOut], str | None]:
+        """A page of what the rules select now. The cursor carries the offset and, for a
+        random order, its seed, so one read's pages agree."""
+        offset, seed = 0, secrets.randbelow(2**40)
+        if params.cursor:  # a bad one is a 400 whatever the playlist
+            offset, seed = decode_cursor(params.cursor, 2)
+            if not all(isinstance(v, int) and 0 <= v < 2**40 for v in (offset, seed)):
+                raise InvalidCursor()
+        _, smart = await self.smart(viewer, playlist_id)
+        rows = await self.library.smart_tracks(
+            viewer, smart.selection(), offset=offset, count=params.limit + 1, seed=seed
+        )
+        nxt = encode_cursor([offset + params.limit, seed]) if len(rows) > params.limit else None
+        return rows[: params.limit], nxt
+
+    async def preview(
+        self, viewer: uuid.UUID, smart: SmartDefinition, count: int
+    ) -> tuple[list[TrackOut], int, float]:
+        """The first `count` tracks the rules would select, how many and how long in all."""
+        seed = secrets.randbelow(2**40)
+        rows = await self.library.smart_tracks(viewer, smart.selection(), count=count, seed=seed)
+        total, seconds = await self.library.smart_totals(viewer, smart.selection(), seed)
+        return rows, total, seconds
 
     # --- items ------------------------------------------------------------------------------
     async def items(

@@ -16,7 +16,7 @@ export type KeysetData<P> = InfiniteData<P, string | null>;
 export function useKeysetInfinite<P extends KeysetPage>(
   queryKey: QueryKey,
   fetchPage: (cursor: string | null, signal: AbortSignal) => Promise<P>,
-  options: { meta?: QueryMeta } = {},
+  options: { meta?: QueryMeta; enabled?: boolean } = {},
 ) {
   return useInfiniteQuery({
     queryKey,

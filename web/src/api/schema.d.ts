@@ -800,6 +800,89 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/playlists/smart/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview Smart
+         * @description What these rules select now, from your library as you may see it: the first `count`
+         *     tracks, and how many there are in all (for the editor's live preview).
+         */
+        post: operations["playlists-smart-preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/playlists/{playlist_id}/tracks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Smart Tracks
+         * @description A smart playlist's tracks: what its rules select now, among the tracks you may list
+         *     (play counts, last played and loves your own).
+         */
+        get: operations["playlists-smart-tracks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/playlists/{playlist_id}/nsp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Nsp
+         * @description A smart playlist as a Navidrome smart playlist file (`.nsp`).
+         */
+        get: operations["playlists-export-nsp"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/playlists/smart/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Nsp
+         * @description Import a Navidrome smart playlist file (`.nsp`, field `file`) as a smart playlist.
+         *     A field, operator or key Tonearm cannot evaluate is refused (422, naming it).
+         */
+        post: operations["playlists-import-nsp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/playlists": {
         parameters: {
             query?: never;
@@ -968,7 +1051,8 @@ export interface paths {
         put?: never;
         /**
          * Export Playlist
-         * @description Write the playlist as a file (a job); the job's result has a signed download URL.
+         * @description Write the playlist as a file (a job); the job's result has a signed download URL. A
+         *     smart playlist writes the tracks its rules select for you when the job runs.
          */
         post: operations["playlists-export"];
         delete?: never;
@@ -1637,6 +1721,26 @@ export interface components {
             /** Album Count */
             album_count: number;
         };
+        /**
+         * Group
+         * @description Every (`all`) or some (`any`) of its rules and groups; give exactly one key.
+         */
+        "Group-Input": {
+            /** All */
+            all?: (components["schemas"]["Rule"] | components["schemas"]["Group-Input"])[] | null;
+            /** Any */
+            any?: (components["schemas"]["Rule"] | components["schemas"]["Group-Input"])[] | null;
+        };
+        /**
+         * Group
+         * @description Every (`all`) or some (`any`) of its rules and groups; give exactly one key.
+         */
+        "Group-Output": {
+            /** All */
+            all?: (components["schemas"]["Rule"] | components["schemas"]["Group-Output"])[] | null;
+            /** Any */
+            any?: (components["schemas"]["Rule"] | components["schemas"]["Group-Output"])[] | null;
+        };
         /** HistoryItem */
         HistoryItem: {
             play: components["schemas"]["PlayOut"];
@@ -1968,6 +2072,17 @@ export interface components {
             description: string;
             /** @default private */
             visibility: components["schemas"]["Visibility"];
+            /** @default static */
+            kind: components["schemas"]["PlaylistKind"];
+            /** @description A smart playlist's rules (kind `smart`) */
+            rules?: components["schemas"]["Group-Input"] | null;
+            /** @description A smart playlist's order (title asc) */
+            sort?: components["schemas"]["SmartSort"] | null;
+            /**
+             * Limit
+             * @description A smart playlist's most tracks
+             */
+            limit?: number | null;
         };
         /**
          * PlaylistKind
@@ -2008,10 +2123,15 @@ export interface components {
              * @default false
              */
             cover_uploaded: boolean;
-            /** Rules */
-            rules?: {
-                [key: string]: unknown;
-            } | null;
+            /** @description A smart playlist's rules */
+            rules?: components["schemas"]["Group-Output"] | null;
+            /** @description A smart playlist's order */
+            sort?: components["schemas"]["SmartSort"] | null;
+            /**
+             * Limit
+             * @description A smart playlist's most tracks
+             */
+            limit?: number | null;
             /**
              * Created At
              * Format: date-time
@@ -2037,6 +2157,20 @@ export interface components {
             /** Description */
             description?: string | null;
             visibility?: components["schemas"]["Visibility"] | null;
+            /** @description Smart playlists: new rules */
+            rules?: components["schemas"]["Group-Input"] | null;
+            /** @description Smart playlists: a new order */
+            sort?: components["schemas"]["SmartSort"] | null;
+            /**
+             * Limit
+             * @description Smart playlists: a new limit
+             */
+            limit?: number | null;
+            /**
+             * Unlimited
+             * @description Smart playlists: true drops the limit
+             */
+            unlimited?: boolean | null;
         };
         /** PreviewCounts */
         PreviewCounts: {
@@ -2222,6 +2356,30 @@ export interface components {
             missing: number;
             last_scan: components["schemas"]["LastScan"] | null;
         };
+        /**
+         * Rule
+         * @description One condition. Text: is, is_not, contains, not_contains, starts_with, ends_with (case
+         *     and accents ignored). Numbers (year, play_count, duration in seconds, bit_rate in kbps):
+         *     is, is_not, gt, lt, in_range `[low, high]`. Dates (added, last_played): in_the_last /
+         *     not_in_the_last N days, before / after `YYYY-MM-DD`. loved: is true/false.
+         */
+        Rule: {
+            /**
+             * Field
+             * @enum {string}
+             */
+            field: "artist" | "album_artist" | "album" | "title" | "genre" | "year" | "added" | "last_played" | "play_count" | "loved" | "duration" | "format" | "bit_rate";
+            /**
+             * Op
+             * @enum {string}
+             */
+            op: "is" | "is_not" | "contains" | "not_contains" | "starts_with" | "ends_with" | "gt" | "lt" | "in_range" | "in_the_last" | "not_in_the_last" | "before" | "after";
+            /**
+             * Value
+             * @description A string, number, boolean, `YYYY-MM-DD`, or `[low, high]`
+             */
+            value: string | number | boolean | (number)[];
+        };
         /** ScanIn */
         ScanIn: {
             /**
@@ -2342,6 +2500,58 @@ export interface components {
             items: components["schemas"]["SessionOut"][];
             /** Next Cursor */
             next_cursor: string | null;
+        };
+        /** SmartPreviewIn */
+        SmartPreviewIn: {
+            rules: components["schemas"]["Group-Input"];
+            /**
+             * @default {
+             *       "field": "title",
+             *       "order": "asc"
+             *     }
+             */
+            sort: components["schemas"]["SmartSort"];
+            /** Limit */
+            limit?: number | null;
+            /**
+             * Count
+             * @description How many tracks to show
+             * @default 50
+             */
+            count: number;
+        };
+        /** SmartPreviewOut */
+        SmartPreviewOut: {
+            /**
+             * Items
+             * @description The first `count` tracks the rules select
+             */
+            items: components["schemas"]["TrackOut"][];
+            /**
+             * Total
+             * @description How many tracks the rules select (the limit applied)
+             */
+            total: number;
+            /**
+             * Duration
+             * @description Their seconds
+             */
+            duration: number;
+        };
+        /** SmartSort */
+        SmartSort: {
+            /**
+             * Field
+             * @default title
+             * @enum {string}
+             */
+            field: "artist" | "album_artist" | "album" | "title" | "genre" | "year" | "added" | "last_played" | "play_count" | "loved" | "duration" | "format" | "bit_rate" | "random";
+            /**
+             * Order
+             * @default asc
+             * @enum {string}
+             */
+            order: "asc" | "desc";
         };
         /** StreamGrantOut */
         StreamGrantOut: {
@@ -6643,6 +6853,353 @@ export interface operations {
             };
         };
     };
+    "playlists-smart-preview": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Run this POST once: a replay with the same key gets the first answer (with `Idempotency-Replayed: true`), for 24 hours. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SmartPreviewIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SmartPreviewOut"];
+                };
+            };
+            /** @description Malformed JSON body (`malformed_json`); Invalid Content-Length (`bad_content_length`); Idempotency-Key must be 1-255 chars (`invalid_idempotency_key`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Sign in to do this (`not_authenticated`); Access token is invalid or expired (`invalid_access_token`); This session has ended (`session_revoked`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This account is disabled (`account_disabled`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A request with this Idempotency-Key is still in progress (`idempotency_in_progress`); The first response to this Idempotency-Key can no longer be replayed (`idempotency_record_unreadable`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request validation failed (`validation_error`); This Idempotency-Key was used with a different request (`idempotency_key_reused`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "playlists-smart-tracks": {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                playlist_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackPage"];
+                };
+            };
+            /** @description The pagination cursor is invalid (`invalid_cursor`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Access token is invalid or expired (`invalid_access_token`); This session has ended (`session_revoked`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This account is disabled (`account_disabled`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Playlist not found (`playlist_not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Only a smart playlist has rules (`not_smart_playlist`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The smart playlist's rules are not valid (`invalid_smart_rules`); Request validation failed (`validation_error`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "playlists-export-nsp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                playlist_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The .nsp file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Access token is invalid or expired (`invalid_access_token`); This session has ended (`session_revoked`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This account is disabled (`account_disabled`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Playlist not found (`playlist_not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Only a smart playlist has rules (`not_smart_playlist`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The smart playlist's rules are not valid (`invalid_smart_rules`); Request validation failed (`validation_error`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "playlists-import-nsp": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Run this POST once: a replay with the same key gets the first answer (with `Idempotency-Replayed: true`), for 24 hours. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlaylistOut"];
+                };
+            };
+            /** @description The multipart body could not be parsed (`bad_multipart`); Invalid Content-Length (`bad_content_length`); Idempotency-Key must be 1-255 chars (`invalid_idempotency_key`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Sign in to do this (`not_authenticated`); Access token is invalid or expired (`invalid_access_token`); This session has ended (`session_revoked`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This account is disabled (`account_disabled`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A request with this Idempotency-Key is still in progress (`idempotency_in_progress`); The first response to this Idempotency-Key can no longer be replayed (`idempotency_record_unreadable`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The smart playlist's rules are not valid (`invalid_smart_rules`); This Idempotency-Key was used with a different request (`idempotency_key_reused`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "playlists-list": {
         parameters: {
             query?: {
@@ -7023,7 +7580,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A smart playlist's tracks come from its rules (`smart_playlist_items`) */
+            /** @description Only a smart playlist has rules (`not_smart_playlist`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7911,7 +8468,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A smart playlist's tracks come from its rules (`smart_playlist_items`); A request with this Idempotency-Key is still in progress (`idempotency_in_progress`); The first response to this Idempotency-Key can no longer be replayed (`idempotency_record_unreadable`) */
+            /** @description A request with this Idempotency-Key is still in progress (`idempotency_in_progress`); The first response to this Idempotency-Key can no longer be replayed (`idempotency_record_unreadable`) */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -47,3 +47,14 @@ export type PlaylistPage = Schemas['PlaylistPage'];
 export type PlaylistItem = Schemas['ItemOut'];
 export type PlaylistItemPage = Schemas['ItemPage'];
 export type PlaylistChange = Schemas['ChangeOut'];
+export type SmartRule = Schemas['Rule'];
+export type SmartGroup = Schemas['Group-Input'];
+export type SmartSort = Schemas['SmartSort'];
+export type SmartField = SmartRule['field'];
+export type SmartOp = SmartRule['op'];
+/** A smart playlist's rules, order and limit (as created, edited and previewed). */
+export interface SmartDefinition {
+  rules: SmartGroup;
+  sort: SmartSort;
+  limit?: number | null;
+}

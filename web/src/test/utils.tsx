@@ -44,11 +44,7 @@ export interface RecordedCall {
 
 type Handler = (req: Request, call: RecordedCall) => Response | Promise<Response | undefined> | undefined;
 
-/**
- * Stubs globalThis.fetch. Each handler may answer a request; unanswered requests fail the test.
- * Returns the list of calls made, in order.
- */
-/** JSON bodies parsed; others (multipart forms) kept as text. */
+/** A JSON body parsed; any other (a multipart form) as its text. */
 function parseBody(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -57,6 +53,10 @@ function parseBody(text: string): unknown {
   }
 }
 
+/**
+ * Stubs globalThis.fetch. Each handler may answer a request; unanswered requests fail the test.
+ * Returns the list of calls made, in order.
+ */
 export function mockFetch(...handlers: Handler[]) {
   const calls: RecordedCall[] = [];
   const fn = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {

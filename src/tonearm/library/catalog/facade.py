@@ -22,6 +22,7 @@ from tonearm.library.catalog.files import file_in_root
 from tonearm.library.catalog.matchable import MatchableTrack, matchable_tracks
 from tonearm.library.catalog.present import Presenter, artwork_map
 from tonearm.library.catalog.repository import LibraryRepository
+from tonearm.library.catalog.smart import Selection, in_order, smart_ids, smart_totals
 from tonearm.library.errors import TrackNotFound
 from tonearm.library.schemas import Artwork, TrackOut
 from tonearm.models.library import Track
@@ -75,6 +76,39 @@ class Library:
         """Every track the viewer may list (or those of `ids`), as plain values: for a
         matching catalog, and for playlist files written out."""
         return await matchable_tracks(self.s, viewer, ids)
+
+    # --- smart selections (rules evaluated for the viewer) -----------------------------------
+    async def smart_tracks(
+        self,
+        viewer: uuid.UUID | None,
+        selection: Selection,
+        *,
+        offset: int = 0,
+        count: int | None = None,
+        seed: int = 0,
+    ) -> list[TrackOut]:
+        """The tracks a selection picks among those the viewer may list (play counts, last
+        played and loves the viewer's own), in its order, from `offset`."""
+        ids = await self.smart_track_ids(viewer, selection, offset=offset, count=count, seed=seed)
+        rows = await self.repo.tracks_where(viewer, Track.id.in_(ids)) if ids else []
+        return await self.present.tracks(in_order(rows, ids), viewer)
+
+    async def smart_track_ids(
+        self,
+        viewer: uuid.UUID | None,
+        selection: Selection,
+        *,
+        offset: int = 0,
+        count: int | None = None,
+        seed: int = 0,
+    ) -> list[uuid.UUID]:
+        return await smart_ids(self.s, viewer, selection, offset=offset, count=count, seed=seed)
+
+    async def smart_totals(
+        self, viewer: uuid.UUID | None, selection: Selection, seed: int = 0
+    ) -> tuple[int, float]:
+        """How many tracks the selection holds for the viewer, and their seconds."""
+        return await smart_totals(self.s, viewer, selection, seed)
 
     # --- the file behind a track -------------------------------------------------------------
     async def scanned_file(self, track: Track) -> Path | None:

@@ -2,8 +2,9 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useKeysetInfinite } from '../../api/infinite';
 import { unwrap } from '../../api/problem';
 import { holds } from '../../api/trackCache';
-import type { Playlist, PlaylistChange, Schemas } from '../../api/types';
+import type { Playlist, PlaylistChange, Schemas, SmartDefinition } from '../../api/types';
 import { useApi } from '../../auth/AuthContext';
+import { useDebouncedValue } from '../../lib/useDebouncedValue';
 
 export const ITEMS_PAGE_SIZE = 200;
 
@@ -12,7 +13,12 @@ export const playlistKeys = {
   mine: ['playlists', 'mine'] as const,
   one: (id: string) => ['playlists', 'one', id] as const,
   items: (id: string) => ['playlists', 'items', id] as const,
+  tracks: (id: string) => ['playlists', 'tracks', id] as const,
+  preview: (def: SmartDefinition) => ['playlists', 'smart-preview', def] as const,
 };
+
+export const PREVIEW_DEBOUNCE_MS = 400;
+export const PREVIEW_COUNT = 25;
 
 export function useMyPlaylists() {
   const api = useApi();
@@ -29,7 +35,7 @@ export function usePlaylist(id: string) {
   });
 }
 
-export function usePlaylistItems(id: string) {
+export function usePlaylistItems(id: string, enabled = true) {
   const api = useApi();
   return useKeysetInfinite(
     playlistKeys.items(id),
@@ -40,8 +46,37 @@ export function usePlaylistItems(id: string) {
           signal,
         }),
       ),
-    { meta: holds('tracks') },
+    { meta: holds('tracks'), enabled },
   );
+}
+
+/** A smart playlist's tracks: what its rules select now, for the viewer. */
+export function useSmartTracks(id: string, enabled: boolean) {
+  const api = useApi();
+  return useKeysetInfinite(
+    playlistKeys.tracks(id),
+    async (cursor, signal) =>
+      unwrap(
+        await api.GET('/api/v1/playlists/{playlist_id}/tracks', {
+          params: { path: { playlist_id: id }, query: { limit: ITEMS_PAGE_SIZE, cursor } },
+          signal,
+        }),
+      ),
+    { meta: holds('tracks'), enabled },
+  );
+}
+
+/** The live preview of rules being edited: asked once they stop changing for a moment. */
+export function useSmartPreview(def: SmartDefinition) {
+  const api = useApi();
+  const debounced = useDebouncedValue(def, PREVIEW_DEBOUNCE_MS);
+  return useQuery({
+    queryKey: playlistKeys.preview(debounced),
+    queryFn: async ({ signal }) =>
+      unwrap(await api.POST('/api/v1/playlists/smart/preview', { body: { ...debounced, count: PREVIEW_COUNT }, signal })),
+    placeholderData: (previous) => previous,
+    retry: false,
+  });
 }
 
 /** After any change: the playlist as the server answered, and its items and the lists refetched. */
@@ -50,6 +85,7 @@ function useSettle() {
   return (playlist: Playlist) => {
     queryClient.setQueryData(playlistKeys.one(playlist.id), playlist);
     void queryClient.invalidateQueries({ queryKey: playlistKeys.items(playlist.id) });
+    void queryClient.invalidateQueries({ queryKey: playlistKeys.tracks(playlist.id) });
     void queryClient.invalidateQueries({ queryKey: playlistKeys.mine });
   };
 }
@@ -59,7 +95,7 @@ export function useCreatePlaylist() {
   const settle = useSettle();
   return useMutation({
     mutationFn: async (body: Pick<Schemas['PlaylistIn'], 'name'> & Partial<Schemas['PlaylistIn']>) =>
-      unwrap(await api.POST('/api/v1/playlists', { body: { description: '', visibility: 'private', ...body } })),
+      unwrap(await api.POST('/api/v1/playlists', { body: { description: '', visibility: 'private', kind: 'static', ...body } })),
     onSuccess: settle,
   });
 }
@@ -123,5 +159,38 @@ export function usePlaylistItemsChange() {
       }
     },
     onSuccess: (result) => settle(result.playlist),
+  });
+}
+
+/** Import a Navidrome smart playlist file (`.nsp`) as a smart playlist. */
+export function useImportNsp() {
+  const api = useApi();
+  const settle = useSettle();
+  return useMutation({
+    mutationFn: async (file: File) => {
+      const form = new FormData();
+      form.append('file', file, file.name);
+      return unwrap(await api.POST('/api/v1/playlists/smart/import', { body: { file: '' }, bodySerializer: () => form }));
+    },
+    onSuccess: settle,
+  });
+}
+
+/** Download a smart playlist as a Navidrome `.nsp` file (fetched with the session, then saved). */
+export function useDownloadNsp(id: string, name: string) {
+  const api = useApi();
+  return useMutation({
+    mutationFn: async () => {
+      const res = await api.GET('/api/v1/playlists/{playlist_id}/nsp', { params: { path: { playlist_id: id } }, parseAs: 'blob' });
+      const blob = unwrap(res) as unknown as Blob;
+      const url = URL.createObjectURL(blob);
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = `${name.replace(/[^\w .()-]+/g, '_').trim() || 'playlist'}.nsp`;
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 1000);
+    },
   });
 }

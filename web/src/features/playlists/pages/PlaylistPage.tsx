@@ -1,7 +1,7 @@
 import { useState, type DragEvent, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { flattenPages } from '../../../api/infinite';
-import type { Playlist, PlaylistItem, Track } from '../../../api/types';
+import type { Playlist, PlaylistItem, SmartDefinition, Track } from '../../../api/types';
 import { formatDuration, formatLongDuration } from '../../../lib/format';
 import { usePlayerActions } from '../../../player/PlayerContext';
 import { Button } from '../../../ui/Button';
@@ -11,7 +11,8 @@ import { ChevronIcon, CloseIcon, DragIcon, PlayIcon, ShuffleIcon } from '../../.
 import { EmptyState, Loading } from '../../../ui/PageHeader';
 import { CoverField } from '../components/CoverField';
 import { ExportMenu } from '../components/ExportMenu';
-import { useDeletePlaylist, useDuplicatePlaylist, usePlaylist, usePlaylistItems, usePlaylistItemsChange, useUpdatePlaylist } from '../api';
+import { emptyDefinition, SmartRulesEditor } from '../components/SmartRulesEditor';
+import { useDeletePlaylist, useDownloadNsp, useDuplicatePlaylist, usePlaylist, usePlaylistItems, usePlaylistItemsChange, useSmartTracks, useUpdatePlaylist } from '../api';
 
 const VISIBILITY_LABEL = { private: 'Private', unlisted: 'Unlisted (anyone with the link)', public: 'Public' } as const;
 type VisibilityKey = keyof typeof VISIBILITY_LABEL;
@@ -58,6 +59,49 @@ function EditForm({ playlist, onDone }: { playlist: Playlist; onDone: () => void
         </Button>
       </div>
     </form>
+  );
+}
+
+function RulesForm({ playlist, onDone }: { playlist: Playlist; onDone: () => void }) {
+  const update = useUpdatePlaylist(playlist.id);
+  const [def, setDef] = useState<SmartDefinition>(() =>
+    playlist.rules ? { rules: playlist.rules, sort: playlist.sort ?? { field: 'title', order: 'asc' }, limit: playlist.limit ?? null } : emptyDefinition(),
+  );
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    await update.mutateAsync({ rules: def.rules, sort: def.sort, limit: def.limit ?? null, unlimited: def.limit == null });
+    onDone();
+  };
+  return (
+    <form onSubmit={(e) => void submit(e)} className="space-y-4 rounded-xl border border-neutral-800 bg-neutral-900/60 p-4" aria-label="Edit rules">
+      <SmartRulesEditor value={def} onChange={setDef} />
+      {update.error && <ErrorAlert error={update.error} />}
+      <div className="flex gap-2">
+        <Button type="submit" busy={update.isPending}>
+          Save rules
+        </Button>
+        <Button variant="secondary" onClick={onDone}>
+          Cancel
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+/** A row of a smart playlist: a track its rules select (no moving or removing). */
+function SmartTrackRow({ track, index, onPlay }: { track: Track; index: number; onPlay: () => void }) {
+  return (
+    <li data-testid="smart-track" className="flex items-center gap-3 rounded-lg px-2 py-2 hover:bg-neutral-900">
+      <span className="w-6 shrink-0 text-right text-sm tabular-nums text-neutral-500">{index + 1}</span>
+      <button type="button" onClick={onPlay} disabled={!track.streamable} aria-label={`Play ${track.title}`} className="flex min-w-0 flex-1 items-center gap-3 text-left disabled:cursor-default">
+        <Cover seed={track.album?.id ?? track.id} label={track.album?.title ?? track.title} src={track.artwork?.small} className="h-10 w-10 shrink-0" />
+        <span className="min-w-0">
+          <span className="block truncate font-medium text-white">{track.title}</span>
+          <span className="block truncate text-xs text-neutral-400">{track.artist_name}</span>
+        </span>
+      </button>
+      <span className="hidden text-sm tabular-nums text-neutral-400 sm:inline">{formatDuration(track.duration)}</span>
+    </li>
   );
 }
 
@@ -154,21 +198,27 @@ function ItemRow({
 export function PlaylistPage() {
   const { id = '' } = useParams();
   const q = usePlaylist(id);
-  const itemsQ = usePlaylistItems(id);
+  const smart = q.data?.kind === 'smart';
+  const itemsQ = usePlaylistItems(id, q.data !== undefined && !smart);
+  const smartQ = useSmartTracks(id, smart);
   const items = flattenPages(itemsQ.data);
+  const smartTracks = flattenPages(smartQ.data);
   const change = usePlaylistItemsChange();
   const remove = useDeletePlaylist();
   const duplicate = useDuplicatePlaylist();
+  const nsp = useDownloadNsp(id, q.data?.name ?? 'playlist');
   const player = usePlayerActions();
   const navigate = useNavigate();
   const [editing, setEditing] = useState(false);
+  const [editingRules, setEditingRules] = useState(false);
   const [dragId, setDragId] = useState<string | null>(null);
 
   if (q.isPending) return <Loading />;
   if (q.isError || !q.data) return <ErrorAlert error={q.error} />;
   const playlist = q.data;
   const mine = playlist.mine;
-  const tracks: Track[] = items.flatMap((i) => (i.track && i.available ? [i.track] : []));
+  const tracks: Track[] = smart ? smartTracks : items.flatMap((i) => (i.track && i.available ? [i.track] : []));
+  const listQ = smart ? smartQ : itemsQ;
   const move = (itemId: string, to: number) => change.mutate({ id, change: { op: 'move', item_ids: [itemId], position: Math.max(0, to) } });
 
   return (
@@ -176,7 +226,9 @@ export function PlaylistPage() {
       <div className="flex flex-col gap-5 sm:flex-row sm:items-end">
         <Cover seed={playlist.id} label={playlist.name} src={playlist.cover?.large} srcSet={coverSrcSet(playlist.cover)} sizes="(min-width: 640px) 208px, 176px" className="h-44 w-44 shadow-2xl sm:h-52 sm:w-52" rounded="lg" priority />
         <div className="min-w-0 space-y-2">
-          <p className="text-xs uppercase tracking-widest text-neutral-400">Playlist · {VISIBILITY_LABEL[playlist.visibility]}</p>
+          <p className="text-xs uppercase tracking-widest text-neutral-400">
+            {smart ? 'Smart playlist' : 'Playlist'} · {VISIBILITY_LABEL[playlist.visibility]}
+          </p>
           <h1 className="break-words text-3xl font-bold tracking-tight text-white sm:text-4xl">{playlist.name}</h1>
           {playlist.description && <p className="whitespace-pre-line text-sm text-neutral-300">{playlist.description}</p>}
           <p className="text-sm text-neutral-400">
@@ -200,12 +252,20 @@ export function PlaylistPage() {
             <Button variant="secondary" onClick={() => setEditing((v) => !v)} aria-expanded={editing}>
               Edit
             </Button>
-            <Button variant="secondary" busy={change.isPending && change.variables?.change.op === 'dedupe'} onClick={() => change.mutate({ id, change: { op: 'dedupe' } })}>
-              Remove duplicates
-            </Button>
-            <Button variant="secondary" onClick={() => change.mutate({ id, change: { op: 'shuffle' } })}>
-              Shuffle order
-            </Button>
+            {smart ? (
+              <Button variant="secondary" onClick={() => setEditingRules((v) => !v)} aria-expanded={editingRules}>
+                Edit rules
+              </Button>
+            ) : (
+              <>
+                <Button variant="secondary" busy={change.isPending && change.variables?.change.op === 'dedupe'} onClick={() => change.mutate({ id, change: { op: 'dedupe' } })}>
+                  Remove duplicates
+                </Button>
+                <Button variant="secondary" onClick={() => change.mutate({ id, change: { op: 'shuffle' } })}>
+                  Shuffle order
+                </Button>
+              </>
+            )}
             <Button
               variant="secondary"
               busy={remove.isPending}
@@ -220,13 +280,31 @@ export function PlaylistPage() {
           </>
         )}
       </div>
-      <ExportMenu playlistId={playlist.id} />
+      <div className="flex flex-wrap items-start gap-2">
+        <ExportMenu playlistId={playlist.id} />
+        {smart && (
+          <Button variant="secondary" busy={nsp.isPending} onClick={() => nsp.mutate()}>
+            Download .nsp
+          </Button>
+        )}
+      </div>
       {editing && <EditForm playlist={playlist} onDone={() => setEditing(false)} />}
-      {(change.error || remove.error || duplicate.error) && <ErrorAlert error={change.error ?? remove.error ?? duplicate.error} />}
-      {itemsQ.isPending ? (
+      {editingRules && smart && <RulesForm playlist={playlist} onDone={() => setEditingRules(false)} />}
+      {(change.error || remove.error || duplicate.error || nsp.error) && <ErrorAlert error={change.error ?? remove.error ?? duplicate.error ?? nsp.error} />}
+      {listQ.isPending ? (
         <Loading />
-      ) : itemsQ.isError ? (
-        <ErrorAlert error={itemsQ.error} />
+      ) : listQ.isError ? (
+        <ErrorAlert error={listQ.error} />
+      ) : smart ? (
+        smartTracks.length === 0 ? (
+          <EmptyState>No track matches these rules yet.</EmptyState>
+        ) : (
+          <ol aria-label={`Tracks of ${playlist.name}`} className="space-y-0.5">
+            {smartTracks.map((t, index) => (
+              <SmartTrackRow key={`${t.id}-${index}`} track={t} index={index} onPlay={() => player.playTracks(tracks, t.id)} />
+            ))}
+          </ol>
+        )
       ) : items.length === 0 ? (
         <EmptyState>
           Nothing here yet. Use the + on any track, or <Link to="/library" className="underline hover:text-white">browse your library</Link>.
@@ -253,9 +331,9 @@ export function PlaylistPage() {
           ))}
         </ol>
       )}
-      {itemsQ.hasNextPage && (
+      {listQ.hasNextPage && (
         <div className="flex justify-center">
-          <Button variant="secondary" busy={itemsQ.isFetchingNextPage} onClick={() => void itemsQ.fetchNextPage()}>
+          <Button variant="secondary" busy={listQ.isFetchingNextPage} onClick={() => void listQ.fetchNextPage()}>
             Load more
           </Button>
         </div>
