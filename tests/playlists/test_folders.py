@@ -44,6 +44,11 @@ def music(tmp_path: Path, state: AppState, monkeypatch: pytest.MonkeyPatch) -> P
         "[playlist]\nFile1=Tides/01 Harbour Lights.mp3\nNumberOfEntries=1\nVersion=2\n"
     )
     (lists / "broken.xspf").write_text("<playlist><unclosed>")
+    # A Navidrome smart playlist, with the comment Navidrome's samples carry.
+    (lists / "quays.nsp").write_text(
+        '// the band\n{"name": "All The Quays", "all": [{"is": {"artist": "The Quays"}}],'
+        ' "sort": "title", "order": "asc", "limit": 100}\n'
+    )
     (root / ".hidden").mkdir()
     (root / ".hidden" / "secret.m3u").write_text("../Frostlight/Northern Winds.flac\n")
     monkeypatch.setattr(state.settings, "library_roots", [tmp_path])
@@ -67,10 +72,12 @@ async def test_scan_imports_updates_and_keeps_playlist_files(
 ) -> None:
     admin = bearer(await register(client))
     result = await _scan(client, admin, music)
-    assert result["playlists"] == {"added": 2, "updated": 0, "unchanged": 0, "failed": 1}
+    assert result["playlists"] == {"added": 3, "updated": 0, "unchanged": 0, "failed": 1}
     mine = (await client.get("/api/v1/playlists", headers=admin)).json()["items"]
     by_name = {p["name"]: p for p in mine}
-    assert set(by_name) == {"Evening", "best"}  # the hidden folder's file is not read
+    assert set(by_name) == {"Evening", "best", "All The Quays"}  # not the hidden folder's
+    smart = by_name["All The Quays"]
+    assert (smart["kind"], smart["item_count"]) == ("smart", 2)
     rows = await items(client, admin, by_name["Evening"]["id"])
     assert [r["track"]["title"] if r["track"] else None for r in rows] == [
         "Low Water",
@@ -84,7 +91,7 @@ async def test_scan_imports_updates_and_keeps_playlist_files(
 
     # Unchanged files are not read again; a renamed playlist keeps its name on update.
     again = await _scan(client, admin, music)
-    assert again["playlists"] == {"added": 0, "updated": 0, "unchanged": 2, "failed": 1}
+    assert again["playlists"] == {"added": 0, "updated": 0, "unchanged": 3, "failed": 1}
     pid = by_name["Evening"]["id"]
     r = await client.patch(f"/api/v1/playlists/{pid}", headers=admin, json={"name": "Dusk"})
     assert r.status_code == 200, r.text
@@ -92,7 +99,7 @@ async def test_scan_imports_updates_and_keeps_playlist_files(
         "#EXTM3U\n../Frostlight/Northern Winds.flac\n", encoding="utf-8"
     )
     changed = await _scan(client, admin, music)
-    assert changed["playlists"] == {"added": 0, "updated": 1, "unchanged": 1, "failed": 1}
+    assert changed["playlists"] == {"added": 0, "updated": 1, "unchanged": 2, "failed": 1}
     rows = await items(client, admin, pid)
     assert [r["track"]["title"] for r in rows] == ["Northern Winds"]
     got = (await client.get(f"/api/v1/playlists/{pid}", headers=admin)).json()

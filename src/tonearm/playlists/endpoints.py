@@ -201,7 +201,9 @@ async def remove_duplicates(
     return await _change(present, await svc.remove_duplicates(user.id, playlist_id), user.id)
 
 
-@router.post("/{playlist_id:uuid}/items/shuffle", operation_id="playlists-shuffle", responses=CHANGE)
+@router.post(
+    "/{playlist_id:uuid}/items/shuffle", operation_id="playlists-shuffle", responses=CHANGE
+)
 async def shuffle_items(
     playlist_id: uuid.UUID, svc: Playlists, present: Presenter, user: CurrentUser
 ) -> ChangeOut:

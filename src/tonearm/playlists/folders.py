@@ -1,10 +1,11 @@
 """Playlist files found in a library root (as Navidrome does): after each scan of the root,
 every M3U, M3U8, PLS, XSPF, JSPF, WPL and ASX file under it becomes a playlist of the root's
 owner, matched against their library with the file's folder as the base of its relative
-paths. A file seen before is read again only when its bytes changed (a SHA-256
-fingerprint); its playlist's items are then replaced, and its name kept if the owner renamed
-it. A file that no longer parses is reported and its playlist left as it was. Playlists whose
-file is gone stay (the owner may have edited them), no longer linked to a file.
+paths, and every Navidrome `.nsp` file a smart playlist. A file seen before is read again only
+when its bytes changed (a SHA-256 fingerprint); its playlist's items (or rules) are then
+replaced, and its name kept if the owner renamed it. A file that no longer parses is reported
+and its playlist left as it was. Playlists whose file is gone stay (the owner may have edited
+them), no longer linked to a file.
 
 Bounded: at most MAX_FILES files, each at most `formats.MAX_BYTES`; hidden folders and
 symbolic links are skipped, so nothing outside the root is read.
@@ -19,19 +20,23 @@ from typing import Any
 
 import structlog
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from tonearm.kit.db import utcnow
 from tonearm.kit.text import fold
 from tonearm.library import Library, ScannedRoot
 from tonearm.models.library import Visibility
 from tonearm.models.playlists import Playlist, PlaylistKind
 from tonearm.platform.state import AppState
 from tonearm.playlists.catalog import library_catalog
+from tonearm.playlists.errors import InvalidSmartRules
 from tonearm.playlists.formats import MAX_BYTES, PlaylistUnreadable
 from tonearm.playlists.importing import ImportService
+from tonearm.playlists.nsp import read_nsp
 
 log = structlog.get_logger(__name__)
 
-EXTENSIONS = {".m3u", ".m3u8", ".pls", ".xspf", ".jspf", ".wpl", ".asx"}
+EXTENSIONS = {".m3u", ".m3u8", ".pls", ".xspf", ".jspf", ".wpl", ".asx", ".nsp"}
 MAX_FILES = 2_000
 
 
@@ -85,6 +90,12 @@ async def import_root_playlists(state: AppState, root: ScannedRoot) -> dict[str,
             if playlist is not None and playlist.source_fingerprint == fingerprint:
                 counts["unchanged"] += 1
                 continue
+            if path.suffix.lower() == ".nsp":
+                if await _smart_file(s, root, rel, path, data, playlist):
+                    counts["added" if playlist is None else "updated"] += 1
+                else:
+                    counts["failed"] += 1
+                continue
             if catalog is None:
                 catalog = await library_catalog(Library(s, state.storage), root.owner_id)
             try:
@@ -121,3 +132,38 @@ async def import_root_playlists(state: AppState, root: ScannedRoot) -> dict[str,
             gone.source_fingerprint = None
         await s.commit()
     return counts
+
+
+async def _smart_file(
+    s: AsyncSession,
+    root: ScannedRoot,
+    rel: str,
+    path: Path,
+    data: bytes,
+    playlist: Playlist | None,
+) -> bool:
+    """A Navidrome smart playlist file as the owner's smart playlist (created or its rules
+    replaced); False when it cannot be read."""
+    try:
+        nsp = read_nsp(data)
+    except (InvalidSmartRules, PlaylistUnreadable) as exc:
+        log.warning("smart_playlist_file_unreadable", path=rel, error=exc.detail)
+        return False
+    if playlist is None:
+        name = (nsp.name or path.stem).strip()[:200] or "Smart playlist"
+        playlist = Playlist(
+            owner_id=root.owner_id,
+            name=name,
+            name_key=fold(name)[:200],
+            description=(nsp.comment or "")[:4000],
+            visibility=Visibility.private,
+            kind=PlaylistKind.smart,
+            source_root_id=root.root_id,
+            source_path=rel,
+        )
+        s.add(playlist)
+    playlist.rules = nsp.definition.to_json()
+    playlist.source_fingerprint = hashlib.sha256(data).hexdigest()
+    playlist.updated_at = utcnow()
+    await s.flush()
+    return True
