@@ -67,7 +67,8 @@ export function useSmartTracks(id: string, enabled: boolean) {
 }
 
 /** The live preview of rules being edited: asked once they stop changing for a moment. */
-export function useSmartPreview(def: SmartDefinition) {
+/** `ready`: whether a definition is worth asking about (every rule filled in). */
+export function useSmartPreview(def: SmartDefinition, ready: (d: SmartDefinition) => boolean = () => true) {
   const api = useApi();
   const debounced = useDebouncedValue(def, PREVIEW_DEBOUNCE_MS);
   return useQuery({
@@ -76,6 +77,7 @@ export function useSmartPreview(def: SmartDefinition) {
       unwrap(await api.POST('/api/v1/playlists/smart/preview', { body: { ...debounced, count: PREVIEW_COUNT }, signal })),
     placeholderData: (previous) => previous,
     retry: false,
+    enabled: ready(debounced),
   });
 }
 

@@ -82,6 +82,16 @@ export function emptyDefinition(): SmartDefinition {
   return { rules: { all: [newRule()] }, sort: { field: 'title', order: 'asc' }, limit: null };
 }
 
+/** True when every rule has a value to compare with (an empty text box selects nothing yet). */
+export function isComplete(node: Node): boolean {
+  if (!isRule(node)) return children(node).every(isComplete);
+  const v = node.value;
+  if (typeof v === 'string') return v.trim() !== '';
+  if (typeof v === 'number') return Number.isFinite(v);
+  if (Array.isArray(v)) return v.every((n) => Number.isFinite(n));
+  return true;
+}
+
 function children(group: SmartGroup): Node[] {
   return group.all ?? group.any ?? [];
 }
@@ -116,7 +126,7 @@ function RuleRow({ rule, label, onChange, onRemove }: { rule: SmartRule; label: 
           <option value="false">no</option>
         </select>
       ) : type === 'text' ? (
-        <input aria-label={`${label} value`} className={`${FIELD} min-w-0 flex-1`} value={String(rule.value)} maxLength={500} onChange={(e) => onChange({ ...rule, value: e.target.value })} />
+        <input aria-label={`${label} value`} className={`${FIELD} min-w-[10rem] flex-1`} value={String(rule.value)} maxLength={500} onChange={(e) => onChange({ ...rule, value: e.target.value })} />
       ) : rule.op === 'in_range' && Array.isArray(rule.value) ? (
         <>
           <input aria-label={`${label} from`} type="number" className={`${FIELD} w-24`} value={rule.value[0]} onChange={(e) => onChange({ ...rule, value: [num(e.target.value), (rule.value as number[])[1]!] })} />
@@ -225,7 +235,8 @@ export function SmartRulesEditor({ value, onChange }: { value: SmartDefinition; 
 }
 
 function SmartPreview({ value }: { value: SmartDefinition }) {
-  const q = useSmartPreview(value);
+  const complete = isComplete(value.rules);
+  const q = useSmartPreview(value, (d) => isComplete(d.rules));
   return (
     <section aria-label="Preview" className="space-y-2 rounded-xl border border-neutral-800 bg-neutral-900/60 p-4">
       <h2 className="text-sm font-semibold text-white">
@@ -238,7 +249,9 @@ function SmartPreview({ value }: { value: SmartDefinition }) {
         )}
         {q.isFetching && <span className="ml-2 text-xs text-neutral-500">updating…</span>}
       </h2>
-      {q.isError ? (
+      {!complete ? (
+        <p className="text-sm text-neutral-400">Fill in every rule to see which tracks it selects.</p>
+      ) : q.isError ? (
         <ErrorAlert error={q.error} />
       ) : q.data && q.data.items.length === 0 ? (
         <p className="text-sm text-neutral-400">No track matches these rules.</p>

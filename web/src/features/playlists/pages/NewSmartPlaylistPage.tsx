@@ -4,7 +4,7 @@ import type { SmartDefinition } from '../../../api/types';
 import { Button } from '../../../ui/Button';
 import { ErrorAlert } from '../../../ui/feedback';
 import { PageHeader } from '../../../ui/PageHeader';
-import { emptyDefinition, SmartRulesEditor } from '../components/SmartRulesEditor';
+import { emptyDefinition, isComplete, SmartRulesEditor } from '../components/SmartRulesEditor';
 import { useCreatePlaylist } from '../api';
 
 /** A new smart playlist: a name, rules, order and limit, with a live preview. */
@@ -34,7 +34,7 @@ export function NewSmartPlaylistPage() {
       <SmartRulesEditor value={def} onChange={setDef} />
       {create.error && <ErrorAlert error={create.error} />}
       <div className="flex gap-2">
-        <Button type="submit" busy={create.isPending} disabled={!name.trim()}>
+        <Button type="submit" busy={create.isPending} disabled={!name.trim() || !isComplete(def.rules)}>
           Save smart playlist
         </Button>
         <Button variant="secondary" onClick={() => void navigate('/playlists')}>

@@ -11,7 +11,7 @@ import { ChevronIcon, CloseIcon, DragIcon, PlayIcon, ShuffleIcon } from '../../.
 import { EmptyState, Loading } from '../../../ui/PageHeader';
 import { CoverField } from '../components/CoverField';
 import { ExportMenu } from '../components/ExportMenu';
-import { emptyDefinition, SmartRulesEditor } from '../components/SmartRulesEditor';
+import { emptyDefinition, isComplete, SmartRulesEditor } from '../components/SmartRulesEditor';
 import { useDeletePlaylist, useDownloadNsp, useDuplicatePlaylist, usePlaylist, usePlaylistItems, usePlaylistItemsChange, useSmartTracks, useUpdatePlaylist } from '../api';
 
 const VISIBILITY_LABEL = { private: 'Private', unlisted: 'Unlisted (anyone with the link)', public: 'Public' } as const;
@@ -77,7 +77,7 @@ function RulesForm({ playlist, onDone }: { playlist: Playlist; onDone: () => voi
       <SmartRulesEditor value={def} onChange={setDef} />
       {update.error && <ErrorAlert error={update.error} />}
       <div className="flex gap-2">
-        <Button type="submit" busy={update.isPending}>
+        <Button type="submit" busy={update.isPending} disabled={!isComplete(def.rules)}>
           Save rules
         </Button>
         <Button variant="secondary" onClick={onDone}>
