@@ -90,12 +90,17 @@ describe('NewSmartPlaylistPage', () => {
       ),
     );
     renderApp(<NewSmartPlaylistPage />, { tokens: signedIn(), route: '/playlists/smart/new', path: '/playlists/smart/new' });
+    // An empty rule asks nothing yet, and says why.
+    expect(await screen.findByText('Fill in every rule to see which tracks it selects.')).toBeInTheDocument();
+    await new Promise((r) => setTimeout(r, 600));
+    expect(calls.filter((c) => c.path.endsWith('/preview'))).toHaveLength(0);
+    await userEvent.type(screen.getByLabelText('Rule 1 value'), 'Nina');
     await userEvent.click(screen.getByRole('button', { name: 'Add group' }));
     const group = screen.getByRole('group', { name: 'Group 2' });
     await userEvent.selectOptions(within(group).getByLabelText('Group 2, rule 1 field'), 'loved');
     await waitFor(() => expect(calls.filter((c) => c.path.endsWith('/preview')).length).toBeGreaterThan(0), { timeout: 4000 });
     await waitFor(() =>
-      expect(calls.at(-1)!.body).toMatchObject({ rules: { all: [{ field: 'artist', op: 'is', value: '' }, { any: [{ field: 'loved', op: 'is', value: true }] }] } }),
+      expect(calls.at(-1)!.body).toMatchObject({ rules: { all: [{ field: 'artist', op: 'is', value: 'Nina' }, { any: [{ field: 'loved', op: 'is', value: true }] }] } }),
     );
     expect(await screen.findByText(/needs a whole number/)).toBeInTheDocument();
   }, 20_000);
