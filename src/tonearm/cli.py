@@ -300,6 +300,9 @@ def _every_command(ctx: typer.Context) -> None:
     # Commands that enqueue (a scan) validate against the handlers, so the registry must know
     # every domain's job modules; done here, not at import, to keep `--help` light.
     domains.register_jobs()
+    from tonearm.platform.state import set_installer
+
+    set_installer(domains.install)  # `tonearm scan` runs the domains' after-scan hooks
     if ctx.invoked_subcommand not in LOGS_ITSELF:
         _quiet_logs()
     if ctx.invoked_subcommand not in {"db", "keys"}:  # those groups guard in their callback

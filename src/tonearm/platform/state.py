@@ -88,6 +88,22 @@ class AppState:
         await self.db.dispose()
 
 
+_installer: Callable[[AppState], object] | None = None
+
+
+def set_installer(install: Callable[[AppState], object]) -> None:
+    """What gives a state every domain's parts (`tonearm.domains.install`), for commands that
+    build their own state below the composition root (`tonearm scan`)."""
+    global _installer
+    _installer = install
+
+
+def install_domains(state: AppState) -> AppState:
+    if _installer is not None:
+        _installer(state)
+    return state
+
+
 def build_state(settings: Settings) -> AppState:
     """The bare state; `tonearm.domains.install(state)` then adds every domain's parts."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)

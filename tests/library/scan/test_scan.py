@@ -513,9 +513,11 @@ def test_cli_scan(cli_env: Path, library: Path) -> None:
          "--password", "long enough pw", "--admin"],
     )  # fmt: skip
     assert created.exit_code == 0, created.output
+    (library / "mix.m3u").write_text("Band A/Album One/01 First.mp3\nBand B/Other/ogg song.ogg\n")
     first = runner.invoke(app, ["scan", str(library), "--no-process", "--workers", "2"])
     assert first.exit_code == 0, first.output
     assert "added" in first.output and "│ 5" in first.output.split("added", 1)[1][:40]
+    assert "playlist files: 1 added" in first.output  # the playlists domain's after-scan hook
     again = runner.invoke(app, ["scan", str(library), "--user", "DeeJay", "--no-process"])
     assert again.exit_code == 0, again.output
     assert "unchanged folders" in again.output

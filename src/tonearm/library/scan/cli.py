@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.progress import (
@@ -21,6 +22,7 @@ from rich.table import Table
 from tonearm.accounts import find_user, first_admin
 from tonearm.config import get_settings
 from tonearm.kit.errors import TonearmError
+from tonearm.library.scan.hooks import run_after_scan
 from tonearm.library.scan.roots import ensure_root
 from tonearm.library.scan.scanner import RootMissing, Scanner, ScanOptions, ScanReport
 from tonearm.models.library import Visibility
@@ -51,11 +53,19 @@ def run_scan(
     upgrade(settings.effective_database_url)
     options = ScanOptions(full=full, process=process, workers=workers or settings.scan_workers)
     try:
-        report = asyncio.run(_run(console, folder, user, vis, options))
+        report, after = asyncio.run(_run(console, folder, user, vis, options))
     except (TonearmError, RootMissing, LookupError) as exc:
         console.print(f"[red]{getattr(exc, 'title', None) or exc}[/red]")
         return 1
     _print_report(console, report)
+    playlists = after.get("playlists")
+    if isinstance(playlists, dict) and "added" in playlists:
+        console.print(
+            "playlist files: "
+            + ", ".join(
+                f"{playlists.get(k, 0)} {k}" for k in ("added", "updated", "unchanged", "failed")
+            )
+        )
     return 1 if report.errors else 0
 
 
@@ -65,10 +75,10 @@ async def _run(
     user: str | None,
     visibility: Visibility | None,
     options: ScanOptions,
-) -> ScanReport:
-    from tonearm.platform.state import build_state
+) -> tuple[ScanReport, dict[str, Any]]:
+    from tonearm.platform.state import build_state, install_domains
 
-    state = build_state(get_settings())
+    state = install_domains(build_state(get_settings()))
     try:
         async with state.db.session() as s:
             owner = await find_user(s, user) if user else None
@@ -106,7 +116,8 @@ async def _run(
                 elapsed = max(time.perf_counter() - started, 1e-6)
                 bar.update(read, completed=done, rate=f"{done / elapsed:,.0f} tracks/s")
 
-            return await Scanner(state.db, root_id, options, progress).run()
+            report = await Scanner(state.db, root_id, options, progress).run()
+        return report, await run_after_scan(state, root_id)
     finally:
         await state.close()
 

@@ -43,3 +43,21 @@ class ScanHooks:
                 log.exception("after_scan_failed", hook=name, root_id=str(root.root_id))
                 out[name] = {"error": type(exc).__name__}
         return out
+
+
+async def run_after_scan(state: Any, root_id: uuid.UUID) -> dict[str, Any]:
+    """The hooks of this process for a scanned root (none when the state has no `ScanHooks`:
+    a process whose domains were not installed)."""
+    from tonearm.models.library import LibraryRoot
+
+    try:
+        hooks = state.get(ScanHooks) if state is not None else None
+    except LookupError:
+        return {}
+    if hooks is None or not hooks.hooks:
+        return {}
+    async with state.db.session() as s:
+        root = await s.get(LibraryRoot, root_id)
+    if root is None:
+        return {}
+    return await hooks.run(state, ScannedRoot(root.id, root.owner_id, root.path))

@@ -62,7 +62,7 @@ from tonearm.library.scan.files import (
     reader_init,
     walk,
 )
-from tonearm.library.scan.hooks import ScanHooks, ScannedRoot
+from tonearm.library.scan.hooks import run_after_scan
 from tonearm.library.scan.write import (
     IN_CHUNK,
     BatchWriter,
@@ -378,18 +378,8 @@ async def scan_library(
     report = await Scanner(ctx.env.db, root_id, options, progress).run()
     r = report
     out = report.as_dict()
-    try:
-        hooks = ctx.env.state.get(ScanHooks) if ctx.env.state is not None else None
-    except LookupError:  # a process whose domains were not installed
-        hooks = None
-    if hooks is not None and hooks.hooks:
-        async with ctx.env.db.session() as s:
-            root = await s.get(LibraryRoot, root_id)
-        if root is not None:
-            await ctx.progress(0.96, "reading playlists and other files")
-            out.update(
-                await hooks.run(ctx.env.state, ScannedRoot(root.id, root.owner_id, root.path))
-            )
+    await ctx.progress(0.96, "reading playlists and other files")
+    out.update(await run_after_scan(ctx.env.state, root_id))
     await ctx.progress(
         1.0, f"added {r.added}, updated {r.updated}, moved {r.moved}, missing {r.missing}"
     )
