@@ -5,8 +5,9 @@ playlist; catalogs (the user's library, later streaming services) give the candi
 """
 
 from tonearm.matching.catalog import Catalog, CatalogTrack, Found, Known, MemoryCatalog, Query
-from tonearm.matching.engine import Candidate, Match, Matcher, Policy, entry_key
+from tonearm.matching.engine import Candidate, Match, Matcher, Policy
 from tonearm.matching.entry import Entry
+from tonearm.matching.keys import entry_key
 
 __all__ = [
     "Candidate",

@@ -18,8 +18,6 @@ of up to three candidates), `unmatched` (kept as an external entry).
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -31,7 +29,6 @@ from tonearm.matching.entry import Entry
 from tonearm.matching.normalise import (
     album_kinds,
     first_artist,
-    fold,
     fold_album,
     parse_title,
     split_artists,
@@ -389,21 +386,3 @@ def _same_song(a: _Scored, b: _Scored) -> bool:
         and a.known.kinds == b.known.kinds
         and (a.diff is None or b.diff is None or abs(a.diff - b.diff) <= 3)
     )
-
-
-def entry_key(entry: Entry) -> str:
-    """An entry's identity for remembering a decision: the same line of the same (or another)
-    file gives the same key, whatever its spelling of case, accents or separators."""
-    t = parse_title(entry.title)
-    parts = path_parts(entry.location) or ()
-    identity = [
-        t.base,
-        sorted(t.kinds),
-        sorted(split_artists(entry.artists) | t.featured),
-        fold_album(entry.album),
-        clean_isrc(entry.isrc),
-        (entry.mb_recording_id or "").strip().lower(),
-        "/".join(parts[-3:]),
-        "" if entry.title or parts else fold(entry.location),
-    ]
-    return hashlib.sha256(json.dumps(identity).encode()).hexdigest()[:40]

@@ -10,14 +10,14 @@ from fastapi import APIRouter, Depends, Query, Request, status
 from pydantic import TypeAdapter, ValidationError
 
 from tonearm.kit.errors import responses
-from tonearm.kit.multipart import MalformedMultipart, PartTooLarge, receive_multipart
+from tonearm.kit.multipart import MalformedMultipart, PartTooLarge
 from tonearm.library import TrackNotFound
 from tonearm.matching import MemoryCatalog
 from tonearm.models.library import Visibility
 from tonearm.platform.auth import CurrentUser
 from tonearm.platform.deps import DbSession, State
 from tonearm.playlists import errors
-from tonearm.playlists.deps import Presenter
+from tonearm.playlists.deps import Presenter, receive_file
 from tonearm.playlists.formats import MAX_BYTES, PlaylistUnreadable
 from tonearm.playlists.importing import KEEP_EXTERNAL, ImportService, PreviewPlaylist
 from tonearm.playlists.schemas import (
@@ -137,46 +137,30 @@ async def import_playlist(
     """Import a playlist file (M3U, M3U8, PLS, XSPF, JSPF, WPL, ASX, CSV, Tonearm JSON).
     With `preview=true`: the entries and how each matched your library. Without: saved as new
     playlists, with your `choices` for rows (a track, or "external"), which are remembered."""
-    received = await receive_multipart(
-        request.headers.get("content-type"),
-        request.stream(),
-        state.settings.data_dir / "tmp" / "uploads",
-        max_file_bytes=MAX_BYTES,
-        max_files=1,
+    data, filename, fields = await receive_file(
+        request, state, max_bytes=MAX_BYTES, what="A playlist file"
     )
+    if preview:
+        previews = await importer.preview(user.id, data, filename, relax_versions=relax_versions)
+        return _preview_out(previews)
     try:
-        parts = [p for p in received.files if p.field == "file"]
-        if not parts:
-            raise MalformedMultipart("A playlist file is required (field `file`).")
-        part = parts[0]
-        data = part.path.read_bytes()
-        if preview:
-            previews = await importer.preview(
-                user.id, data, part.filename, relax_versions=relax_versions
-            )
-            return _preview_out(previews)
-        try:
-            visibility = Visibility(received.fields.get("visibility", "private"))
-            choices = _choices.validate_json(received.fields.get("choices") or "[]")
-        except (ValueError, ValidationError) as exc:
-            raise MalformedMultipart(f"Invalid form field: {exc}"[:300]) from exc
-        saved = await importer.save(
-            user.id,
-            data,
-            part.filename,
-            relax_versions=relax_versions,
-            choices={
-                (c.playlist, c.row): KEEP_EXTERNAL
-                if c.track_id == KEEP_EXTERNAL
-                else str(c.track_id)
-                for c in choices
-            },
-            name=(received.fields.get("name") or "").strip() or None,
-            visibility=visibility,
-        )
-        return ImportedOut(playlists=await present.playlists(saved, user.id))
-    finally:
-        received.cleanup()
+        visibility = Visibility(fields.get("visibility", "private"))
+        choices = _choices.validate_json(fields.get("choices") or "[]")
+    except (ValueError, ValidationError) as exc:
+        raise MalformedMultipart(f"Invalid form field: {exc}"[:300]) from exc
+    saved = await importer.save(
+        user.id,
+        data,
+        filename,
+        relax_versions=relax_versions,
+        choices={
+            (c.playlist, c.row): KEEP_EXTERNAL if c.track_id == KEEP_EXTERNAL else str(c.track_id)
+            for c in choices
+        },
+        name=(fields.get("name") or "").strip() or None,
+        visibility=visibility,
+    )
+    return ImportedOut(playlists=await present.playlists(saved, user.id))
 
 
 @router.post(

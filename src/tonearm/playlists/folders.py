@@ -108,17 +108,7 @@ async def import_root_playlists(state: AppState, root: ScannedRoot) -> dict[str,
                 continue
             preview = previews[0]  # a playlist file holds one playlist (CSV is not scanned)
             if playlist is None:
-                name = (preview.name or path.stem).strip()[:200] or path.stem[:200]
-                playlist = Playlist(
-                    owner_id=root.owner_id,
-                    name=name,
-                    name_key=fold(name)[:200],
-                    description=(preview.description or "")[:4000],
-                    visibility=Visibility.private,
-                    kind=PlaylistKind.static,
-                    source_root_id=root.root_id,
-                    source_path=rel,
-                )
+                playlist = _scanned(root, rel, preview.name or path.stem, preview.description)
                 s.add(playlist)
                 await s.flush()
                 counts["added"] += 1
@@ -132,6 +122,27 @@ async def import_root_playlists(state: AppState, root: ScannedRoot) -> dict[str,
             gone.source_fingerprint = None
         await s.commit()
     return counts
+
+
+def _scanned(
+    root: ScannedRoot,
+    rel: str,
+    title: str,
+    description: str | None,
+    kind: PlaylistKind = PlaylistKind.static,
+) -> Playlist:
+    """A new private playlist of the root's owner, linked to its file."""
+    name = title.strip()[:200] or PurePosixPath(rel).stem[:200] or "Playlist"
+    return Playlist(
+        owner_id=root.owner_id,
+        name=name,
+        name_key=fold(name)[:200],
+        description=(description or "")[:4000],
+        visibility=Visibility.private,
+        kind=kind,
+        source_root_id=root.root_id,
+        source_path=rel,
+    )
 
 
 async def _smart_file(
@@ -150,17 +161,7 @@ async def _smart_file(
         log.warning("smart_playlist_file_unreadable", path=rel, error=exc.detail)
         return False
     if playlist is None:
-        name = (nsp.name or path.stem).strip()[:200] or "Smart playlist"
-        playlist = Playlist(
-            owner_id=root.owner_id,
-            name=name,
-            name_key=fold(name)[:200],
-            description=(nsp.comment or "")[:4000],
-            visibility=Visibility.private,
-            kind=PlaylistKind.smart,
-            source_root_id=root.root_id,
-            source_path=rel,
-        )
+        playlist = _scanned(root, rel, nsp.name or path.stem, nsp.comment, PlaylistKind.smart)
         s.add(playlist)
     playlist.rules = nsp.definition.to_json()
     playlist.source_fingerprint = hashlib.sha256(data).hexdigest()

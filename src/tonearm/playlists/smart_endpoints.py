@@ -12,14 +12,14 @@ from fastapi import APIRouter, Depends, Request, Response, status
 from pydantic import ValidationError
 
 from tonearm.kit.errors import responses
-from tonearm.kit.multipart import MalformedMultipart, receive_multipart
+from tonearm.kit.multipart import MalformedMultipart
 from tonearm.kit.pagination import PageParams, page_params
 from tonearm.library import TrackPage
 from tonearm.models.playlists import PlaylistKind
 from tonearm.platform.auth import CurrentUser, OptionalUser, viewer_id
 from tonearm.platform.deps import State
 from tonearm.playlists import errors
-from tonearm.playlists.deps import Playlists, Presenter
+from tonearm.playlists.deps import Playlists, Presenter, receive_file
 from tonearm.playlists.exporting import file_name
 from tonearm.playlists.formats import Format
 from tonearm.playlists.nsp import MAX_NSP_BYTES, read_nsp, write_nsp
@@ -100,22 +100,12 @@ async def import_nsp(
 ) -> PlaylistOut:
     """Import a Navidrome smart playlist file (`.nsp`, field `file`) as a smart playlist.
     A field, operator or key Tonearm cannot evaluate is refused (422, naming it)."""
-    received = await receive_multipart(
-        request.headers.get("content-type"),
-        request.stream(),
-        state.settings.data_dir / "tmp" / "uploads",
-        max_file_bytes=MAX_NSP_BYTES,
-        max_files=1,
+    raw, filename, _ = await receive_file(
+        request, state, max_bytes=MAX_NSP_BYTES, what="A .nsp file"
     )
-    try:
-        parts = [p for p in received.files if p.field == "file"]
-        if not parts:
-            raise MalformedMultipart("A .nsp file is required (field `file`).")
-        nsp = read_nsp(parts[0].path.read_bytes())
-        stem = PurePath(parts[0].filename or "").stem.strip()
-        name = nsp.name or " ".join(stem.split())[:200] or "Smart playlist"
-    finally:
-        received.cleanup()
+    nsp = read_nsp(raw)
+    stem = PurePath(filename or "").stem.strip()
+    name = nsp.name or " ".join(stem.split())[:200] or "Smart playlist"
     smart = nsp.definition
     try:
         data = PlaylistIn(
