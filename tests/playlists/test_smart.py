@@ -4,6 +4,7 @@ only tracks they may list), the live preview, export, and Navidrome `.nsp` files
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 import uuid
@@ -13,12 +14,13 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from tests.accounts.factories import bearer, register
 from tests.audio_fixtures import make_audio
 from tests.library.factories import upload, wait_job
 from tests.playlists.factories import playlist
+from tonearm.models.jobs import Job, JobStatus
 from tonearm.models.library import Track
 from tonearm.models.listening import Play
 from tonearm.platform.state import AppState
@@ -372,7 +374,7 @@ async def test_smart_and_static_keep_to_their_routes(
 
 @pytest.mark.usefixtures("job_runner")
 async def test_export_writes_the_evaluated_tracks(
-    client: httpx.AsyncClient, world: dict[str, Any]
+    client: httpx.AsyncClient, world: dict[str, Any], state: AppState
 ) -> None:
     a = world["alice"]
     rules = {"all": [rule("genre", "is", "jazz")]}
@@ -384,6 +386,23 @@ async def test_export_writes_the_evaluated_tracks(
     text = (await client.get(job["result"]["url"])).text
     order = [text.index(n) for n in ("Blue Train", "So What", "Giant Steps", "Public Jazz")]
     assert order == sorted(order) and "Secret" not in text and job["result"]["entries"] == 4
+    await _settle(state)
+
+
+async def _settle(state: AppState, timeout: float = 120) -> None:
+    """Wait for the uploads' processing jobs: one stopped mid-write at teardown holds SQLite's
+    lock past the tables being emptied."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while asyncio.get_running_loop().time() < deadline:
+        async with state.db.session() as s:
+            busy = await s.scalar(
+                select(func.count(Job.id)).where(
+                    Job.status.in_([JobStatus.queued, JobStatus.running])
+                )
+            )
+        if not busy:
+            return
+        await asyncio.sleep(0.2)
 
 
 async def _import_nsp(client: httpx.AsyncClient, h: H, data: bytes, name: str) -> httpx.Response:
