@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -119,9 +120,7 @@ class Track(IdMixin, TimestampMixin, Base):
     title: Mapped[str] = mapped_column(String(1024))
     title_key: Mapped[str] = mapped_column(String(1024))
     artist_name: Mapped[str] = mapped_column(String(1024), default="")  # display credit
-    album_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("albums.id", ondelete="SET NULL"), index=True
-    )
+    album_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("albums.id", ondelete="SET NULL"))
     album_artist_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("artists.id", ondelete="SET NULL"), index=True
     )
@@ -187,6 +186,21 @@ class Track(IdMixin, TimestampMixin, Base):
         Index("ix_tracks_owner_created", "owner_id", "created_at"),
         Index("ix_tracks_visibility_created", "visibility", "created_at"),
         Index("ix_tracks_album_disc_track", "album_id", "disc_number", "track_number"),
+        # Counts and covers read only these (migration c5d8e1f27a30): index-only look-ups.
+        Index("ix_tracks_album_listing", "album_id", "visibility", "owner_id", "duration"),
+        Index("ix_tracks_listing", "id", "owner_id", "visibility", "album_id"),
+        Index(
+            "ix_tracks_album_art",
+            "album_id",
+            "visibility",
+            "owner_id",
+            "disc_number",
+            "track_number",
+            "id",
+            "artwork_key",
+            sqlite_where=text("artwork_key IS NOT NULL"),
+            postgresql_where=text("artwork_key IS NOT NULL"),
+        ),
         Index("ix_tracks_title_key", "title_key"),
         Index("ix_tracks_owner_audio_digest", "owner_id", "audio_digest"),
     )
@@ -216,12 +230,15 @@ class TrackArtist(Base):
         ForeignKey("tracks.id", ondelete="CASCADE"), primary_key=True
     )
     artist_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("artists.id", ondelete="CASCADE"), primary_key=True, index=True
+        ForeignKey("artists.id", ondelete="CASCADE"), primary_key=True
     )
     position: Mapped[int] = mapped_column(Integer, default=0)
     role: Mapped[str] = mapped_column(String(16), default="main")  # main | featured
 
     artist: Mapped[Artist] = relationship(lazy="joined")
+
+    # An artist's tracks without reading the credits' rows (search's counts).
+    __table_args__ = (Index("ix_track_artists_artist_track", "artist_id", "track_id"),)
 
 
 class Love(Base):

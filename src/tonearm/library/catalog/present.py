@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,6 +22,9 @@ from tonearm.library.catalog.repository import LibraryRepository
 from tonearm.library.schemas import AlbumOut, Artwork, TrackDetail, TrackOut
 from tonearm.media import COVER_SIZES
 from tonearm.models.library import Album, Track
+
+if TYPE_CHECKING:
+    from tonearm.library.search.searcher import Found
 
 
 def _art_expiry_seconds() -> int:
@@ -77,6 +81,26 @@ class Presenter:
         covers = await self.repo.album_covers([a.id for a, _, _ in rows], viewer)
         art = await artwork_map(self.storage, covers.values())
         return [views.album_out(a, n, d, art, covers.get(a.id)) for a, n, d in rows]
+
+    async def found(
+        self, found: Found, viewer: uuid.UUID | None
+    ) -> tuple[list[TrackOut], list[AlbumOut]]:
+        """Search's rows: tracks with their `loved` flag and credits, albums with their
+        counts, and the covers the viewer may see of both."""
+        tracks, covers = found.tracks, found.covers
+        keys = [views.art_key(t, covers) for t in tracks] + [covers.get(a.id) for a in found.albums]
+        art = await artwork_map(self.storage, keys)
+        loved = {t.id for t in tracks if t.loved}
+        return (
+            [
+                views.track_row_out(t, viewer, loved, art, covers, found.credits[t.id])
+                for t in tracks
+            ],
+            [
+                views.album_out(a, int(a.track_count), float(a.duration), art, covers.get(a.id))
+                for a in found.albums
+            ],
+        )
 
     async def covers(self, tracks: Sequence[Track], viewer: uuid.UUID | None) -> views.Covers:
         """The album covers the viewer may see, for the tracks without their own."""

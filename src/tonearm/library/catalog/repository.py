@@ -6,13 +6,15 @@ from __future__ import annotations
 import random
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy import (
     BindParameter,
     ColumnElement,
+    Connection,
     Select,
+    bindparam,
     case,
     exists,
     false,
@@ -59,6 +61,29 @@ def listable(viewer: uuid.UUID | BindParameter[Any] | None) -> ColumnElement[boo
     return or_(Track.owner_id == viewer, Track.visibility == Visibility.public)
 
 
+def _album_covers() -> Select[Any]:
+    """Per album in `ids`, its cover as `viewer` may see it (`LibraryRepository.album_covers`)."""
+    preferred = case((Track.artwork_key == Album.artwork_key, 0), else_=1)
+    rank = func.row_number().over(
+        partition_by=Track.album_id,
+        order_by=(
+            preferred,
+            func.coalesce(Track.disc_number, 1),
+            func.coalesce(Track.track_number, 0),
+            Track.id,
+        ),
+    )
+    ids = bindparam("ids", expanding=True, type_=Track.album_id.type)
+    viewer = bindparam("viewer", type_=Track.owner_id.type)
+    ranked = (
+        select(Track.album_id, Track.artwork_key, rank.label("rank"))
+        .join(Album, Album.id == Track.album_id)
+        .where(Track.album_id.in_(ids), Track.artwork_key.is_not(None), listable(viewer))
+        .subquery()
+    )
+    return select(ranked.c.album_id, ranked.c.artwork_key).where(ranked.c.rank == 1)
+
+
 def readable(viewer: uuid.UUID | None) -> ColumnElement[bool]:
     """Tracks that may be opened by id (adds unlisted)."""
     shared = Track.visibility.in_([Visibility.public, Visibility.unlisted])
@@ -73,7 +98,7 @@ def album_stats(
     return (
         select(
             Track.album_id.label("album_id"),
-            func.count(Track.id).label("track_count"),
+            func.count().label("track_count"),  # count(*): the listing index alone answers
             func.coalesce(func.sum(Track.duration), 0.0).label("duration"),
         )
         .where(listable(viewer), Track.album_id.in_(_id_list(ids)))
@@ -146,6 +171,19 @@ def _filtered_tracks(
     if year is not None:
         stmt = stmt.where(Track.year == year)
     return stmt
+
+
+_ALBUM_COVERS = _album_covers()  # built once, bound per call: no ORM, no SQL build
+
+
+def album_covers(
+    conn: Connection, ids: Collection[uuid.UUID], viewer: uuid.UUID | None
+) -> dict[uuid.UUID, str]:
+    """`LibraryRepository.album_covers` on a synchronous connection (search)."""
+    if not ids:
+        return {}
+    rows = conn.execute(_ALBUM_COVERS, {"viewer": viewer, "ids": list(ids)})
+    return {album_id: key for album_id, key in rows.all()}
 
 
 class LibraryRepository:
@@ -432,26 +470,8 @@ class LibraryRepository:
         first such track's in disc and track order. Albums without one are left out."""
         if not ids:
             return {}
-        preferred = case((Track.artwork_key == Album.artwork_key, 0), else_=1)
-        rank = func.row_number().over(
-            partition_by=Track.album_id,
-            order_by=(
-                preferred,
-                func.coalesce(Track.disc_number, 1),
-                func.coalesce(Track.track_number, 0),
-                Track.id,
-            ),
-        )
-        ranked = (
-            select(Track.album_id, Track.artwork_key, rank.label("rank"))
-            .join(Album, Album.id == Track.album_id)
-            .where(Track.album_id.in_(list(ids)), Track.artwork_key.is_not(None), listable(viewer))
-            .subquery()
-        )
-        rows = await self.s.execute(
-            select(ranked.c.album_id, ranked.c.artwork_key).where(ranked.c.rank == 1)
-        )
-        return {album_id: key for album_id, key in rows.all()}
+        conn = await self.s.connection()
+        return await conn.run_sync(album_covers, ids, viewer)
 
     async def albums_by_ids(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Album]:
         if not ids:

@@ -27,7 +27,7 @@ from tonearm.library.schemas import (
     TrackOut,
     TrackPatch,
 )
-from tonearm.library.search.searcher import Searcher
+from tonearm.library.search import searcher
 from tonearm.models.accounts import Role
 from tonearm.models.library import Track, Visibility
 from tonearm.platform.principal import can_publish
@@ -168,13 +168,13 @@ class LibraryService:
 
     # --- search --------------------------------------------------------------------------
     async def search(self, viewer: uuid.UUID | None, q: str, limit: int) -> SearchResults:
-        searcher = Searcher(self.s)
-        tracks, loved = await searcher.tracks(viewer, q, limit)
-        albums = await searcher.albums(viewer, q, limit)
-        artists = await searcher.artists(viewer, q, limit)
+        found = await searcher.search(self.s, viewer, q, limit)
+        tracks, albums = await self.present.found(found, viewer)
         return SearchResults(
             query=q,
-            tracks=await self.present.tracks(tracks, viewer, loved),
-            albums=await self.present.albums(albums, viewer),
-            artists=[views.artist_out(*a) for a in artists],
+            tracks=tracks,
+            albums=albums,
+            artists=[
+                views.artist_out(a, int(a.track_count), int(a.album_count)) for a in found.artists
+            ],
         )

@@ -72,7 +72,12 @@ from tonearm.library.scan.write import (
     chunks,
     same_mtime,
 )
+from tonearm.library.search.searcher import merge_index
 from tonearm.models.library import LibraryRoot, ScanFolder, Track, TrackStatus
+
+# Changed tracks after which a scan merges the search index (`merge_index`): below it, the
+# segments it left cost less than merging a large index would.
+MERGE_AFTER = 1000
 
 log = structlog.get_logger(__name__)
 
@@ -148,6 +153,9 @@ class Scanner:
             await self._recover_artwork(recover)
             await self._group_albums(changed)
         await self._finish(changed, vanished)
+        r = self.report
+        if r.added + r.updated + r.moved + r.missing >= MERGE_AFTER:
+            await merge_index(self.db.engine)
         self.report.elapsed = round(time.perf_counter() - started, 3)
         log.info("scan_finished", **self.report.as_dict())
         return self.report
