@@ -71,6 +71,7 @@ from tonearm.models.library import Album, Artist, Love, Track, TrackArtist
 
 SEARCH_TABLES = ("tracks", "albums", "artists")
 CANDIDATES = 200
+FUZZY_CANDIDATES = 50  # the typo tier's: its words are rarer, and each candidate is checked
 MIN_TEXT_QUERY = 3  # characters; shorter queries use the key tier only
 SHORT_TERM = 3  # prefixes up to this long are indexed whole (FTS5 prefix='1 2 3', PG 0004)
 FUZZY_MIN = 4  # letters; shorter words have too many neighbours to guess from
@@ -151,7 +152,7 @@ _WORDS_POSTGRESQL = text(
 ).bindparams(bindparam("edits", type_=ARRAY(Text())), bindparam("heads", type_=ARRAY(Text())))
 
 
-def _text_candidates(dialect: str, table: str) -> Any:
+def _text_candidates(dialect: str, table: str, candidates: int = CANDIDATES) -> Any:
     """A subquery of up to CANDIDATES keys of rows matching every term as a word prefix.
     Unordered on purpose: scoring every match of a broad prefix is what makes full-text
     search slow at a million rows; the candidates are ordered cheaply afterwards."""
@@ -161,14 +162,14 @@ def _text_candidates(dialect: str, table: str) -> Any:
         return (
             select(t.c.id.label("key"))
             .where(t.c.search_vector.op("@@")(query))
-            .limit(CANDIDATES)
+            .limit(candidates)
             .subquery()
         )
     fts = sa_table(f"{table}_fts", column("rowid"))
     return (
         select(fts.c.rowid.label("key"))
         .where(text(f"{table}_fts MATCH :match").bindparams(MATCH))
-        .limit(CANDIDATES)
+        .limit(candidates)
         .subquery()
     )
 
@@ -190,7 +191,7 @@ def _hits(
     join_key: Any = literal_column(f"{table}.id" if dialect == "postgresql" else f"{table}.rowid")
     length = func.length(key_col)
     if fuzzy:
-        cand = _text_candidates(dialect, table)
+        cand = _text_candidates(dialect, table, FUZZY_CANDIDATES)
         order = (length, tiebreak.desc() if descending else tiebreak)
         return (
             select(
