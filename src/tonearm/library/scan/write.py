@@ -15,10 +15,10 @@ import posixpath
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import structlog
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tonearm.jobs.service import enqueue
@@ -40,8 +40,8 @@ IN_CHUNK = 500  # ids or paths per IN (...) list
 # are the column names), so nothing of the ORM's bulk INSERT is needed (it sorted rows into
 # groups by the keys they have and ran its own bookkeeping per row, a tenth of the writer's
 # time). Column defaults apply as with the ORM.
-_INSERT_TRACKS = insert(Track.__table__)
-_INSERT_CREDITS = insert(TrackArtist.__table__)
+_INSERT_TRACKS = insert(cast(Table, Track.__table__))
+_INSERT_CREDITS = insert(cast(Table, TrackArtist.__table__))
 
 
 @dataclass
