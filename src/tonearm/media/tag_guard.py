@@ -53,13 +53,21 @@ def check_tags(path: str | os.PathLike[str]) -> None:
     except OSError:
         return
     with fh:
-        head = fh.read(12)
-        starts = [0]
-        if head[:4] in (b"RIFF", b"FORM") and len(head) == 12:
-            starts += _id3_chunks(fh, big_endian=head[:4] == b"FORM")
-        budget = [MAX_INFLATE]
-        for start in starts:
-            _check_tags_at(fh, start, budget)
+        check_tags_in(fh)
+
+
+def check_tags_in(fh: BinaryIO) -> None:
+    """`check_tags` on a file already open (binary, seekable; read from its start, left at
+    any position): the folder scan opens each file once for the guard, mutagen and the
+    hash."""
+    fh.seek(0)
+    head = fh.read(12)
+    starts = [0]
+    if head[:4] in (b"RIFF", b"FORM") and len(head) == 12:
+        starts += _id3_chunks(fh, big_endian=head[:4] == b"FORM")
+    budget = [MAX_INFLATE]
+    for start in starts:
+        _check_tags_at(fh, start, budget)
 
 
 def _id3_chunks(fh: BinaryIO, *, big_endian: bool) -> list[int]:

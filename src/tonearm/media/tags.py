@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import mutagen
 from mutagen.aiff import AIFF
@@ -29,7 +29,8 @@ from mutagen.wave import WAVE
 
 from tonearm.kit.text import strip_controls
 from tonearm.media.errors import TagsTooLarge
-from tonearm.media.tag_guard import check_tags
+from tonearm.media.parsers import open_audio
+from tonearm.media.tag_guard import check_tags_in
 from tonearm.media.tag_limits import PICTURES_MAX, bound_tags
 from tonearm.media.tag_systems import (
     Pictures,
@@ -216,16 +217,30 @@ def parse_path(path: str | os.PathLike[str]) -> dict[str, Any]:
 # --- assembly -----------------------------------------------------------------------------
 
 
-def read_tags(path: str | os.PathLike[str]) -> TrackTags:
+def read_tags(path: str | os.PathLike[str], fh: BinaryIO | None = None) -> TrackTags:
     """Tags and cheap audio facts of `path` via mutagen. Unreadable tags are not an error: the
-    result then holds what the path says (see parse_path)."""
+    result then holds what the path says (see parse_path). `fh`: the file already open
+    (binary, seekable), read in place of opening `path` again."""
+    if fh is not None:
+        return _read_tags(path, fh)
+    try:
+        opened = open(path, "rb")  # noqa: SIM115 (closed below)
+    except OSError:  # as mutagen.File(path) takes it: nothing read
+        return _read_tags(path, None)
+    with opened:
+        return _read_tags(path, opened)
+
+
+def _read_tags(path: str | os.PathLike[str], fh: BinaryIO | None) -> TrackTags:
     result = TrackTags()
     raw: Raw = {}
     pictures: Pictures = []
     artists_multi = False
     try:
-        check_tags(path)
-        audio = mutagen.File(path, easy=False)
+        if fh is None:
+            raise mutagen.MutagenError("the file cannot be opened")
+        check_tags_in(fh)
+        audio = open_audio(fh, os.fspath(path))
     except TagsTooLarge as exc:
         result.notes.append(f"tags: {(exc.detail or exc.title).rstrip('.')}; not read")
         audio = None
@@ -242,7 +257,8 @@ def read_tags(path: str | os.PathLike[str]) -> TrackTags:
             result.sample_rate = 48000  # Opus always decodes at 48 kHz
         result.bits_per_sample = _lossless_bits(audio, info)
         if result.bitrate is None and result.duration:  # e.g. Vorbis without a nominal rate
-            result.bitrate = int(os.path.getsize(path) * 8 / result.duration)
+            assert fh is not None  # audio was read from it
+            result.bitrate = int(os.fstat(fh.fileno()).st_size * 8 / result.duration)
         tags = audio.tags
         if isinstance(tags, ID3):
             raw, pictures, v23 = id3_fields(tags, result.notes)

@@ -109,9 +109,9 @@ def _count_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
     real = scan_files.read_tags
 
-    def counting(path: Any) -> Any:
+    def counting(path: Any, fh: Any = None) -> Any:
         calls.append(str(path))
-        return real(path)
+        return real(path, fh)
 
     monkeypatch.setattr(scan_files, "read_tags", counting)
     return calls

@@ -173,6 +173,10 @@ def detect_codec(head: bytes, tail: bytes, ext: str) -> tuple[str, str]:
     return _BY_EXTENSION.get(ext, ("", ""))
 
 
+def _open_nofollow(path: str, flags: int) -> int:
+    return os.open(path, flags | getattr(os, "O_NOFOLLOW", 0))
+
+
 def read_file(root: str, rel: str, safe_dirs: dict[str, bool] | None = None) -> FileResult:
     out = FileResult(rel)
     path = os.path.join(root, rel)
@@ -187,21 +191,27 @@ def read_file(root: str, rel: str, safe_dirs: dict[str, bool] | None = None) -> 
                 safe_dirs[folder] = safe
         if not safe:
             raise OSError("the path now leads through a symbolic link")
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-        with os.fdopen(fd, "rb") as fh:
-            st = os.fstat(fh.fileno())
-            out.size, out.mtime_ns = st.st_size, st.st_mtime_ns
-            out.content_hash, head, tail = quick_hash(fh, st.st_size)
+        # One open file for the hash, the tag guard and mutagen (named by its path, as
+        # mutagen's type detection wants).
+        fh = open(path, "rb", opener=_open_nofollow)  # noqa: SIM115 (closed below)
     except OSError as exc:
         out.error = f"{type(exc).__name__}: {exc.strerror or exc}"
         return out
-    ext = os.path.splitext(rel)[1].lower()
-    out.codec, out.container = detect_codec(head, tail, ext)
-    try:
-        tags = read_tags(path)
-    except Exception as exc:  # a mutagen bug on a hostile file must not end the scan
-        out.error = f"{type(exc).__name__}: {exc}"[:300]
-        return out
+    with fh:
+        try:
+            st = os.fstat(fh.fileno())
+            out.size, out.mtime_ns = st.st_size, st.st_mtime_ns
+            out.content_hash, head, tail = quick_hash(fh, st.st_size)
+        except OSError as exc:
+            out.error = f"{type(exc).__name__}: {exc.strerror or exc}"
+            return out
+        ext = os.path.splitext(rel)[1].lower()
+        out.codec, out.container = detect_codec(head, tail, ext)
+        try:
+            tags = read_tags(path, fh)
+        except Exception as exc:  # a mutagen bug on a hostile file must not end the scan
+            out.error = f"{type(exc).__name__}: {exc}"[:300]
+            return out
     if tags.duration is None:  # mutagen could not parse it
         return out
     tags.pictures = []  # artwork is the processing job's business; do not ship it back

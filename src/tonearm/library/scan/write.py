@@ -15,10 +15,10 @@ import posixpath
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import structlog
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tonearm.jobs.service import enqueue
@@ -35,11 +35,13 @@ log = structlog.get_logger("tonearm.library.scan")
 
 IN_CHUNK = 500  # ids or paths per IN (...) list
 
-# The ORM's bulk INSERT leaves a None value out of the row and groups consecutive rows by the
-# columns they have: MP3s (no bits_per_sample) between FLACs made one executemany of two or
-# three rows each. Every row names the same columns (`BatchWriter._rows`) and no column set to
-# None has a default, so rendering NULL gives the same rows in one statement per batch.
-_BULK_INSERT = insert(Track).execution_options(render_nulls=True)
+# New rows go in as Core INSERTs on the tables, one executemany per batch: every row names
+# the same columns (`BatchWriter._rows`, values as the columns take them; the attribute names
+# are the column names), so nothing of the ORM's bulk INSERT is needed (it sorted rows into
+# groups by the keys they have and ran its own bookkeeping per row, a tenth of the writer's
+# time). Column defaults apply as with the ORM.
+_INSERT_TRACKS = insert(cast(Table, Track.__table__))
+_INSERT_CREDITS = insert(cast(Table, TrackArtist.__table__))
 
 
 @dataclass
@@ -280,9 +282,9 @@ class BatchWriter:
             rows.append(row)
             credits.extend(cs)
         await self._settle(s, catalog, rows, credits)  # new artists and albums first
-        await s.execute(_BULK_INSERT, rows)
+        await s.execute(_INSERT_TRACKS, rows)
         if credits:
-            await s.execute(insert(TrackArtist), credits)
+            await s.execute(_INSERT_CREDITS, credits)
         self.report.added += len(rows)
         for row in rows:
             self.by_path[row["path"]] = Known(
@@ -328,7 +330,7 @@ class BatchWriter:
         for part in chunks(ids, IN_CHUNK):
             await s.execute(delete(TrackArtist).where(TrackArtist.track_id.in_(part)))
         if credits:
-            await s.execute(insert(TrackArtist), credits)
+            await s.execute(_INSERT_CREDITS, credits)
         for track_id in to_process:
             await self.enqueue(s, track_id)
 
