@@ -49,7 +49,7 @@ from tonearm.kit.db import Database
 from tonearm.kit.storage.local import LocalStorage
 from tonearm.kit.text import fold
 from tonearm.library.catalog.service import LibraryService
-from tonearm.library.search.searcher import merge_index
+from tonearm.library.search.index import merge_index
 from tonearm.platform.migrate import upgrade
 
 CACHE = Path(os.environ.get("BENCH_SEARCH_DIR", "/tmp/tonearm-bench-search"))

@@ -65,7 +65,7 @@ def _body_limits(settings: Settings) -> Mapping[str, int]:
 
 
 async def _after_vacuum(engine: AsyncEngine) -> None:
-    from tonearm.library.search.searcher import rebuild_index
+    from tonearm.library.search.index import rebuild_index
 
     await rebuild_index(engine)
 

@@ -15,7 +15,7 @@ from tests.accounts.factories import bearer, register
 from tests.audio_fixtures import make_audio
 from tests.library.factories import upload
 from tonearm.kit.db import Database
-from tonearm.library.search.searcher import rebuild_index
+from tonearm.library.search.index import rebuild_index
 
 Headers = dict[str, str] | None
 

@@ -1,5 +1,5 @@
 """A scan that changed many tracks leaves the SQLite search index merged into one segment
-(`search.searcher.merge_index`): every FTS5 term look-up reads every segment, and the
+(`search.index.merge_index`): every FTS5 term look-up reads every segment, and the
 typo tier makes hundreds of them."""
 
 from __future__ import annotations

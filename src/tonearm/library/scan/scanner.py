@@ -72,7 +72,7 @@ from tonearm.library.scan.write import (
     chunks,
     same_mtime,
 )
-from tonearm.library.search.searcher import merge_index
+from tonearm.library.search.index import merge_index
 from tonearm.models.library import LibraryRoot, ScanFolder, Track, TrackStatus
 
 # Changed tracks after which a scan merges the search index (`merge_index`): below it, the

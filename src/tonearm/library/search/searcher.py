@@ -10,32 +10,23 @@ million tracks costs the same as a precise one:
    SQLite, a stored tsvector with a GIN index on PostgreSQL. Up to `CANDIDATES` matches are
    taken unscored and ordered by how short the title is (the term is most of it), then by
    plays. Queries shorter than `MIN_TEXT_QUERY` characters use tier 1 only;
-3. only if both came up short, typo-tolerant hits: each word of `FUZZY_MIN` letters or more
-   that is not a word of the index may also be any indexed word one edit away from it (a
-   letter missing, extra, changed, or two swapped, the first letter trusted: "knalgn" ->
-   "knalgan"), and tier 2 runs again with that query; what it finds comes after what tiers
-   1 and 2 found. Indexed words are kept as typed ("love" does not also find "glove").
-   The vocabulary is `tracks_fts_vocab` (migration 9e3b5c71d2a8): an fts5vocab view of the
-   tracks' FTS5 index on SQLite, a trigger-kept table of words on PostgreSQL; the tracks'
-   search text holds their album and artists, so it covers all three. Two look-ups: which
-   words are indexed (or start one), then the edits of those that are not, for at most
-   `FUZZY_TERMS` words: one range scan for the edits past the first `HEAD` letters, an
-   exact probe for each of the others, so the cost does not grow with the vocabulary.
-   Each word keeps its `CORRECTIONS` most used neighbours. On SQLite a probe reads every
-   segment of the FTS5 index; `rebuild_index` (`tonearm db vacuum`) merges them into one.
+3. only if both came up short, typo-tolerant hits (`typo.Corrector`): misspelt words may
+   also be the indexed words one edit away, and tier 2 runs again with that query, on at
+   most `FUZZY_CANDIDATES` matches; what it finds comes after what tiers 1 and 2 found.
+   On SQLite each vocabulary probe reads every segment of the FTS5 index; `index.merge_index`
+   (after a large scan) and `index.rebuild_index` (`tonearm db vacuum`) merge them into one.
 
 Only what the caller may list is returned.
 
 Each entity is one statement (tracks add one for their artist credits; a typo adds the two
 look-ups once per search and one statement per entity): tiers 1 and 2 are a ranked UNION
 ALL joined to the rows, with the counts and the viewer's loves alongside. The statements are
-built once per dialect and shape and take the query as bound parameters, so a search pays
-neither for building SQL nor for extra round trips. At a million tracks the SQL
-takes a few milliseconds; those two were most of the rest."""
+built once per dialect and shape and take the query as bound parameters, and they return
+rows, not ORM objects; `search` runs them all through `kit.db.read` (on SQLite one worker-
+thread hop in all). At a million tracks the SQL takes about 3 ms of CPU (bench/RESULTS.md)."""
 
 from __future__ import annotations
 
-import json
 import uuid
 from dataclasses import dataclass
 from functools import cache
@@ -46,7 +37,6 @@ from sqlalchemy import (
     Integer,
     Row,
     String,
-    Text,
     bindparam,
     column,
     exists,
@@ -58,8 +48,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy import table as sa_table
-from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from tonearm.kit.db import read
@@ -67,89 +56,19 @@ from tonearm.kit.text import fold, search_terms
 from tonearm.library.catalog import views
 from tonearm.library.catalog.repository import album_covers, album_stats, artist_stats, listable
 from tonearm.library.schemas import ArtistRef
+from tonearm.library.search.terms import fts5_query, tsquery
+from tonearm.library.search.typo import Corrector
 from tonearm.models.library import Album, Artist, Love, Track, TrackArtist
 
-SEARCH_TABLES = ("tracks", "albums", "artists")
 CANDIDATES = 200
 FUZZY_CANDIDATES = 50  # the typo tier's: its words are rarer, and each candidate is checked
 MIN_TEXT_QUERY = 3  # characters; shorter queries use the key tier only
-SHORT_TERM = 3  # prefixes up to this long are indexed whole (FTS5 prefix='1 2 3', PG 0004)
-FUZZY_MIN = 4  # letters; shorter words have too many neighbours to guess from
-FUZZY_TERMS = 3  # misspelt words corrected per query, at most
-CORRECTIONS = 5  # indexed words tried in place of one misspelt word, at most
-ALPHABET = "abcdefghijklmnopqrstuvwxyz"  # letters tried in an insertion or substitution
-HEAD = 4  # letters: a word's edits past them are found by one range scan, not probes
-
 # The bound parameters every search statement takes.
 VIEWER = bindparam("viewer", type_=Track.owner_id.type)  # None: a guest, public tracks only
 FOLDED = bindparam("folded", type_=String())
 UPPER = bindparam("upper", type_=String())
 MATCH = bindparam("match", type_=String())  # the FTS5 or tsquery text
 LIMIT = bindparam("limit", type_=Integer())
-
-
-def _fts5_query(terms: list[str]) -> str:
-    return " ".join(f'"{t}"*' for t in terms)
-
-
-def _tsquery(terms: list[str]) -> str:
-    # Words' first 1-3 letters are lexemes of their own (migration 0004), so a short term is
-    # one exact look-up; a longer one is a prefix match over the few words that share it.
-    return " & ".join(t if len(t) <= SHORT_TERM else f"{t}:*" for t in terms)
-
-
-def _edits(word: str) -> set[str]:
-    """The words one edit away from `word` (Damerau: delete, transpose, replace, insert),
-    over a-z and the word's own letters. The first letter is trusted: it may be missing or
-    swapped with the second, not replaced or preceded by another (as in most spellers)."""
-    letters = sorted(set(ALPHABET) | set(word))
-    out: set[str] = set()
-    for i in range(len(word) + 1):
-        head, tail = word[:i], word[i:]
-        if i:
-            out.update(head + c + tail for c in letters)
-        if tail:
-            out.add(head + tail[1:])
-            if i:
-                out.update(head + c + tail[1:] for c in letters)
-        if len(tail) > 1:
-            out.add(head + tail[1] + tail[0] + tail[2:])
-    out.discard(word)
-    return out
-
-
-# The vocabulary look-ups, in two steps so that a word typed right costs one probe, not ~55
-# per letter: the first indexed word each term starts (the term itself when it is a word),
-# then which of the misspelt terms' edits are indexed words, and how many tracks use each.
-_STARTS_SQLITE = text(
-    "SELECT j.value, (SELECT v.term FROM tracks_fts_vocab AS v"
-    " WHERE v.term >= j.value AND v.term < j.value || char(1114111) LIMIT 1)"
-    " FROM json_each(:terms) AS j"
-).bindparams(bindparam("terms", type_=String()))
-# One range scan per head, each its own arm: joined to json_each, SQLite would scan the
-# whole vocabulary instead. (Only the arm numbers are formatted in; values are bound.)
-_HEAD_ARMS = "".join(
-    f" UNION ALL SELECT term, doc FROM tracks_fts_vocab WHERE term >= :h{i} AND term < :u{i}"  # noqa: S608
-    for i in range(FUZZY_TERMS)
-)
-_PROBES = "SELECT v.term, v.doc FROM json_each(:edits) AS j JOIN tracks_fts_vocab AS v"
-_WORDS_SQLITE = text(f"{_PROBES} ON v.term = j.value{_HEAD_ARMS}").bindparams(
-    bindparam("edits", type_=String()),
-    *(bindparam(f"{x}{i}", type_=String()) for x in "hu" for i in range(FUZZY_TERMS)),
-)
-_STARTS_POSTGRESQL = text(
-    "SELECT t, (SELECT v.word FROM tracks_fts_vocab AS v"
-    ' WHERE v.word >= t COLLATE "C" AND v.word < (t || chr(1114111)) COLLATE "C"'
-    " ORDER BY v.word LIMIT 1)"
-    " FROM unnest(CAST(:terms AS text[])) AS t"
-).bindparams(bindparam("terms", type_=ARRAY(Text())))
-_WORDS_POSTGRESQL = text(
-    "SELECT v.word, v.uses FROM tracks_fts_vocab AS v WHERE v.word = ANY(CAST(:edits AS text[]))"
-    " UNION ALL"
-    " SELECT v.word, v.uses FROM unnest(CAST(:heads AS text[])) AS h"
-    ' JOIN tracks_fts_vocab AS v ON v.word >= h COLLATE "C"'
-    ' AND v.word < (h || chr(1114111)) COLLATE "C"'
-).bindparams(bindparam("edits", type_=ARRAY(Text())), bindparam("heads", type_=ARRAY(Text())))
 
 
 def _text_candidates(dialect: str, table: str, candidates: int = CANDIDATES) -> Any:
@@ -359,14 +278,14 @@ class Searcher:
         self.conn = conn
         self.dialect = conn.dialect.name
         self._no_seq_scans = False
-        self._corrected: dict[str, str | None] = {}  # query -> corrected match, per search
+        self.typos = Corrector(conn)  # tracks, albums and artists share its corrections
 
     def _params(self, viewer: uuid.UUID | None, q: str, limit: int) -> dict[str, Any] | None:
         folded = fold(q)
         terms = search_terms(q)
         if not terms or not folded:
             return None
-        match = _tsquery(terms) if self.dialect == "postgresql" else _fts5_query(terms)
+        match = tsquery(terms) if self.dialect == "postgresql" else fts5_query(terms)
         return {
             "viewer": viewer,
             "folded": folded,
@@ -393,7 +312,7 @@ class Searcher:
         rows = list(conn.execute(build(self.dialect, with_text), params).all())
         if len(rows) >= limit or not with_text:
             return rows
-        match = self._correct(q)
+        match = self.typos.correct(q)
         if match is None:
             return rows
         # Tier 3: the corrected query through the full-text tier, after what tiers 1 and 2
@@ -406,80 +325,6 @@ class Searcher:
             if r.id not in seen:
                 rows.append(r)
         return rows
-
-    def _correct(self, q: str) -> str | None:
-        """The query's full-text match with its misspelt words replaced by the indexed words
-        one edit away, or None when no word needs it or none could be corrected. Computed
-        once per search (tracks, albums and artists share it)."""
-        if q in self._corrected:
-            return self._corrected[q]
-        terms = search_terms(q)
-        checked = list(dict.fromkeys(t for t in terms if len(t) >= FUZZY_MIN))[:FUZZY_TERMS]
-        match = None
-        if checked:
-            stmt = self._vocab(_STARTS_POSTGRESQL, _STARTS_SQLITE, checked)
-            first: dict[str, str | None] = dict(self.conn.execute(*stmt).all())
-            starts = {t for t, w in first.items() if w is not None}  # start an indexed word
-            edits = {t: _edits(t) for t in checked if first[t] != t}  # not indexed words
-            uses: dict[str, int] = {}  # indexed words among the edits, and their tracks
-            if edits:
-                # The edits past the first HEAD letters all start like the term: one range
-                # scan of the words that do finds them; the others are probed one by one.
-                heads = sorted({t[:HEAD] for t in edits if len(t) > HEAD + 1})
-                probes = sorted(
-                    e
-                    for t, es in edits.items()
-                    for e in es
-                    if len(t) <= HEAD + 1 or not e.startswith(t[:HEAD])
-                )
-                stmt = self._vocab(_WORDS_POSTGRESQL, _WORDS_SQLITE, probes, "edits")
-                if self.dialect == "postgresql":
-                    stmt[1]["heads"] = heads
-                else:
-                    for i in range(FUZZY_TERMS):  # an empty range for each head not there
-                        head = heads[i] if i < len(heads) else ""
-                        stmt[1][f"h{i}"] = head
-                        stmt[1][f"u{i}"] = head + "\U0010ffff" if head else ""
-                uses = {w: int(n) for w, n in self.conn.execute(*stmt)}
-            groups: list[tuple[str | None, list[str]]] = []  # (prefix kept, whole words)
-            corrected = False
-            for t in terms:
-                if t not in edits:
-                    groups.append((t, []))  # short, or an indexed word: kept as typed
-                    continue
-                near = sorted((w for w in edits[t] if w in uses), key=lambda w: (-uses[w], w))
-                if not near and t not in starts:
-                    break  # nothing resembles it: every term must match, so nothing does
-                groups.append((t if t in starts else None, near[:CORRECTIONS]))
-                corrected = corrected or bool(near)
-            else:
-                if corrected:
-                    match = self._match(groups)
-        self._corrected[q] = match
-        return match
-
-    def _vocab(
-        self, postgres: Any, sqlite: Any, words: list[str], name: str = "terms"
-    ) -> tuple[Any, dict[str, Any]]:
-        """A vocabulary statement and its parameter: an array on PostgreSQL, JSON on SQLite
-        (one bound value either way, whatever the number of words)."""
-        if self.dialect == "postgresql":
-            return postgres, {name: words}
-        return sqlite, {name: json.dumps(words)}
-
-    def _match(self, groups: list[tuple[str | None, list[str]]]) -> str:
-        """The full-text match of each term kept as a word prefix (as in tier 2), or any of
-        its corrections as whole words, or either."""
-        postgres = self.dialect == "postgresql"
-        parts = []
-        for prefix, words in groups:
-            if postgres:
-                alts = ([_tsquery([prefix])] if prefix else []) + words
-                parts.append(alts[0] if len(alts) == 1 else "(" + " | ".join(alts) + ")")
-            else:
-                alts = ([_fts5_query([prefix])] if prefix else []) + [f'"{w}"' for w in words]
-                parts.append(alts[0] if len(alts) == 1 else "(" + " OR ".join(alts) + ")")
-        return (" & " if postgres else " AND ").join(parts)  # FTS5: no implicit AND after ()
 
     def search(self, viewer: uuid.UUID | None, q: str, limit: int) -> Found:
         tracks = self._run(_tracks_stmt, viewer, q, limit)
@@ -499,70 +344,3 @@ class Searcher:
             artists=self._run(_artists_stmt, viewer, q, limit),
             covers=album_covers(self.conn, ids | {a.id for a in albums}, viewer),
         )
-
-
-# The PostgreSQL vocabulary recounted from the rows (as migration 9e3b5c71d2a8 fills it).
-_RECOUNT_POSTGRESQL = (
-    "LOCK TABLE tracks IN SHARE MODE",  # writers wait; readers and searches go on
-    "DELETE FROM tracks_fts_vocab",
-    "INSERT INTO tracks_fts_vocab (word, uses) SELECT w, count(*) FROM tracks,"
-    " unnest(tsvector_to_array(to_tsvector('simple', tracks.search_text))) AS w GROUP BY w",
-)
-
-
-async def _fts_commands(auto: Any, commands: tuple[str, ...]) -> None:
-    """Run FTS5 special commands on each search index, in one write transaction."""
-    await auto.exec_driver_sql("BEGIN IMMEDIATE")
-    try:
-        for table in SEARCH_TABLES:
-            fts = f"{table}_fts"  # our own table names, not input
-            for command in commands:  # ours too
-                await auto.exec_driver_sql(f"INSERT INTO {fts}({fts}) VALUES ('{command}')")  # noqa: S608
-    except BaseException:
-        await auto.exec_driver_sql("ROLLBACK")
-        raise
-    await auto.exec_driver_sql("COMMIT")
-
-
-async def merge_index(engine: AsyncEngine) -> None:
-    """Merge each FTS5 index into one segment (SQLite; PostgreSQL's GIN indexes need
-    nothing). A scan writes its tracks in many transactions, each leaving a segment behind,
-    and every term look-up reads every segment: at a million tracks the typo tier's probes
-    took 12 ms on the index a first scan leaves, 0.2 ms merged. Writers wait meanwhile
-    (about 2.5 s at a million tracks); readers go on."""
-    async with engine.connect() as conn:
-        if conn.dialect.name == "sqlite":
-            await _fts_commands(
-                await conn.execution_options(isolation_level="AUTOCOMMIT"), ("optimize",)
-            )
-
-
-async def rebuild_index(engine: AsyncEngine) -> None:
-    """Bring the search index back in step with the rows, after `tonearm db vacuum`.
-
-    On SQLite the FTS5 tables are external-content indexes keyed by the tables' implicit
-    rowids, which VACUUM is allowed to renumber (tables without an INTEGER PRIMARY KEY), so
-    they are rebuilt from the rows in one transaction and merged into one segment each; the
-    rebuild also repairs an index that went out of step any other way, and with it the typo
-    tier's vocabulary (an fts5vocab view of the tracks' index). PostgreSQL's GIN indexes
-    follow the rows by themselves; its vocabulary table is recounted from the rows in one
-    transaction. Safe while the server runs; writers wait for the rebuild."""
-    async with engine.connect() as conn:
-        auto = await conn.execution_options(isolation_level="AUTOCOMMIT")
-        if auto.dialect.name == "postgresql":
-            await auto.exec_driver_sql("BEGIN")
-            try:
-                for statement in _RECOUNT_POSTGRESQL:
-                    await auto.exec_driver_sql(statement)
-            except BaseException:
-                await auto.exec_driver_sql("ROLLBACK")
-                raise
-            await auto.exec_driver_sql("COMMIT")
-            await auto.exec_driver_sql("ANALYZE tracks_fts_vocab")
-            return
-        if auto.dialect.name != "sqlite":
-            return
-        # Rebuilt, then one segment: a term look-up (every query, ~400 of them for a typo)
-        # reads each segment's B-tree; a rebuild leaves several.
-        await _fts_commands(auto, ("rebuild", "optimize"))
-        await auto.exec_driver_sql("PRAGMA optimize")
