@@ -32,14 +32,14 @@ def service_for(state: AppState, session: AsyncSession) -> AccountsService:
     )
 
 
-def accounts_service(session: DbSession, state: State) -> AccountsService:
+async def accounts_service(session: DbSession, state: State) -> AccountsService:
     return service_for(state, session)
 
 
 Accounts = Annotated[AccountsService, Depends(accounts_service)]
 
 
-def client_info(request: Request) -> ClientInfo:
+async def client_info(request: Request) -> ClientInfo:
     return ClientInfo(ip=client_ip(request), user_agent=request.headers.get("user-agent"))
 
 

@@ -336,7 +336,7 @@ async def set_role(
     return user_out(await svc.set_role(user_id, body.role))
 
 
-def accounts_admin(svc: Accounts) -> AccountsAdmin:
+async def accounts_admin(svc: Accounts) -> AccountsAdmin:
     return AccountsAdmin(svc)
 
 

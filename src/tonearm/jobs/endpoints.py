@@ -24,7 +24,7 @@ from tonearm.platform.deps import DbSession, State
 router = APIRouter(prefix="/api/v1/jobs", tags=["jobs"])
 
 
-def jobs_service(session: DbSession, state: State) -> JobsService:
+async def jobs_service(session: DbSession, state: State) -> JobsService:
     return JobsService(session, state.get(JobRuntime).pubsub)
 
 

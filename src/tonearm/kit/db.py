@@ -265,7 +265,8 @@ async def _run_callbacks(session: AsyncSession, name: str) -> None:
 async def session_scope(session: AsyncSession) -> AsyncIterator[AsyncSession]:
     try:
         yield session
-        await session.commit()
+        if session.in_transaction() or session.new or session.dirty or session.deleted:
+            await session.commit()  # a request that never touched the database skips it
     except BaseException as exc:
         if getattr(exc, "commit_transaction", False):
             # A domain error whose side effects must stick (revoked token family, counted

@@ -36,7 +36,7 @@ class PageParams(BaseModel):
 
 
 @documents(InvalidCursor)  # the repositories decode the cursor: every paged route may say 400
-def page_params(
+async def page_params(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=512)] = None,
 ) -> PageParams:

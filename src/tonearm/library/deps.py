@@ -15,21 +15,21 @@ from tonearm.platform.deps import DbSession, State
 Pages = Annotated[PageParams, Depends(page_params)]
 
 
-def library_service(session: DbSession, state: State) -> LibraryService:
+async def library_service(session: DbSession, state: State) -> LibraryService:
     return LibraryService(session, state.storage)
 
 
 Library = Annotated[LibraryService, Depends(library_service)]
 
 
-def ingest_service(session: DbSession, state: State) -> IngestService:
+async def ingest_service(session: DbSession, state: State) -> IngestService:
     return IngestService(session, state.storage)
 
 
 Ingest = Annotated[IngestService, Depends(ingest_service)]
 
 
-def scan_service(session: DbSession, state: State) -> ScanService:
+async def scan_service(session: DbSession, state: State) -> ScanService:
     return ScanService(session, state.settings.library_roots)
 
 

@@ -10,7 +10,7 @@ from tonearm.listening.service import ListeningService
 from tonearm.platform.deps import DbSession, State
 
 
-def listening_service(session: DbSession, state: State) -> ListeningService:
+async def listening_service(session: DbSession, state: State) -> ListeningService:
     return ListeningService(session, state.storage)
 
 

@@ -34,11 +34,11 @@ async def receive_file(
         received.cleanup()
 
 
-def playlist_service(session: DbSession, state: State) -> PlaylistService:
+async def playlist_service(session: DbSession, state: State) -> PlaylistService:
     return PlaylistService(session, state.storage)
 
 
-def playlist_presenter(session: DbSession, state: State) -> PlaylistPresenter:
+async def playlist_presenter(session: DbSession, state: State) -> PlaylistPresenter:
     return PlaylistPresenter(session, state.storage)
 
 

@@ -60,7 +60,7 @@ IMPORT_BODY = {
 }
 
 
-def import_service(session: DbSession, state: State) -> ImportService:
+async def import_service(session: DbSession, state: State) -> ImportService:
     return ImportService(session, state.storage)
 
 

@@ -12,7 +12,7 @@ from tonearm.streaming.live import TranscodeSlots
 from tonearm.streaming.service import StreamConfig, StreamingService
 
 
-def streaming_service(session: DbSession, state: State) -> StreamingService:
+async def streaming_service(session: DbSession, state: State) -> StreamingService:
     settings = state.settings
     return StreamingService(
         session,

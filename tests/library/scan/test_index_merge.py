@@ -1,6 +1,7 @@
-"""A scan that changed many tracks leaves the SQLite search index merged into one segment
-(`search.index.merge_index`): every FTS5 term look-up reads every segment, and the
-typo tier makes hundreds of them."""
+"""A scan that changed many tracks leaves the search index merged (`search.index.merge_index`):
+on SQLite into one segment (every FTS5 term look-up reads every segment, and the typo tier
+makes hundreds of them); on PostgreSQL with no GIN pending list (every look-up reads all of
+it)."""
 
 from __future__ import annotations
 
@@ -34,9 +35,17 @@ def _varint(data: bytes, i: int) -> tuple[int, int]:
 
 
 async def _segments(state: AppState) -> int:
-    """The tracks index's segment count, from its structure record (fts5_index.c: a 4-byte
+    """On PostgreSQL, the pages of the tracks index's pending list (what flushing it moved),
+    and 1 when it had none: the same test reads both.
+
+    On SQLite, The tracks index's segment count, from its structure record (fts5_index.c: a 4-byte
     cookie, then the number of levels and the number of segments as varints)."""
     async with state.db.engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            flush = text("SELECT gin_clean_pending_list('ix_tracks_search')")
+            pending = (await conn.execute(flush)).scalar_one()
+            await conn.commit()
+            return 1 + int(pending)
         block = (
             await conn.execute(text("SELECT block FROM tracks_fts_data WHERE id = 10"))
         ).scalar_one()
@@ -50,8 +59,6 @@ async def _segments(state: AppState) -> int:
 async def test_a_large_scan_merges_the_search_index(
     client: httpx.AsyncClient, state: AppState, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if state.db.engine.dialect.name != "sqlite":
-        pytest.skip("PostgreSQL's GIN indexes have no segments to merge")
     h = bearer(await register(client))
     for n in range(3):  # one upload, one transaction, one more segment
         song = make_audio(tmp_path / "up" / f"{n}.mp3", "mp3", seconds=0.5, seed=n,
@@ -79,3 +86,15 @@ async def test_a_large_scan_merges_the_search_index(
     assert await _segments(state) == 1
     r = await client.get("/api/v1/search", params={"q": "scaned"}, headers=h)  # the typo tier
     assert sorted(t["title"] for t in r.json()["tracks"]) == ["Scanned 0", "Scanned 1", "Scanned 2"]
+
+
+async def test_postgresql_keeps_the_search_pending_lists_short(state: AppState) -> None:
+    if state.db.engine.dialect.name != "postgresql":
+        pytest.skip("a GIN index setting")
+    async with state.db.engine.connect() as conn:
+        names = "'ix_tracks_search', 'ix_albums_search', 'ix_artists_search'"
+        query = f"SELECT relname, reloptions FROM pg_class WHERE relname IN ({names})"
+        options = (await conn.execute(text(query))).all()
+    assert {name: opts for name, opts in options} == {
+        f"ix_{t}_search": ["gin_pending_list_limit=256"] for t in ("tracks", "albums", "artists")
+    }
