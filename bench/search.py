@@ -12,7 +12,10 @@ Two figures per size:
 - `service`: everything the endpoint does (tracks, albums and artists with their counts,
   loves, signed artwork URLs, the JSON body) in-process, as the owner of every track;
 - `http`: the real server (`tonearm serve`, one worker) over HTTP with keep-alive, as a
-  signed-in listener who sees the public half, one request at a time.
+  signed-in listener who sees the public half, one request at a time, from Python (httpx:
+  its own 2-3 ms per request are in the figure);
+- `wrk` (when wrk is installed): the same requests from wrk, one connection, for 10 s: the
+  server's latency without the Python client's.
 Beside them, the peer: the bare FTS5 MATCH query on the same SQLite file (sqlite3 module),
 the floor for what any search over this data can cost.
 
@@ -30,14 +33,17 @@ import asyncio
 import gc
 import os
 import random
+import shutil
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -272,28 +278,67 @@ async def service_latency(
     return times, found / len(qs)
 
 
-def http_latency(path: Path, qs: list[str]) -> list[float]:
+def http_latency(path: Path, qs: list[str]) -> tuple[list[float], dict[str, float] | None]:
     with serve(workers=1, TONEARM_DATABASE_URL=f"sqlite+aiosqlite:///{path}") as (base, _):
         return _timed_requests(base, qs)
 
 
-def _timed_requests(base: str, qs: list[str]) -> list[float]:
+def _timed_requests(base: str, qs: list[str]) -> tuple[list[float], dict[str, float] | None]:
+    """httpx's times per request, and wrk's p50 and p95 (ms) when wrk is installed."""
     times = []
     with httpx.Client(base_url=base, timeout=30) as client:
-        name = f"bench{uuid.uuid4().hex[:8]}"
-        r = client.post(
-            "/api/v1/auth/register",
-            json={"email": f"{name}@example.com", "username": name, "password": "bench-pass-1"},
-        )
-        r.raise_for_status()
-        client.headers["Authorization"] = f"Bearer {r.json()['access_token']}"
+        client.headers["Authorization"] = f"Bearer {_listener(client)}"
         for q in qs[:10]:
             client.get("/api/v1/search", params={"q": q}).raise_for_status()
         for q in qs:
             t = time.perf_counter()
             client.get("/api/v1/search", params={"q": q}).raise_for_status()
             times.append(time.perf_counter() - t)
-    return times
+        wrk = _wrk_latency(base, client.headers["Authorization"], qs)
+    return times, wrk
+
+
+_WRK_SCRIPT = """
+local paths = {%s}
+local i = 0
+wrk.headers["Authorization"] = "%s"
+request = function()
+  i = i %% #paths + 1
+  return wrk.format("GET", paths[i])
+end
+done = function(summary, latency, requests)
+  io.write(string.format("p50 %%.3f\\n", latency:percentile(50) / 1000))
+  io.write(string.format("p95 %%.3f\\n", latency:percentile(95) / 1000))
+  io.write(string.format("errors %%d\\n", summary.errors.status + summary.errors.connect))
+end
+"""
+
+
+def _listener(client: httpx.Client) -> str:
+    name = f"bench{uuid.uuid4().hex[:8]}"
+    r = client.post(
+        "/api/v1/auth/register",
+        json={"email": f"{name}@example.com", "username": name, "password": "bench-pass-1"},
+    )
+    r.raise_for_status()
+    return str(r.json()["access_token"])
+
+
+def _wrk_latency(base: str, authorization: str, qs: list[str]) -> dict[str, float] | None:
+    if shutil.which("wrk") is None:
+        return None
+    paths = ",".join(f'"/api/v1/search?q={quote(q)}"' for q in qs)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        script.write(_WRK_SCRIPT % (paths, authorization))
+        script.flush()
+        out = subprocess.run(
+            ["wrk", "-t1", "-c1", "-d10s", "-s", script.name, base],
+            capture_output=True, text=True, check=True, timeout=60,
+        ).stdout  # fmt: skip
+    figures = dict(line.split() for line in out.splitlines() if line[:3] in ("p50", "p95", "err"))
+    if int(figures.get("errors", "1")) != 0:
+        raise RuntimeError(f"wrk saw errors:\n{out}")
+    return {k: float(v) for k, v in figures.items() if k != "errors"}
 
 
 def peer_latency(path: Path, qs: list[str]) -> list[float]:
@@ -391,6 +436,14 @@ def _pg_value(data_type: str) -> Any:
     return lambda v: v
 
 
+def _print_wrk(prefix: str, wrk: dict[str, float] | None) -> None:
+    if wrk is None:
+        print(f"{prefix}wrk skipped (no wrk on PATH)")
+        return
+    print(f"{prefix}wrk.p50 {wrk['p50']:.2f} ms  (wrk, one connection: no Python client)")
+    print(f"{prefix}wrk.p95 {wrk['p95']:.2f} ms  (goal < 10)")
+
+
 def main() -> None:
     CACHE.mkdir(parents=True, exist_ok=True)
     sizes = [int(x) for x in os.environ.get("BENCH_SEARCH_SIZES", "100000").split(",")]
@@ -411,10 +464,11 @@ def main() -> None:
             expect = [title for _, title in typos] if kind else None
             with tempfile.TemporaryDirectory() as scratch:
                 ours, found = asyncio.run(service_latency(path, qs, Path(scratch), expect))
-            http = http_latency(path, qs)
+            http, wrk = http_latency(path, qs)
             for name, values in (("service", ours), ("http", http)):
                 print(f"search.{label}.{kind}{name}.p50 {pct(values, 50):.2f} ms")
                 print(f"search.{label}.{kind}{name}.p95 {pct(values, 95):.2f} ms  (goal < 10)")
+            _print_wrk(f"search.{label}.{kind}", wrk)
             if kind:
                 print(f"search.{label}.{kind}found {found:.0%}  (misspelt track among the results)")
         peer = peer_latency(path, sets[""])
@@ -433,12 +487,13 @@ def main() -> None:
             print(f"search.{label}.postgres.build {time.perf_counter() - t:.1f} s")
             with serve(workers=1, TONEARM_DATABASE_URL=pg) as (base, _):
                 for kind, qs in sets.items():
-                    http = _timed_requests(base, qs)
+                    http, wrk = _timed_requests(base, qs)
                     print(f"search.{label}.postgres.{kind}http.p50 {pct(http, 50):.2f} ms")
                     print(
                         f"search.{label}.postgres.{kind}http.p95 {pct(http, 95):.2f} ms"
                         "  (goal < 10)"
                     )
+                    _print_wrk(f"search.{label}.postgres.{kind}", wrk)
 
 
 if __name__ == "__main__":
