@@ -144,10 +144,15 @@ async def test_the_rate_limit_is_a_documented_429(
 ) -> None:
     op = doc["paths"]["/api/v1/library/tracks"]["get"]
     limit = int(state.settings.rate_limit_guest.split("/")[0])
-    for _ in range(limit):
-        assert (await client.get("/api/v1/library/tracks")).status_code == 200
-    resp = await client.get("/api/v1/library/tracks")
-    assert resp.status_code == 429
+    # Up to two windows' worth: the window may roll over between two requests (a test run
+    # that crosses the minute), which restarts the count once.
+    codes = []
+    for _ in range(2 * limit + 1):
+        resp = await client.get("/api/v1/library/tracks")
+        codes.append(resp.status_code)
+        if resp.status_code != 200:
+            break
+    assert codes[-1] == 429 and len(codes) > limit, codes
     assert_documented(op, resp, "rate_limited")
 
 
