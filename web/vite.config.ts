@@ -28,6 +28,7 @@ function serviceWorkerManifest(): Plugin {
   return {
     name: 'tonearm-sw-manifest',
     apply: 'build',
+    enforce: 'post', // after inlineStylesheet (listed first) has dropped the CSS file
     configResolved(c) {
       config = c;
     },
@@ -51,6 +52,32 @@ function serviceWorkerManifest(): Plugin {
         if (!existsSync(sw)) return;
         writeFileSync(sw, readFileSync(sw, 'utf8').replaceAll('__BUILD_ID__', buildId));
       },
+    },
+  };
+}
+
+/**
+ * Puts the stylesheet into index.html as a <style> (45 KB, 7 KB brotli): the first paint then
+ * waits for the page alone, not for a second request (on a phone's link one more round trip
+ * before anything shows). The CSS file is dropped from the build (nothing else links it).
+ */
+function inlineStylesheet(): Plugin {
+  return {
+    name: 'tonearm-inline-css',
+    apply: 'build',
+    enforce: 'post',
+    generateBundle(_opts, bundle) {
+      const page = bundle['index.html'];
+      if (!page || page.type !== 'asset') return;
+      let html = String(page.source);
+      for (const [name, file] of Object.entries(bundle)) {
+        if (file.type !== 'asset' || !name.endsWith('.css')) continue;
+        const link = new RegExp(`<link rel="stylesheet"[^>]*href="/${name.replace(/[.]/g, '\\.')}"[^>]*>`);
+        if (!link.test(html)) continue;
+        html = html.replace(link, () => `<style>${String(file.source).trim()}</style>`);
+        delete bundle[name];
+      }
+      page.source = html;
     },
   };
 }
@@ -106,7 +133,7 @@ const preactAliases = [
 ];
 
 export default defineConfig({
-  plugins: [react(), tailwindcss(), serviceWorkerManifest(), brotliCopies()],
+  plugins: [react(), tailwindcss(), inlineStylesheet(), serviceWorkerManifest(), brotliCopies()],
   resolve: { alias: preactAliases },
   build: {
     outDir: 'dist',
