@@ -42,7 +42,9 @@ def _mutagen_corpus() -> Path:
     sdist = CACHE / f"mutagen-{version}.tar.gz"
     if not sdist.exists():
         cmd = [sys.executable, "-m", "pip", "download", f"mutagen=={version}"]
-        cmd += ["--no-binary", ":all:", "--no-deps", "--no-build-isolation", "-d", str(CACHE)]
+        # pip builds the metadata in an isolated environment of its own: the venv's setuptools
+        # (65.5 in a fresh one) is too old for mutagen's pyproject.toml.
+        cmd += ["--no-binary", ":all:", "--no-deps", "-d", str(CACHE)]
         try:
             run = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
         except (OSError, subprocess.TimeoutExpired) as exc:
