@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useKeysetInfinite, type KeysetData } from '../../api/infinite';
 import { unwrap } from '../../api/problem';
 import type { OtpRequested, ProfilePatch, Session, SessionPage, TokenPair, User } from '../../api/types';
-import { useApi, useAuth } from '../../auth/AuthContext';
+import { useApi, useAuth, useTokens } from '../../auth/AuthContext';
 
 export const accountKeys = {
   all: ['accounts'] as const,
@@ -66,13 +66,18 @@ export function useResetPassword() {
 /** Verify the e-mail link's token; if it was the signed-in user's address, their profile updates. */
 export function useVerifyEmail() {
   const api = useApi();
-  const { user, updateUser } = useAuth();
+  const tokens = useTokens();
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: async (token: string) => unwrap(await api.POST('/api/v1/auth/email/verify', { body: { token } })),
-    onSuccess: (verified) => {
+    onSuccess: async (verified) => {
+      // The link opens the app afresh: the session may still be being restored when the
+      // token is accepted. Wait for it, then put the verified user over the one it brought
+      // (else the home page went on asking to verify until the next reload).
+      await tokens.start();
+      const user = tokens.getSnapshot().user;
       if (user && verified && verified.id === user.id) {
-        updateUser(verified);
+        tokens.setUser(verified);
         queryClient.setQueryData(accountKeys.me, verified);
       }
     },
