@@ -39,6 +39,22 @@ function AfterShell({ children }: { children: ReactNode }) {
   return ready ? children : null;
 }
 
+/** The navigation's links, as the side (wide screens) and bottom (phones) bars list them. */
+function NavLinks({ nav, listClass, itemClass, linkClass }: { nav: NavItem[]; listClass: string; itemClass?: string; linkClass: typeof sideLink }) {
+  return (
+    <ul className={listClass}>
+      {nav.map((item) => (
+        <li key={item.to} className={itemClass}>
+          <NavLink to={item.to} end={item.end} className={linkClass}>
+            <item.icon className="h-5 w-5" />
+            {item.label}
+          </NavLink>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 export function AppShell({ nav: allNav, topBar, trackActions }: { nav: NavItem[]; topBar: TopBarItem[]; trackActions: TrackAction[] }) {
   const nav = navFor(allNav, useAuth().user?.role);
   const isWide = useWideScreen();
@@ -66,16 +82,7 @@ export function AppShell({ nav: allNav, topBar, trackActions }: { nav: NavItem[]
             Tonearm
           </Link>
           <nav aria-label="Main">
-            <ul className="space-y-1">
-              {nav.map((item) => (
-                <li key={item.to}>
-                  <NavLink to={item.to} end={item.end} className={sideLink}>
-                    <item.icon className="h-5 w-5" />
-                    {item.label}
-                  </NavLink>
-                </li>
-              ))}
-            </ul>
+            <NavLinks nav={nav} listClass="space-y-1" linkClass={sideLink} />
           </nav>
         </aside>
       )}
@@ -91,16 +98,7 @@ export function AppShell({ nav: allNav, topBar, trackActions }: { nav: NavItem[]
       {/* Bottom navigation (phones), sits above the player bar */}
       {isWide !== true && (
         <nav aria-label="Main mobile" className="fixed inset-x-0 bottom-16 z-30 border-t border-neutral-900 bg-neutral-950/95 backdrop-blur md:hidden">
-          <ul className="flex overflow-x-auto [scrollbar-width:none]">
-            {nav.map((item) => (
-              <li key={item.to} className="flex min-w-16 flex-1">
-                <NavLink to={item.to} end={item.end} className={bottomLink}>
-                  <item.icon className="h-5 w-5" />
-                  {item.label}
-                </NavLink>
-              </li>
-            ))}
-          </ul>
+          <NavLinks nav={nav} listClass="flex overflow-x-auto [scrollbar-width:none]" itemClass="flex min-w-16 flex-1" linkClass={bottomLink} />
         </nav>
       )}
 
