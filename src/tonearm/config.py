@@ -19,6 +19,18 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from tonearm.servicesettings import (
+    SERVICE_SECTIONS,
+    DeezerSettings,
+    GoogleSettings,
+    LastfmSettings,
+    ListenbrainzSettings,
+    MusicbrainzSettings,
+    SpotifySettings,
+    TidalSettings,
+    YoutubeSettings,
+)
+
 ENV_PREFIX = "TONEARM_"
 
 
@@ -80,6 +92,7 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "resend": ResendSettings,
     "msg91": Msg91Settings,
     "twilio": TwilioSettings,
+    **SERVICE_SECTIONS,
 }
 
 # The flat names the sections replaced (`TONEARM_SMTP_HOST`): still read, as environment
@@ -309,6 +322,20 @@ class Settings(BaseSettings):
     )
     msg91: Msg91Settings = Field(default_factory=Msg91Settings, description="MSG91 SMS.")
     twilio: TwilioSettings = Field(default_factory=TwilioSettings, description="Twilio SMS.")
+
+    # --- streaming and metadata services (providers/) ------------------------------------------
+    spotify: SpotifySettings = Field(default_factory=SpotifySettings, description="Spotify.")
+    deezer: DeezerSettings = Field(default_factory=DeezerSettings, description="Deezer.")
+    tidal: TidalSettings = Field(default_factory=TidalSettings, description="TIDAL.")
+    google: GoogleSettings = Field(default_factory=GoogleSettings, description="Google OAuth.")
+    youtube: YoutubeSettings = Field(default_factory=YoutubeSettings, description="YouTube.")
+    musicbrainz: MusicbrainzSettings = Field(
+        default_factory=MusicbrainzSettings, description="MusicBrainz."
+    )
+    listenbrainz: ListenbrainzSettings = Field(
+        default_factory=ListenbrainzSettings, description="ListenBrainz."
+    )
+    lastfm: LastfmSettings = Field(default_factory=LastfmSettings, description="Last.fm.")
 
     # --- library folder scan -----------------------------------------------------------------
     library_roots: Annotated[list[Path], NoDecode] = Field(

@@ -117,8 +117,11 @@ class GuardedClient:
         resolver: Resolver = system_resolver,
         sleep: Sleep = asyncio.sleep,
         user_agent: str = USER_AGENT,
+        retry_statuses: Iterable[int] = RETRY_STATUSES,
     ) -> None:
-        """`allow_hosts`: `host` or `host:port` entries that may resolve to private addresses.
+        """`retry_statuses`: the answers retried here (a service client that paces all its
+        callers together after a 429 passes an empty set and retries itself).
+        `allow_hosts`: `host` or `host:port` entries that may resolve to private addresses.
         `transport` replaces the pinned transport (tests: httpx.MockTransport); the URL and
         address checks still run before every hop, through `resolver`."""
         self.max_bytes = max_bytes
@@ -128,6 +131,7 @@ class GuardedClient:
         self.backoff_max = backoff_max
         self.retry_after_cap = retry_after_cap
         self.total_timeout = total_timeout
+        self.retry_statuses = frozenset(retry_statuses)
         self.allowed = AllowedHosts.parse(allow_hosts)
         self._resolver = resolver
         self._sleep = sleep
@@ -278,7 +282,7 @@ class GuardedClient:
             except httpx.HTTPError as exc:
                 raise UpstreamError(str(exc) or None) from exc
 
-            if response.status_code in RETRY_STATUSES and (
+            if response.status_code in self.retry_statuses and (
                 response.status_code == 429 or repeatable
             ):
                 retry_delay = self._retry_delay(response, attempt)
