@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tonearm import accounts, library, listening, playlists, streaming
+from tonearm import (
+    accounts,
+    connections,
+    library,
+    listening,
+    migration,
+    playlists,
+    streaming,
+)
 from tonearm.platform.domain import Domain
 
 if TYPE_CHECKING:
@@ -19,7 +27,9 @@ DOMAINS: list[Domain] = [
     library.DOMAIN,
     streaming.DOMAIN,
     listening.DOMAIN,
+    connections.DOMAIN,
     playlists.DOMAIN,
+    migration.DOMAIN,
 ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import builtins
 import uuid
+from datetime import datetime
 from typing import Any
 
 import structlog
@@ -23,9 +24,15 @@ log = structlog.get_logger(__name__)
 
 
 async def enqueue(
-    session: AsyncSession, kind: str, *, owner_id: uuid.UUID | None = None, **kwargs: Any
+    session: AsyncSession,
+    kind: str,
+    *,
+    owner_id: uuid.UUID | None = None,
+    run_after: datetime | None = None,
+    **kwargs: Any,
 ) -> Job:
-    """Insert a queued job in the caller's transaction; it is dispatched once that commits.
+    """Insert a queued job in the caller's transaction; it is dispatched once that commits
+    (not before `run_after`, when given: a job that waits out a quota).
 
     Raises UnknownJobKind / InvalidJobArgs (ValueError) for a kind nobody handles or
     arguments the handler does not accept or JSON cannot hold."""
@@ -41,21 +48,22 @@ async def enqueue(
         args=args,
         attempts=0,
         max_attempts=spec.max_attempts,
-        run_after=now,
+        run_after=max(run_after, now) if run_after else now,
         cancel_requested=False,
         created_at=now,
         updated_at=now,
     )
     session.add(row)
     await session.flush()
-    job_id = row.id
+    job_id, run_at = row.id, row.run_after
 
     async def _dispatch() -> None:
         dispatcher = dispatch.for_session(session)
         if dispatcher is None:
             log.debug("job_enqueued_without_runner", job_id=str(job_id), kind=kind)
             return
-        await dispatcher.dispatch(job_id, kind)
+        delay = (run_at - utcnow()).total_seconds()
+        await dispatcher.dispatch(job_id, kind, delay=max(0.0, delay))
 
     after_commit(session, _dispatch)
     return row

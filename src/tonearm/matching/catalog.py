@@ -17,6 +17,7 @@ from typing import Protocol
 
 from rapidfuzz import fuzz, process
 
+from tonearm.matching.entry import Entry
 from tonearm.matching.normalise import (
     album_kinds,
     first_artist,
@@ -87,6 +88,9 @@ class Query:
     mbid: str
     disc: int
     track_number: int | None
+    # The entry as its source gave it: a streaming service's catalog searches with its words
+    # (a service's search knows its own folding; ours may differ).
+    entry: Entry | None = None
 
 
 @dataclass(slots=True)

@@ -129,6 +129,7 @@ def _query(entry: Entry, w: _Wanted, base: tuple[str, ...]) -> Query:
         mbid=(entry.mb_recording_id or "").strip().lower(),
         disc=entry.disc_number or 1,
         track_number=entry.track_number,
+        entry=entry,
     )
 
 

@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tonearm.kit.db import session_scope
+from tonearm.kit.multipart import MalformedMultipart, receive_multipart
 
 if TYPE_CHECKING:
     from tonearm.platform.state import AppState
@@ -47,3 +48,24 @@ def client_ip(request: Request) -> str:
         if fwd:
             return fwd.split(",")[0].strip()[:64]
     return peer
+
+
+async def receive_file(
+    request: Request, state: AppState, *, max_bytes: int, what: str
+) -> tuple[bytes, str | None, dict[str, str]]:
+    """A multipart body's `file` part (its bytes and name) and its other fields; MalformedMultipart
+    naming `what` when there is no file. The temporary files are gone when this returns."""
+    received = await receive_multipart(
+        request.headers.get("content-type"),
+        request.stream(),
+        state.settings.data_dir / "tmp" / "uploads",
+        max_file_bytes=max_bytes,
+        max_files=1,
+    )
+    try:
+        parts = [p for p in received.files if p.field == "file"]
+        if not parts:
+            raise MalformedMultipart(f"{what} is required (field `file`).")
+        return parts[0].path.read_bytes(), parts[0].filename, dict(received.fields)
+    finally:
+        received.cleanup()

@@ -2,7 +2,7 @@
 in the library yet), smart playlists, and playlist files in and out (`formats/`), matched
 against the library by `tonearm.matching`.
 
-The face: PlaylistService, PlaylistNotFound.
+The face: PlaylistService, PlaylistsFacade (for other domains), PlaylistNotFound.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from tonearm.config import Settings
     from tonearm.platform.state import AppState
     from tonearm.playlists.errors import PlaylistNotFound
+    from tonearm.playlists.facade import PlaylistsFacade, entries_csv, parse_file
     from tonearm.playlists.service import PlaylistService
 
 
@@ -61,7 +62,17 @@ __getattr__ = lazy_exports(
     {
         "PlaylistService": "tonearm.playlists.service",
         "PlaylistNotFound": "tonearm.playlists.errors",
+        "PlaylistsFacade": "tonearm.playlists.facade",
+        "entries_csv": "tonearm.playlists.facade",
+        "parse_file": "tonearm.playlists.facade",
     },
 )
 
-__all__ = ["DOMAIN", "PlaylistNotFound", "PlaylistService"]
+__all__ = [
+    "DOMAIN",
+    "PlaylistNotFound",
+    "PlaylistService",
+    "PlaylistsFacade",
+    "entries_csv",
+    "parse_file",
+]

@@ -15,9 +15,9 @@ from tonearm.library import TrackNotFound
 from tonearm.matching import MemoryCatalog
 from tonearm.models.library import Visibility
 from tonearm.platform.auth import CurrentUser
-from tonearm.platform.deps import DbSession, State
+from tonearm.platform.deps import DbSession, State, receive_file
 from tonearm.playlists import errors
-from tonearm.playlists.deps import Presenter, receive_file
+from tonearm.playlists.deps import Presenter
 from tonearm.playlists.formats import MAX_BYTES, PlaylistUnreadable
 from tonearm.playlists.importing import KEEP_EXTERNAL, ImportService, PreviewPlaylist
 from tonearm.playlists.schemas import (

@@ -17,9 +17,9 @@ from tonearm.kit.pagination import PageParams, page_params
 from tonearm.library import TrackPage
 from tonearm.models.playlists import PlaylistKind
 from tonearm.platform.auth import CurrentUser, OptionalUser, viewer_id
-from tonearm.platform.deps import State
+from tonearm.platform.deps import State, receive_file
 from tonearm.playlists import errors
-from tonearm.playlists.deps import Playlists, Presenter, receive_file
+from tonearm.playlists.deps import Playlists, Presenter
 from tonearm.playlists.exporting import file_name
 from tonearm.playlists.formats import Format
 from tonearm.playlists.nsp import MAX_NSP_BYTES, read_nsp, write_nsp

@@ -1,0 +1,196 @@
+"""A streaming service's catalog as the matching engine sees it.
+
+`identify` asks the service for each entry's ISRC (where it can look one up); `similar` asks
+its search, first narrow (the base title and the first artist, the service's own field
+filters where it has them), then wide (the title alone, for a misspelt or missing artist).
+The engine then scores the candidates with the same rules and version policy as a playlist
+file's import: a live take, a remix, an instrumental is never taken for the original.
+
+Every answer goes through a `LookupStore` (the database's `service_lookups`, shared by every
+migration), so the same question is never asked twice, and questions run concurrently
+within the service's pace.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from tonearm import providers
+from tonearm.matching import CatalogTrack, Found, Known, Query
+from tonearm.matching.normalise import first_artist, parse_title
+
+CONCURRENCY = 8
+#: Errors that stop a step of the migration (it waits, or the user reconnects) rather than
+#: leaving one track unmatched.
+WAIT_OR_STOP = (
+    providers.RateLimited,
+    providers.QuotaExhausted,
+    providers.ProviderUnavailable,
+    providers.AuthExpired,
+    providers.AuthRevoked,
+    providers.ProviderForbidden,
+)
+
+
+class LookupStore(Protocol):
+    async def get_many(self, keys: Sequence[str]) -> dict[str, list[providers.ServiceTrack]]: ...
+
+    async def put_many(self, answers: dict[str, list[providers.ServiceTrack]]) -> None: ...
+
+
+class MemoryLookups:
+    def __init__(self) -> None:
+        self.answers: dict[str, list[providers.ServiceTrack]] = {}
+
+    async def get_many(self, keys: Sequence[str]) -> dict[str, list[providers.ServiceTrack]]:
+        return {k: self.answers[k] for k in keys if k in self.answers}
+
+    async def put_many(self, answers: dict[str, list[providers.ServiceTrack]]) -> None:
+        self.answers.update(answers)
+
+
+def catalog_track(t: providers.ServiceTrack) -> CatalogTrack:
+    return CatalogTrack(
+        id=t.id,
+        title=t.title,
+        artists=t.artists,
+        album=t.album,
+        duration=t.duration,
+        track_number=t.track_number,
+        disc_number=t.disc_number,
+        isrc=t.isrc,
+    )
+
+
+def track_from_json(data: dict[str, Any]) -> providers.ServiceTrack:
+    return providers.ServiceTrack(
+        id=str(data["id"]),
+        title=str(data.get("title") or ""),
+        artists=tuple(data.get("artists") or ()),
+        album=data.get("album"),
+        duration=data.get("duration"),
+        isrc=data.get("isrc"),
+        url=data.get("url"),
+        track_number=data.get("track_number"),
+        disc_number=data.get("disc_number"),
+        image=data.get("image"),
+    )
+
+
+def _key(kind: str, *parts: str) -> str:
+    text = "\x1f".join(parts)
+    if len(text) <= 48:
+        return f"{kind}:{text}"
+    return f"{kind}#{hashlib.sha256(text.encode()).hexdigest()[:48]}"
+
+
+class ServiceCatalog:
+    def __init__(
+        self,
+        client: Any,
+        capabilities: frozenset[str],
+        store: LookupStore,
+        *,
+        concurrency: int = CONCURRENCY,
+    ) -> None:
+        self.client = client
+        self.can_isrc = "isrc" in capabilities
+        self.can_search = "search" in capabilities
+        self.store = store
+        self.tracks: dict[str, providers.ServiceTrack] = {}  # every candidate seen
+        self.asked = 0  # questions sent to the service (not answered from the store)
+        self.refused = 0  # questions the service refused to answer
+        self._gate = asyncio.Semaphore(concurrency)
+
+    def get(self, track_id: str) -> providers.ServiceTrack | None:
+        return self.tracks.get(track_id)
+
+    async def _answers(
+        self, questions: dict[str, tuple[str, Any]]
+    ) -> dict[str, list[providers.ServiceTrack]]:
+        """key -> (method, argument): stored answers, and the service's for the rest."""
+        known = await self.store.get_many(list(questions))
+        missing = [k for k in questions if k not in known]
+        fresh: dict[str, list[providers.ServiceTrack]] = {}
+
+        async def ask(key: str) -> None:
+            method, arg = questions[key]
+            async with self._gate:
+                self.asked += 1
+                try:
+                    if method == "isrc":
+                        found = await self.client.tracks_by_isrc(arg)
+                    else:
+                        found = await self.client.search_tracks(arg, limit=self.client.search_limit)
+                except providers.ProviderNotFound:
+                    found = []
+                except WAIT_OR_STOP:
+                    raise
+                except providers.ProviderError:
+                    # One question the service will not answer (a query it refuses): that
+                    # track finds nothing; the migration goes on. Not stored: ask next time.
+                    self.refused += 1
+                    known[key] = []
+                    return
+            known[key] = fresh[key] = list(found)
+
+        if missing:
+            try:
+                await _gather(ask(k) for k in missing)
+            finally:  # what was answered is kept, also when another question failed
+                if fresh:
+                    await self.store.put_many(fresh)
+        for tracks in known.values():
+            for t in tracks:
+                self.tracks.setdefault(t.id, t)
+        return known
+
+    async def identify(self, queries: Sequence[Query]) -> list[Found]:
+        if not self.can_isrc:
+            return [Found() for _ in queries]
+        questions = {_key("isrc", q.isrc): ("isrc", q.isrc) for q in queries if q.isrc}
+        answers = await self._answers(questions)
+        return [
+            Found(
+                by_isrc=[Known.of(catalog_track(t)) for t in answers.get(_key("isrc", q.isrc), [])]
+            )
+            if q.isrc
+            else Found()
+            for q in queries
+        ]
+
+    def _search(self, q: Query, *, wide: bool) -> providers.SearchQuery | None:
+        entry = q.entry
+        title = parse_title(entry.title).base if entry is not None else q.title
+        if not title:
+            return None
+        if wide:
+            return providers.SearchQuery(title=title)
+        artist = first_artist(entry.artists) if entry is not None else ""
+        return providers.SearchQuery(title=title, artists=(artist,) if artist else ())
+
+    async def similar(self, queries: Sequence[Query], *, wide: bool) -> list[list[Known]]:
+        if not self.can_search:
+            return [[] for _ in queries]
+        searches = [self._search(q, wide=wide) for q in queries]
+        questions = {
+            _key("search", s.title, *s.artists): ("search", s) for s in searches if s is not None
+        }
+        answers = await self._answers(questions)
+        out: list[list[Known]] = []
+        for s in searches:
+            found = answers.get(_key("search", s.title, *s.artists), []) if s else []
+            out.append([Known.of(catalog_track(t)) for t in found])
+        return out
+
+
+async def _gather(coros: Any) -> None:
+    """Run them all; the first error is raised once every one has finished (so no question
+    is left half-asked and its answer lost)."""
+    results = await asyncio.gather(*coros, return_exceptions=True)
+    for r in results:
+        if isinstance(r, BaseException):
+            raise r

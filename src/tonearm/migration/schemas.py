@@ -1,0 +1,192 @@
+"""In and out models for /api/v1/migrations and /api/v1/sync-pairs."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, model_validator
+
+Status = Literal[
+    "queued", "reading", "matching", "review", "writing", "waiting", "done", "failed", "cancelled"
+]
+
+
+class SideIn(BaseModel):
+    kind: Literal["service", "library"]
+    service: str | None = Field(None, max_length=32, description="The service's slug (`spotify`)")
+
+    @model_validator(mode="after")
+    def _service(self) -> SideIn:
+        if self.kind == "service" and not self.service:
+            raise ValueError("a service side names its service")
+        if self.kind == "library":
+            self.service = None
+        return self
+
+    def as_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, **({"service": self.service} if self.service else {})}
+
+
+class PolicyIn(BaseModel):
+    strict_versions: bool = Field(
+        True, description="A live, remix, instrumental... matches only the same kind of version."
+    )
+
+
+class MigrationIn(BaseModel):
+    source: SideIn
+    target: SideIn
+    playlists: list[str] | Literal["all", "liked"] = Field(
+        description="Source playlist ids, `all`, or `liked` (the liked or saved tracks)."
+    )
+    dry_run: bool = Field(False, description="Match and report; write nothing until applied.")
+    policy: PolicyIn = Field(default_factory=PolicyIn)
+
+    @model_validator(mode="after")
+    def _some(self) -> MigrationIn:
+        if isinstance(self.playlists, list):
+            if not self.playlists:
+                raise ValueError("name at least one playlist")
+            if len(self.playlists) > 200:
+                raise ValueError("at most 200 playlists at once")
+            if any(not p or len(p) > 255 for p in self.playlists):
+                raise ValueError("a playlist id is 1 to 255 characters")
+        return self
+
+
+class Counts(BaseModel):
+    tracks: int = 0
+    looked_up: int = 0
+    matched: int = 0
+    review: int = 0
+    unmatched: int = 0
+    skipped: int = 0
+    written: int = 0
+
+
+class MigrationPlaylistOut(BaseModel):
+    id: uuid.UUID
+    source_id: str
+    name: str
+    target_id: str | None
+    target_url: str | None
+    tracks: int
+
+
+class MigrationOut(BaseModel):
+    id: uuid.UUID
+    source: dict[str, Any]
+    target: dict[str, Any]
+    selection: dict[str, Any]
+    dry_run: bool
+    policy: dict[str, Any]
+    status: Status
+    counts: Counts
+    job_id: uuid.UUID | None
+    playlists: list[MigrationPlaylistOut]
+    resume_at: datetime | None = Field(description="A waiting migration goes on then.")
+    estimate: dict[str, Any] | None
+    error: str | None
+    sync_pair_id: uuid.UUID | None
+    created_at: datetime
+    finished_at: datetime | None
+
+
+class MigrationSummary(BaseModel):
+    id: uuid.UUID
+    source: dict[str, Any]
+    target: dict[str, Any]
+    status: Status
+    counts: Counts
+    dry_run: bool
+    sync_pair_id: uuid.UUID | None
+    created_at: datetime
+    finished_at: datetime | None
+
+
+class MigrationPage(BaseModel):
+    items: list[MigrationSummary]
+    next_cursor: str | None
+
+
+class CandidateOut(BaseModel):
+    id: str
+    score: float
+    reason: str
+    track: dict[str, Any] | None = None
+
+
+class MigrationTrackOut(BaseModel):
+    id: uuid.UUID
+    playlist_id: uuid.UUID
+    position: int
+    entry: dict[str, Any]
+    bucket: Literal["matched", "review", "unmatched"] | None
+    score: float | None
+    rule: str | None
+    reason: str | None
+    candidates: list[CandidateOut]
+    target_track_id: str | None
+    decided_by: Literal["engine", "user", "skipped"] | None
+    written: bool
+    error: str | None
+
+
+class MigrationTrackPage(BaseModel):
+    items: list[MigrationTrackOut]
+    next_cursor: str | None
+
+
+class DecisionIn(BaseModel):
+    choice: str | None = Field(
+        None, max_length=255, description="The candidate's target id; null with `skip`"
+    )
+    skip: bool = Field(False, description="Leave this track out")
+
+    @model_validator(mode="after")
+    def _one(self) -> DecisionIn:
+        if bool(self.choice) == self.skip:
+            raise ValueError("give a choice, or skip")
+        return self
+
+
+class SyncPairIn(BaseModel):
+    source: SideIn
+    source_playlist_id: str = Field(min_length=1, max_length=255)
+    target: SideIn
+    target_playlist_id: str | None = Field(
+        None, max_length=255, description="An existing playlist; none: created by the first run"
+    )
+    mode: Literal["one_way", "two_way"] = "one_way"
+    removals: bool = Field(
+        False, description="One way: remove from the target what the source lost"
+    )
+    interval_minutes: int = Field(360, ge=15, le=7 * 24 * 60)
+
+
+class SyncPairPatch(BaseModel):
+    mode: Literal["one_way", "two_way"] | None = None
+    removals: bool | None = None
+    interval_minutes: int | None = Field(None, ge=15, le=7 * 24 * 60)
+    enabled: bool | None = None
+
+
+class SyncPairOut(BaseModel):
+    id: uuid.UUID
+    name: str
+    source: dict[str, Any]
+    target: dict[str, Any]
+    mode: Literal["one_way", "two_way"]
+    removals: bool
+    interval_minutes: int
+    enabled: bool
+    next_run_at: datetime
+    last_run_at: datetime | None
+    last_result: dict[str, Any] | None
+    created_at: datetime
+
+
+class SyncPairList(BaseModel):
+    items: list[SyncPairOut]
