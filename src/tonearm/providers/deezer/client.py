@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator, Sequence
 from typing import Any, ClassVar
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from tonearm.kit.http import GuardedClient, GuardedResponse
 from tonearm.providers.base import (
@@ -124,8 +124,11 @@ def make_client(
     pace: Pace | None = None,
     quota_wait: float = QUOTA_WAIT,
     max_wait: float = 60.0,
+    backoff_base: float = 0.5,
     strict: bool = False,
 ) -> DeezerClient:
+    """The client over `ServiceHttp` with Deezer's pace (shared by every caller in the process:
+    the quota is counted per IP as observed) and its reading of errors."""
     service = ServiceHttp(
         http,
         api_url,
@@ -134,6 +137,7 @@ def make_client(
         classify=classifier(quota_wait),
         service="Deezer",
         max_wait=max_wait,
+        backoff_base=backoff_base,
     )
     return DeezerClient(service, token, strict=strict)
 
@@ -180,10 +184,13 @@ class DeezerClient:
 
     # --- transport -------------------------------------------------------------------------
     async def _json(self, method: str, path: str, params: dict[str, Any] | None = None) -> Any:
+        # httpx replaces a URL's query by `params`: a `next` link's query is carried over here.
+        path, _, link_query = path.partition("?")
+        base = {**dict(parse_qsl(link_query, keep_blank_values=True)), **(params or {})}
         token = await self.token(False) if self.token is not None else None
         refreshed = False
         while True:
-            query = dict(params or {})
+            query = dict(base)
             if token is not None:
                 query["access_token"] = token
             try:
