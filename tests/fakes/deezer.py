@@ -463,13 +463,13 @@ class FakeDeezer:
         if parts == ["search", "track"] or parts == ["search"]:
             return self._search(request)
         if parts and parts[0] == "playlist" and len(parts) in (2, 3) and parts[1].isdigit():
-            pl = self.playlists.get(int(parts[1]))
-            if pl is None:
+            target = self.playlists.get(int(parts[1]))
+            if target is None:
                 return _error(NO_DATA)
             if len(parts) == 2:
-                return self._playlist(request, method, pl, token)
+                return self._playlist(request, method, target, token)
             if parts[2] == "tracks":
-                return self._playlist_tracks(request, method, pl, token)
+                return self._playlist_tracks(request, method, target, token)
         return _error(NO_DATA)
 
     def _search(self, request: httpx.Request) -> httpx.Response:

@@ -362,6 +362,15 @@ async def test_playlists_every_page_without_loved_tracks(env: Env) -> None:
     assert [r.url.params.get("index") for r in pages] == [None, "10", "20"]
 
 
+async def test_a_next_link_elsewhere_is_followed_under_our_base_url(env: Env) -> None:
+    client = env.client()
+    mine = f"{env.server.url}/user/me/tracks?index=25"
+    assert client._relative(mine) == mine
+    assert client._relative("https://evil.example/user/me/tracks?index=25&limit=5") == (
+        "/user/me/tracks?index=25&limit=5"
+    )
+
+
 async def test_one_playlist(env: Env) -> None:
     other = env.fake.add_user("Bo")
     mine = env.fake.add_playlist(env.user, "Mine", env.tracks[:3], public=False)
@@ -620,7 +629,7 @@ async def test_latency_knob(env: Env) -> None:
         (901, "IndividualAccountChangedNotAllowedException", ProviderForbidden),
     ],
 )
-def test_classify_every_documented_code(code: int, kind: str, error: type) -> None:
+def test_classify_every_documented_code(code: int, kind: str, error: type[ProviderError]) -> None:
     body = f'{{"error":{{"type":"{kind}","message":"m","code":{code}}}}}'
     problem = classifier(3.0)(_response(body, ctype="application/json"))
     assert type(problem) is error

@@ -240,7 +240,7 @@ class DeezerClient:
         if self.strict if strict is None else strict:
             params["strict"] = "on"
         body = await self._json("GET", "search/track", params)
-        items = (body or {}).get("data") or [] if isinstance(body, dict) else []
+        items = (body.get("data") or []) if isinstance(body, dict) else []
         return [t for obj in items if (t := mapping.track(obj)) is not None][:limit]
 
     async def tracks_by_isrc(self, isrc: str) -> list[ServiceTrack]:
