@@ -116,6 +116,10 @@ async def test_connect_invalid_token(rig: Rig) -> None:
     rig.fake.revoke(rig.token)
     with pytest.raises(AuthRevoked):
         await get("listenbrainz").connect_token(rig.settings(), rig.http, rig.token)
+    before = len(rig.server.requests)
+    with pytest.raises(AuthRevoked):
+        await get("listenbrainz").connect_token(rig.settings(), rig.http, "  ")
+    assert len(rig.server.requests) == before
 
 
 async def test_service_client_and_me(rig: Rig) -> None:

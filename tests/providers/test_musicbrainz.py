@@ -205,7 +205,9 @@ async def test_cache_is_injectable(rig: Rig) -> None:
 
     cache = DictCache()
     await rig.client(cache=cache).tracks_by_isrc("GBAYE9700109")
-    assert list(cache.data) == ["isrc/GBAYE9700109?inc=artist-credits+releases&fmt=json"]
+    assert list(cache.data) == [
+        rig.server.url + "/ws/2/isrc/GBAYE9700109?inc=artist-credits+releases&fmt=json"
+    ]
 
 
 async def test_recording_lookup(rig: Rig) -> None:

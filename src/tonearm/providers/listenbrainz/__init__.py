@@ -7,7 +7,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from tonearm.kit.http import GuardedClient
-from tonearm.providers.base import Capability, ProviderUnsupported, ServiceUser, TokenSet
+from tonearm.providers.base import (
+    AuthRevoked,
+    Capability,
+    ProviderUnsupported,
+    ServiceUser,
+    TokenSet,
+)
 from tonearm.providers.http import ServiceHttp, TokenSource, shared_pace
 from tonearm.providers.registry import Service
 
@@ -41,6 +47,8 @@ class ListenBrainz(Service):
         from tonearm.providers.listenbrainz.client import validate
 
         token = token.strip()
+        if not token:
+            raise AuthRevoked("Paste the user token from listenbrainz.org/settings")
         user = await validate(service_http(settings, http), token)
         return TokenSet(token, expires_at=None), user
 

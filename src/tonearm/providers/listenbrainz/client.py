@@ -42,9 +42,9 @@ def classify(resp: GuardedResponse) -> ProviderError | None:
         return None
     detail = f"ListenBrainz: {error_message(resp)}"
     if status == 429:
-        wait = parse_retry_after(resp.headers.get("x-ratelimit-reset-in")) or parse_retry_after(
-            resp.headers.get("retry-after")
-        )
+        wait = parse_retry_after(resp.headers.get("x-ratelimit-reset-in"))
+        if wait is None:
+            wait = parse_retry_after(resp.headers.get("retry-after"))
         return RateLimited(detail, retry_after=wait)
     if status == 401:
         return AuthRevoked(detail)

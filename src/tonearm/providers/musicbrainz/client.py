@@ -151,6 +151,7 @@ class MusicBrainzClient:
             classify=classify,
             service="MusicBrainz",
             backoff_base=1.0,
+            attempts=4,  # "always retry 503 (at least 1 s backoff, 3-4 tries)"
         )
         return cls(service, contact=settings.contact, cache=cache if cache is not None else _CACHE)
 
@@ -161,7 +162,7 @@ class MusicBrainzClient:
         inc = params.get("inc")
         rest = urlencode({k: v for k, v in params.items() if k != "inc"}, quote_via=quote)
         query = "&".join(p for p in (f"inc={inc}" if inc else "", rest, "fmt=json") if p)
-        key = f"{path}?{query}"
+        key = self.http.url(f"{path}?{query}")
         cached = await self.cache.get(key)
         if cached is not None:
             return cached.get("body")
@@ -172,6 +173,9 @@ class MusicBrainzClient:
         self._inflight[key] = future
         try:
             body = await self._fetch(key)
+        except asyncio.CancelledError:
+            future.cancel()
+            raise
         except BaseException as exc:
             future.set_exception(exc)
             future.exception()  # retrieved: no "never retrieved" warning without waiters
