@@ -19,6 +19,8 @@ import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any
 
+import httpx
+
 from tonearm.kit.http import (
     GuardedClient,
     GuardedResponse,
@@ -88,9 +90,10 @@ class Pace:
         self._slots.release()
 
     def cool_down(self, seconds: float) -> None:
-        until = self._clock() + seconds
+        now = self._clock()
+        until = now + max(0.0, seconds)
         if until > self._resume:
-            self.waited += until - max(self._resume, self._clock())
+            self.waited += until - max(self._resume, now)
             self._resume = until
 
 
@@ -182,6 +185,15 @@ class ServiceHttp:
         """A path under the base URL, or a whole URL as given (a `next` link)."""
         return path if "://" in path else f"{self.base_url}/{path.lstrip('/')}"
 
+    def _target(self, path: str, params: Mapping[str, Any] | None) -> tuple[str, Any]:
+        """httpx drops a URL's own query when `params` is given: merge them instead (a
+        `next` link's cursor plus the caller's parameters)."""
+        url = self.url(path)
+        if not params or "?" not in url:
+            return url, params
+        parsed = httpx.URL(url)
+        return str(parsed.copy_merge_params(dict(params))), None
+
     async def call(
         self,
         method: str,
@@ -205,10 +217,11 @@ class ServiceHttp:
             try:
                 async with self.pace:
                     self.requests += 1
+                    url, query = self._target(path, params)
                     resp = await self.http.request(
                         method,
-                        self.url(path),
-                        params=params,
+                        url,
+                        params=query,
                         json=json,
                         data=data,
                         headers=sent_headers,

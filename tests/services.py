@@ -1,0 +1,44 @@
+"""Streaming-service fakes wired into the session's app: each fake runs on a local port, the
+app's settings point the service's base URLs at it, and the guarded client may reach it
+(the settings are the app's own object, patched for the test and restored after)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from pydantic import BaseModel
+
+from tests.fakes.server import FakeServer
+from tonearm import providers
+from tonearm.connections import TokenKeeper
+from tonearm.platform.state import AppState
+
+
+@contextlib.asynccontextmanager
+async def wired(
+    state: AppState,
+    monkeypatch: pytest.MonkeyPatch,
+    **fakes: tuple[Any, dict[str, str], dict[str, Any]],
+) -> AsyncIterator[dict[str, FakeServer]]:
+    """`slug=(fake, {setting: path}, {setting: value})`: each fake served, the service's URL
+    settings set to the server's URL plus the path (`{"api_url": ""}`), and the other
+    settings (`{"client_id": ...}`) to the values."""
+    servers: dict[str, FakeServer] = {}
+    async with contextlib.AsyncExitStack() as stack:
+        for slug, (fake, urls, values) in fakes.items():
+            server = await stack.enter_async_context(FakeServer(fake))
+            servers[slug] = server
+            section: BaseModel = getattr(state.settings, slug)
+            update = {name: server.url + path for name, path in urls.items()} | values
+            monkeypatch.setattr(state.settings, slug, section.model_copy(update=update))
+        keeper = state.get(TokenKeeper)
+        http = providers.http_client([s.host for s in servers.values()])
+        monkeypatch.setattr(keeper, "http", http)
+        try:
+            yield servers
+        finally:
+            await http.aclose()
+            keeper._fresh.clear()
