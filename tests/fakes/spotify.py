@@ -14,6 +14,8 @@ Web API (`https://api.spotify.com/v1`):
   `{added_at, track}`, newest first); `GET /search` (type=track, limit 5 / max 10 else 400
   "Invalid limit"; `isrc:`, `track:`, `artist:`, `album:` filters, quoted or not, and free
   text). The pre-2026 `/playlists/{id}/tracks` answers 403 "Forbidden".
+* Podcast episodes in a playlist are episode objects when `additional_types` names `episode`,
+  else track-shaped with `episode: true` (observed behaviour, not documented).
 * Paging objects carry `href`/`next`/`previous` as absolute URLs back at this server.
 * Rate limit: 429 `{"error":{"status":429,"message":"API rate limit exceeded"}}` with
   `Retry-After`; the July 2026 quota answer is 429 with `"reason":"QUOTA_EXCEEDED"`.
@@ -622,14 +624,33 @@ class FakeSpotify:
             }
         else:
             eid = spotify_id("episode", e.ref)
-            inner = {
-                "id": eid,
-                "name": e.ref,
-                "type": "episode",
-                "uri": f"spotify:episode:{eid}",
-                "duration_ms": 1800000,
-                "show": {"id": spotify_id("show", e.ref), "name": "A show", "type": "show"},
-            }
+            show = {"id": spotify_id("show", e.ref), "name": "A show", "type": "show"}
+            types = request.url.params.get("additional_types", "").split(",")
+            if "episode" in types:
+                inner = {
+                    "id": eid,
+                    "name": e.ref,
+                    "type": "episode",
+                    "uri": f"spotify:episode:{eid}",
+                    "duration_ms": 1800000,
+                    "show": show,
+                }
+            else:
+                # A client that did not ask for episodes gets them shaped as tracks, flagged
+                # `episode: true` (observed since 2020: tekore#164, SpotifyAPI-NET#436).
+                inner = {
+                    "album": {"album_type": "show", "name": show["name"], "images": []},
+                    "artists": [{"name": show["name"], "type": "show", "id": show["id"]}],
+                    "duration_ms": 1800000,
+                    "episode": True,
+                    "track": False,
+                    "id": eid,
+                    "is_local": False,
+                    "name": e.ref,
+                    "type": "track",
+                    "uri": f"spotify:episode:{eid}",
+                    "external_urls": {"spotify": f"https://open.spotify.com/episode/{eid}"},
+                }
         return {
             "added_at": e.added_at,
             "added_by": self._user_obj(request, e.added_by),
