@@ -650,3 +650,85 @@ async def test_a_429_after_the_refresh_does_not_refresh_again(world: World) -> N
     world.fake.throttle_every = 2  # the first request: 401; the repeat: 429; then 200
     assert (await world.client().me()).id == USER
     assert world.fake.calls["POST /api/token"] == 1
+
+
+async def test_own_app_flow_binds_the_tokens_to_that_app(world: World) -> None:
+    w = world
+    w.fake.apps["users-own-app"] = ["http://127.0.0.1/connections/spotify/callback"]
+    own = AppCredentials("users-own-app")
+    creds = SPOTIFY.credentials(w.settings, own)
+    assert creds == own
+    auth = SPOTIFY.authorization(w.settings, creds, REDIRECT)
+    assert parse_qs(urlsplit(auth.url).query)["client_id"] == ["users-own-app"]
+    page = await w.http.request("GET", auth.url)
+    code = parse_qs(urlsplit(_links(page.text)["Agree"]).query)["code"][0]
+    tokens = await SPOTIFY.exchange(w.settings, creds, w.http, code, REDIRECT, auth.verifier)
+    assert w.fake.access_tokens[tokens.access_token].client_id == "users-own-app"
+    assert tokens.refresh_token is not None
+    operator = SPOTIFY.credentials(w.settings, None)
+    with pytest.raises(AuthRevoked, match="Invalid refresh token"):
+        await SPOTIFY.refresh(w.settings, operator, w.http, tokens.refresh_token)
+
+
+async def test_exchange_with_another_redirect_uri_is_refused(world: World) -> None:
+    w = world
+    creds = SPOTIFY.credentials(w.settings, None)
+    auth, links, _ = await _consent(w)
+    code = parse_qs(urlsplit(links["Agree"]).query)["code"][0]
+    other = "http://127.0.0.1:9999/connections/spotify/callback"
+    with pytest.raises(AuthRevoked, match="Invalid redirect URI"):
+        await SPOTIFY.exchange(w.settings, creds, w.http, code, other, auth.verifier)
+
+
+async def test_short_lived_token_expires_and_is_refreshed(world: World) -> None:
+    w = world
+    w.fake.expires_in = 0  # the knob: tokens that are already out of date
+    w.tokens.access, w.tokens.refresh = w.fake.issue_tokens(USER)
+    w.fake.expires_in = 3600
+    assert (await w.client().me()).id == USER
+    assert w.tokens.calls == [False, True]
+    first = w.server.requests[0]
+    assert first.headers["authorization"] != w.server.requests[-1].headers["authorization"]
+
+
+async def test_concurrent_calls_share_the_pace_through_429s(world: World) -> None:
+    import asyncio
+
+    world.fake.throttle_every = 4
+    client = world.client()
+    isrcs = [f"USXX1{i:07d}" for i in range(1, 25)]
+    results = await asyncio.gather(*(client.tracks_by_isrc(i) for i in isrcs))
+    assert [[t.isrc for t in r] for r in results] == [[i] for i in isrcs]
+    assert world.fake.throttled >= 5
+    assert world.fake.calls["GET /search"] == 24 + world.fake.throttled
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("me/playlists", {"limit": 51}),
+        ("me/tracks", {"limit": 51}),
+        ("search", {"q": "song", "type": "track", "limit": -1}),
+        ("search", {"q": "song", "type": "bogus"}),
+        ("search", {"type": "track"}),
+    ],
+)
+async def test_fake_refuses_what_spotify_refuses(
+    world: World, path: str, params: dict[str, Any]
+) -> None:
+    with pytest.raises(ProviderError) as info:
+        await world.client().http.json("GET", path, params=params)
+    assert info.value.extra["upstream_status"] == 400
+
+
+async def test_items_limit_above_50_and_missing_name_are_400(world: World) -> None:
+    pid = world.fake.add_playlist(USER, "Mine", ["1"])
+    client = world.client()
+    with pytest.raises(ProviderError, match="Invalid limit"):
+        await client.http.json("GET", f"playlists/{pid}/items", params={"limit": 100})
+    with pytest.raises(ProviderError, match="name"):
+        await client.http.json("POST", "me/playlists", json={"public": False})
+    with pytest.raises(ProviderError, match="No uris provided"):  # the pre-2026 body key
+        await client.http.call(
+            "DELETE", f"playlists/{pid}/items", json={"tracks": [{"uri": "spotify:track:x"}]}
+        )
