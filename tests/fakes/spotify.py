@@ -203,6 +203,8 @@ class FakeSpotify:
         """A playlist in `user`'s list, owned by `owner` (default: `user`; another owner means
         `user` follows it). `locals_` / `episodes` are appended as local files / episodes."""
         owner = owner or user
+        if collaborative and owner != user:
+            collaborators = (*collaborators, user)  # following a collaborative list: a collaborator
         for u in {user, owner, *collaborators}:
             if u not in self.users:
                 self.add_user(u)

@@ -279,9 +279,7 @@ async def test_playlists_every_page_with_owner_and_editable(world: World) -> Non
     f = world.fake
     own = [f.add_playlist(USER, f"Mine {i}", [str(i + 1)]) for i in range(55)]
     followed = f.add_playlist(USER, "Someone's", ["1", "2"], owner="other")
-    shared = f.add_playlist(
-        USER, "Shared", ["3"], owner="other", collaborative=True, collaborators=(USER,)
-    )
+    shared = f.add_playlist(USER, "Shared", ["3"], owner="other", collaborative=True)
     got = await collect(world.client().playlists())
     assert [p.id for p in got] == [*own, followed, shared]
     assert f.calls["GET /me/playlists"] == 2  # 50 + 7
@@ -732,3 +730,26 @@ async def test_items_limit_above_50_and_missing_name_are_400(world: World) -> No
         await client.http.call(
             "DELETE", f"playlists/{pid}/items", json={"tracks": [{"uri": "spotify:track:x"}]}
         )
+
+
+async def test_collaborative_playlist_reads_and_writes(world: World) -> None:
+    f = world.fake
+    pid = f.add_playlist(USER, "Shared", ["1"], owner="other", collaborative=True)
+    client = world.client()
+    assert (await client.playlist(pid)).editable
+    await client.add_tracks(pid, [f.track_id("2")])
+    assert [t.title for t in await collect(client.playlist_tracks(pid))] == ["Song 1", "Song 2"]
+
+
+async def test_delete_is_retried_after_a_5xx(world: World) -> None:
+    f = world.fake
+    pid = f.add_playlist(USER, "Mine", ["1", "2"])
+    f.server_errors = 1
+    await world.client().remove_tracks(pid, [f.track_id("1")])
+    assert f.entries(pid) == ["2"]
+    assert f.calls["DELETE /playlists/{id}/items"] == 2
+
+
+async def test_unknown_playlist_items_are_not_found(world: World) -> None:
+    with pytest.raises(ProviderNotFound, match="Resource not found"):
+        await collect(world.client().playlist_tracks("0" * 22))
