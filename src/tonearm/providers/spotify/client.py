@@ -90,7 +90,9 @@ class SpotifyClient:
         return mapping.playlist(obj, me)
 
     async def playlist_tracks(self, playlist_id: str) -> AsyncIterator[ServiceTrack]:
-        params = {"limit": PAGE, "additional_types": "track", **self._market()}
+        # Episodes asked for by name come as episode objects (left out by the mapping);
+        # otherwise Spotify shapes them as tracks.
+        params = {"limit": PAGE, "additional_types": "track,episode", **self._market()}
         async for obj in self._pages(f"playlists/{playlist_id}/items", params):
             if (t := mapping.playlist_item(obj)) is not None:
                 yield t

@@ -18,10 +18,13 @@ def _image(obj: dict[str, Any] | None) -> str | None:
 
 def track(obj: dict[str, Any]) -> ServiceTrack | None:
     """A track object; None for what is not a playable catalog track (a local file, an
-    episode, a track without an id)."""
+    episode, a track without an id). A client that does not ask for episodes gets them
+    shaped as tracks (`type: "track"`, `episode: true`, a `spotify:episode:` URI)."""
     if not isinstance(obj, dict) or obj.get("type", "track") != "track" or not obj.get("id"):
         return None
-    if obj.get("is_local"):
+    if obj.get("is_local") or obj.get("episode") is True:
+        return None
+    if str(obj.get("uri") or "spotify:track:").startswith("spotify:episode:"):
         return None
     album = obj.get("album") or {}
     duration = obj.get("duration_ms")
