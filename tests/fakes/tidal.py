@@ -153,6 +153,7 @@ class FakeTidal:
         self.counts: Counter[str] = Counter()
         self.api_requests = 0
         self.throttled = 0
+        self.conflicts = 0  # 409s: the same Idempotency-Key while the first was in flight
         # state
         self.users: dict[str, FakeUser] = {}
         self.playlists: dict[str, FakePlaylist] = {}
@@ -164,6 +165,7 @@ class FakeTidal:
         self._inflight: set[str] = set()
         self._tick = 0
         self._ids: dict[str, str] = {}  # tidal track id -> catalog key
+        self._indexed = 0  # catalog tracks given an id so far
         self._names: dict[tuple[str, str], str] = {}  # (type, id) -> artist/album name
 
     # --- seeding and inspection -------------------------------------------------------------
@@ -190,13 +192,12 @@ class FakeTidal:
         return tid
 
     def track(self, tid: str) -> FakeTrack | None:
+        if tid not in self._ids and self._indexed < len(self.catalog.tracks):
+            for t in self.catalog.tracks[self._indexed :]:  # tracks added since: give ids
+                self.track_id(t)
+            self._indexed = len(self.catalog.tracks)
         key = self._ids.get(tid)
-        if key is None:  # an id derived before the fake saw it
-            for t in self.catalog.tracks:
-                if self.track_id(t) == tid:
-                    return t
-            return None
-        return self.catalog.get(key)
+        return self.catalog.get(key) if key is not None else None
 
     def add_user(
         self,
@@ -233,8 +234,11 @@ class FakeTidal:
         user.followed.append(playlist.id)
 
     def like(self, user: FakeUser, tracks: Iterable[FakeTrack | str]) -> None:
+        """Add to the user's collection of tracks (favourites), oldest first."""
         for t in tracks:
             user.favourites.append((self._as_id(t), self._now()))
+
+    add_favourites = like
 
     def _as_id(self, t: FakeTrack | str) -> str:
         return self.track_id(t) if isinstance(t, FakeTrack) else t
@@ -326,6 +330,7 @@ class FakeTidal:
         path = request.url.path
         key = request.headers.get("idempotency-key")
         if key and key in self._inflight:
+            self.conflicts += 1
             return self._error(
                 ApiError(409, "A request with this Idempotency-Key is in progress", "CONFLICT")
             )

@@ -3,6 +3,7 @@ token endpoint on one port)."""
 
 from __future__ import annotations
 
+import asyncio
 import html
 import json
 import re
@@ -590,7 +591,7 @@ async def test_service_errors(env: Env) -> None:
     assert info.value.extra["upstream_status"] == 415
     # the same Idempotency-Key with another payload
     key = {"Idempotency-Key": "k-1", "Content-Type": JSONAPI}
-    body = {"data": {"type": "playlists", "attributes": {"name": "A"}}}
+    body: dict[str, Any] = {"data": {"type": "playlists", "attributes": {"name": "A"}}}
     first = await http.json("POST", "playlists", json=body, headers=key)
     again = await http.json("POST", "playlists", json=body, headers=key)
     assert first["data"]["id"] == again["data"]["id"]  # replayed
@@ -599,6 +600,30 @@ async def test_service_errors(env: Env) -> None:
         await http.json("POST", "playlists", json=body, headers=key)
     assert info.value.extra["upstream_code"] == "IDEMPOTENT_REQUEST_PAYLOAD_MISMATCH"
     assert len(env.fake.playlists) == 1
+
+
+async def test_same_idempotency_key_in_flight_is_409_then_replayed(env: Env) -> None:
+    env.fake.latency = 0.05
+    http = ServiceHttp(
+        env.http,
+        env.settings.tidal.api_url,
+        pace=shared_pace("tidal"),
+        token=env.tokens,
+        classify=classify,
+        backoff_base=0.02,
+    )
+    key = {"Idempotency-Key": "k-2", "Content-Type": JSONAPI}
+    body = {"data": {"type": "playlists", "attributes": {"name": "Once"}}}
+
+    async def create() -> Any:
+        return await http.json(
+            "POST", "playlists", json=body, headers=key, retry_non_idempotent=True
+        )
+
+    first, second = await asyncio.gather(create(), create())
+    assert env.fake.conflicts >= 1  # the second arrived while the first was in flight
+    assert first["data"]["id"] == second["data"]["id"]
+    assert [p.name for p in env.fake.playlists.values()] == ["Once"]
 
 
 async def test_app_only_catalog_client(env: Env) -> None:
@@ -635,3 +660,42 @@ async def test_app_only_catalog_client(env: Env) -> None:
 )
 def test_duration(text: str | None, seconds: float | None) -> None:
     assert duration(text) == seconds
+
+
+def test_track_mapping_edges() -> None:
+    from tonearm.providers.tidal import mapping
+
+    doc = {
+        "data": [
+            {"id": "1", "type": "tracks", "meta": {"itemId": "a"}},
+            {"id": "2", "type": "videos", "meta": {"itemId": "b"}},
+            {"id": "3", "type": "tracks", "meta": {"itemId": "c"}},  # not included
+        ],
+        "included": [
+            {
+                "id": "1",
+                "type": "tracks",
+                "attributes": {
+                    "title": "4:44",
+                    "isrc": "qmjmt1701237",
+                    "duration": "PT4M44S",
+                    "explicit": True,
+                    "availability": ["DJ"],
+                },
+                "relationships": {"artists": {"data": [{"id": "7804", "type": "artists"}]}},
+            },
+            {"id": "2", "type": "videos", "attributes": {"title": "A video"}},
+            {"id": "7804", "type": "artists", "attributes": {"name": "JAY Z"}},
+        ],
+    }
+    (only,) = mapping.related_tracks(doc)
+    assert (only.id, only.title, only.artists, only.isrc) == (
+        "1",
+        "4:44",
+        ("JAY Z",),
+        "QMJMT1701237",
+    )
+    assert only.duration == 284.0 and only.explicit is True and only.album is None
+    assert only.available is False  # usage without STREAM
+    with pytest.raises(ValueError):
+        mapping.user({"errors": []})

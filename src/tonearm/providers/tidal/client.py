@@ -249,7 +249,8 @@ class TidalClient:
                 yield t
 
     async def liked_tracks(self) -> AsyncIterator[ServiceTrack]:
-        """The user's collection of tracks ("My Collection", TIDAL's favourites)."""
+        """The user's collection of tracks ("My Collection", TIDAL's favourites). The
+        endpoint takes no `countryCode` (the spec lists none; unknown parameters may be 400)."""
         path = "userCollectionTracks/me/relationships/items"
         async for doc in self._documents(path, {"include": ITEMS_INCLUDE}):
             for t in mapping.related_tracks(doc):

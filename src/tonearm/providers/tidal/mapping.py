@@ -83,6 +83,12 @@ def sharing_url(attrs: dict[str, Any]) -> str | None:
     return None
 
 
+def _streamable(attrs: dict[str, Any]) -> bool:
+    """False only when the (deprecated) `availability` list is given without `STREAM`."""
+    usage = attrs.get("availability")
+    return not isinstance(usage, list) or "STREAM" in usage
+
+
 def track(res: Any, index: dict[Key, dict[str, Any]] | None = None) -> ServiceTrack | None:
     """A `tracks` resource; None for anything else (a video in a playlist, an identifier
     whose resource was not included)."""
@@ -106,7 +112,7 @@ def track(res: Any, index: dict[Key, dict[str, Any]] | None = None) -> ServiceTr
         isrc=str(isrc).upper() if isrc else None,
         url=sharing_url(attrs),
         explicit=attrs.get("explicit") if isinstance(attrs.get("explicit"), bool) else None,
-        available=attrs.get("accessType", "PUBLIC") != "PRIVATE",
+        available=_streamable(attrs),
     )
 
 
