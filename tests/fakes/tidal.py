@@ -147,6 +147,7 @@ class FakeTidal:
         self.server_errors = 0  # answer this many API requests 503 first
         self.lose_answers = 0  # act on this many writes, then drop the connection
         self.absolute_links = False  # links.next as whole URLs instead of relative ones
+        self.next_keeps_include = True  # False: links.next drops `include` (later pages bare)
         self.unavailable: set[str] = set()  # track ids skipped on add (not in this country)
         self.token_lifetime = 86400
         # counters
@@ -846,7 +847,8 @@ class FakeTidal:
         start = _uncursor(q.get("page[cursor]"))
         page = items[start : start + self.page_size]
         path = request.url.path.removeprefix(API)
-        others = [(k, v) for k, v in q.multi_items() if k != "page[cursor]"]
+        dropped = {"page[cursor]"} if self.next_keeps_include else {"page[cursor]", "include"}
+        others = [(k, v) for k, v in q.multi_items() if k not in dropped]
         self_q = urlencode(list(q.multi_items()), safe="[],.:")
         links: dict[str, Any] = {"self": path + (f"?{self_q}" if self_q else "")}
         if start + self.page_size < len(items):

@@ -325,6 +325,19 @@ async def test_playlist_tracks_every_page_with_included_metadata(env: Env, absol
     assert all("page[cursor]" in p.url.params and "include" in p.url.params for p in pages[1:])
 
 
+async def test_pages_without_included_tracks_are_completed_by_id(env: Env) -> None:
+    env.fake.next_keeps_include = False
+    keys = list(range(1, 31))
+    pl = env.fake.add_playlist(env.user, "Big", [env.track(k) for k in keys])
+    pl.entries.append(Entry("gone", "80000001", pl.created))  # TIDAL no longer has it
+    got = [t async for t in env.client(country="US").playlist_tracks(pl.id)]
+    assert [t.id for t in got] == [env.tid(k) for k in keys]
+    assert got[-1].title == "Song 30" and got[-1].artists == ("Artist 2", "Guest")
+    lookups = api_requests(env, "/v2/tracks")
+    assert len(lookups) == 1  # the second page's 10 tracks (+ the gone one), by id
+    assert len(lookups[0].url.params.get_list("filter[id]")) == 11
+
+
 async def test_liked_tracks_every_page(env: Env) -> None:
     env.fake.like(env.user, [env.track(k) for k in range(100, 131)])
     got = [t async for t in env.client().liked_tracks()]

@@ -45,6 +45,7 @@ TRACK_INCLUDE = "artists,albums"
 ITEMS_INCLUDE = "items.artists,items.albums"
 SEARCH_INCLUDE = "tracks.artists,tracks.albums"
 QUERY_MAX = 256  # filter[query] maxLength
+ID_BATCH = 20  # filter[id] values per look-up of tracks a page did not include
 
 
 class TracksSkipped(ProviderError):
@@ -242,10 +243,28 @@ class TidalClient:
             raise ProviderError("TIDAL's playlist answer has no playlist")
         return mapping.playlist(res, mapping.included(doc), me)
 
+    async def _items(self, doc: dict[str, Any]) -> list[ServiceTrack]:
+        """A relationship page's tracks. Should a page lack some tracks in `included` (a
+        `next` link that dropped the `include`), they are looked up by id rather than lost;
+        what TIDAL still does not return (unavailable in the country) is left out."""
+        index = mapping.included(doc)
+        missing = mapping.missing_tracks(doc, index)
+        for i in range(0, len(missing), ID_BATCH):
+            params = {
+                "filter[id]": missing[i : i + ID_BATCH],
+                "include": TRACK_INCLUDE,
+                **await self._country(),
+            }
+            found = await self._get("tracks", params)
+            index.update(mapping.included(found))
+            for res in mapping.identifiers(found):
+                index[(str(res.get("type")), str(res["id"]))] = res
+        return mapping.related_tracks(doc, index)
+
     async def playlist_tracks(self, playlist_id: str) -> AsyncIterator[ServiceTrack]:
         params = {"include": ITEMS_INCLUDE, **await self._country()}
         async for doc in self._documents(f"playlists/{playlist_id}/relationships/items", params):
-            for t in mapping.related_tracks(doc):
+            for t in await self._items(doc):
                 yield t
 
     async def liked_tracks(self) -> AsyncIterator[ServiceTrack]:
@@ -253,7 +272,7 @@ class TidalClient:
         endpoint takes no `countryCode` (the spec lists none; unknown parameters may be 400)."""
         path = "userCollectionTracks/me/relationships/items"
         async for doc in self._documents(path, {"include": ITEMS_INCLUDE}):
-            for t in mapping.related_tracks(doc):
+            for t in await self._items(doc):
                 yield t
 
     # --- writing ---------------------------------------------------------------------------

@@ -116,16 +116,26 @@ def track(res: Any, index: dict[Key, dict[str, Any]] | None = None) -> ServiceTr
     )
 
 
-def related_tracks(doc: Any) -> list[ServiceTrack]:
+def related_tracks(doc: Any, index: dict[Key, dict[str, Any]] | None = None) -> list[ServiceTrack]:
     """The tracks a relationship document lists (a playlist's items, the liked tracks), in
-    order, read from its `included`; videos and identifiers not included are left out."""
-    index = included(doc)
+    order, read from its `included` (or `index`); videos and identifiers whose resource is
+    absent are left out."""
+    index = included(doc) if index is None else index
     out = []
     for ident in identifiers(doc):
         t = track(index.get((str(ident.get("type")), str(ident["id"]))), index)
         if t is not None:
             out.append(t)
     return out
+
+
+def missing_tracks(doc: Any, index: dict[Key, dict[str, Any]]) -> list[str]:
+    """Ids of the tracks a relationship document lists whose resource is not in `index`."""
+    return [
+        str(i["id"])
+        for i in identifiers(doc)
+        if i.get("type") == "tracks" and ("tracks", str(i["id"])) not in index
+    ]
 
 
 def primary_tracks(doc: Any) -> list[ServiceTrack]:
