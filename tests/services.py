@@ -5,9 +5,12 @@ app's settings point the service's base URLs at it, and the guarded client may r
 from __future__ import annotations
 
 import contextlib
+import html
+import re
 from collections.abc import AsyncIterator
 from typing import Any
 
+import httpx
 import pytest
 from pydantic import BaseModel
 
@@ -42,3 +45,35 @@ async def wired(
         finally:
             await http.aclose()
             keeper._fresh.clear()
+
+
+_LINK = re.compile(
+    r"<a\b[^>]*\bhref=\"([^\"]+)\"[^>]*>\s*(Agree|Continue|Allow|Yes, allow access)\s*<"
+)
+
+
+async def consent(url: str) -> str:
+    """The browser at the service's sign-in page, agreeing: where it is sent back to (a
+    redirect, or the page's agree link)."""
+    async with httpx.AsyncClient() as browser:
+        r = await browser.get(url)
+    if r.is_redirect:
+        return r.headers["location"]
+    found = _LINK.search(r.text)
+    assert found, f"no agree link on {url}: {r.text[:300]}"
+    return html.unescape(found.group(1))
+
+
+async def connect(
+    client: httpx.AsyncClient, h: dict[str, str], slug: str, return_to: str = "/migrate"
+) -> str:
+    """Connect `slug` through the API as the browser would: where the app sends it at last."""
+    r = await client.post(
+        f"/api/v1/connections/{slug}/authorize", headers=h, json={"return_to": return_to}
+    )
+    assert r.status_code == 200, r.text
+    back = await consent(r.json()["url"])
+    assert back.startswith(f"http://testserver/api/v1/connections/{slug}/callback?"), back
+    r = await client.get(back.removeprefix("http://testserver"))
+    assert r.status_code == 303, r.text
+    return str(r.headers["location"])

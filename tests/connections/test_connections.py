@@ -18,7 +18,7 @@ from tests.accounts.factories import bearer, register
 from tests.fakes.deezer import FakeDeezer
 from tests.fakes.listenbrainz import FakeListenBrainz
 from tests.fakes.server import FakeServer
-from tests.services import wired
+from tests.services import connect, consent, wired
 from tonearm.kit import crypto
 from tonearm.kit.db import utcnow
 from tonearm.models.connections import Connection, OAuthFlow
@@ -47,26 +47,6 @@ async def deezer(
         yield fake, servers["deezer"]
 
 
-async def _consent(url: str) -> str:
-    """The browser at the service's page: where it is sent back to."""
-    async with httpx.AsyncClient() as browser:
-        r = await browser.get(url)
-    assert r.status_code == 302, r.text
-    return r.headers["location"]
-
-
-async def connect(client: httpx.AsyncClient, h: dict[str, str], slug: str = "deezer") -> str:
-    r = await client.post(
-        f"/api/v1/connections/{slug}/authorize", headers=h, json={"return_to": "/migrate"}
-    )
-    assert r.status_code == 200, r.text
-    back = await _consent(r.json()["url"])
-    assert back.startswith(f"http://testserver/api/v1/connections/{slug}/callback?")
-    r = await client.get(back.removeprefix("http://testserver"))
-    assert r.status_code == 303, r.text
-    return r.headers["location"]
-
-
 def _by_slug(body: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {s["slug"]: s for s in body["items"]}
 
@@ -91,7 +71,7 @@ async def test_the_oauth_round_trip_connects_and_lists_the_account(
         flows = (await s.scalars(select(OAuthFlow))).all()
     assert len(flows) == 1 and flows[0].state_hash != query["state"][0]
 
-    assert await connect(client, h) == "/migrate?connected=deezer"
+    assert await connect(client, h, "deezer") == "/migrate?connected=deezer"
     conn = _by_slug((await client.get("/api/v1/connections", headers=h)).json())["deezer"]
     assert conn["connection"]["account_name"] == "dz-ann"
     assert conn["connection"]["status"] == "active"
@@ -105,7 +85,7 @@ async def test_tokens_are_encrypted_at_rest_and_rotated_with_the_keys(
 ) -> None:
     fake, _ = deezer
     h = bearer(await register(client))
-    await connect(client, h)
+    await connect(client, h, "deezer")
     (issued,) = list(fake.tokens)
     async with state.db.session() as s:
         raw = await s.scalar(select(type_coerce(Connection.access_token, Text())))
@@ -122,14 +102,14 @@ async def test_a_state_is_good_once_and_for_ten_minutes(
 ) -> None:
     h = bearer(await register(client))
     r = await client.post("/api/v1/connections/deezer/authorize", headers=h, json={})
-    back = (await _consent(r.json()["url"])).removeprefix("http://testserver")
+    back = (await consent(r.json()["url"])).removeprefix("http://testserver")
     assert (await client.get(back)).headers["location"] == "/connections?connected=deezer"
     again = await client.get(back)
     assert again.status_code == 303
     assert again.headers["location"] == "/connections?service=deezer&error=oauth_state_invalid"
 
     r = await client.post("/api/v1/connections/deezer/authorize", headers=h, json={})
-    back = (await _consent(r.json()["url"])).removeprefix("http://testserver")
+    back = (await consent(r.json()["url"])).removeprefix("http://testserver")
     async with state.db.session() as s:
         await s.execute(update(OAuthFlow).values(expires_at=utcnow() - timedelta(seconds=1)))
     assert "error=oauth_state_invalid" in (await client.get(back)).headers["location"]
@@ -144,14 +124,14 @@ async def test_a_refusal_and_an_open_redirect_are_handled(
     h = bearer(await register(client))
     fake.deny = True
     r = await client.post("/api/v1/connections/deezer/authorize", headers=h, json={})
-    back = (await _consent(r.json()["url"])).removeprefix("http://testserver")
+    back = (await consent(r.json()["url"])).removeprefix("http://testserver")
     assert "error=oauth_denied" in (await client.get(back)).headers["location"]
     fake.deny = False
     for evil in ("https://evil.example/", "//evil.example/x", "/\\evil.example"):
         r = await client.post(
             "/api/v1/connections/deezer/authorize", headers=h, json={"return_to": evil}
         )
-        back = (await _consent(r.json()["url"])).removeprefix("http://testserver")
+        back = (await consent(r.json()["url"])).removeprefix("http://testserver")
         assert (await client.get(back)).headers["location"] == "/connections?connected=deezer"
 
 
@@ -179,7 +159,9 @@ async def test_a_pasted_token_connects_listenbrainz(
     lb: FakeListenBrainz = deezer[0].listenbrainz  # type: ignore[attr-defined]
     token = lb.issue("lb-ann")
     h = bearer(await register(client))
-    r = await client.post("/api/v1/connections/listenbrainz/token", headers=h, json={"token": "nope"})
+    r = await client.post(
+        "/api/v1/connections/listenbrainz/token", headers=h, json={"token": "nope"}
+    )
     assert (r.status_code, r.json()["code"]) == (401, "provider_reconnect")
     r = await client.post(
         "/api/v1/connections/listenbrainz/token", headers=h, json={"token": f" {token} "}
@@ -193,7 +175,7 @@ async def test_disconnect_forgets_and_others_never_see_it(
 ) -> None:
     ann = bearer(await register(client))
     bob = bearer(await register(client))
-    await connect(client, ann)
+    await connect(client, ann, "deezer")
     bob_view = _by_slug((await client.get("/api/v1/connections", headers=bob)).json())
     assert bob_view["deezer"]["connection"] is None
     r = await client.delete("/api/v1/connections/deezer", headers=bob)

@@ -3,8 +3,8 @@ the way real services search (every query word must match a word of the title, a
 album, ranked by how much of the title it covers), with an inverted index so benchmarks can
 serve 100k tracks.
 
-Every fake (`spotify.py`, `tidal.py`, `deezer.py`, `youtube.py`) takes one; each gives its tracks
-ids in its own style (`FakeCatalog.id_for`).
+Every fake (`spotify.py`, `tidal.py`, `deezer.py`, `youtube.py`) takes one; each derives its
+own ids from the tracks' keys, in its service's style.
 """
 
 from __future__ import annotations

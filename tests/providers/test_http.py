@@ -353,11 +353,6 @@ async def test_the_refresh_does_not_cost_an_attempt(rig: Any) -> None:
     assert resp.status_code == 200
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="providers/http.py ServiceHttp.call: after one 401 `refreshed` stays True, so every "
-    "later attempt (a 429 or 5xx retry) calls token(True) again and forces another refresh",
-)
 async def test_a_retry_after_the_refresh_does_not_refresh_again(rig: Any) -> None:
     r = await rig(
         spotify_error(401, "The access token expired"),

@@ -350,11 +350,6 @@ async def test_token_endpoint_down_is_provider_unavailable() -> None:
             await app_for(base).refresh(http, "AQ")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="providers/oauth.py OAuthApp._token catches only UpstreamError; kit.http raises "
-    "UpstreamTimeout (not a subclass) on a slow token endpoint, which escapes as is",
-)
 async def test_token_endpoint_timeout_is_provider_unavailable(endpoint: Any) -> None:
     ep, base, http = await endpoint(GOOD, read_timeout=0.05, retries=0)
     ep.delay = 0.5

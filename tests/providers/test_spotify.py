@@ -638,11 +638,6 @@ def test_mapping_leaves_out_episodes_shaped_as_tracks() -> None:
     assert mapping.playlist_item({"item": None, "track": None}) is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="providers/http.py ServiceHttp.call keeps `refreshed` True after the 401 refresh, so "
-    "the retry of a later 429 calls token(True) again: a second refresh (and rotation)",
-)
 async def test_a_429_after_the_refresh_does_not_refresh_again(world: World) -> None:
     world.fake.expire()
     world.fake.throttle_every = 2  # the first request: 401; the repeat: 429; then 200

@@ -23,8 +23,6 @@ from tonearm.migration.sides import ServiceSide
 from tonearm.migration.sync import SYNC, snapshot_unchanged, start_run
 from tonearm.models.migration import Migration, MigrationPlaylist, SyncPair
 
-STOPS = (providers.AuthRevoked, providers.ProviderForbidden, providers.ProviderUnsupported)
-
 
 def _flow(ctx: JobContext) -> MigrationFlow:
     state = ctx.env.state
@@ -68,11 +66,11 @@ def _message(status: str, c: dict[str, Any]) -> str:
 async def _run_one(ctx: JobContext, flow: MigrationFlow, migration_id: uuid.UUID) -> Outcome:
     try:
         outcome = await flow.run(migration_id)
-    except STOPS as exc:  # the user must act (reconnect, allow): no retry would help
-        async with ctx.session() as s:
-            m = await s.get(Migration, migration_id)
-            if m is not None:
-                m.status, m.error = "failed", f"{exc.code}: {exc.detail or exc.title}"
+    except providers.ProviderUnavailable as exc:  # temporary: the job's retries resume it
+        await _note(ctx, migration_id, exc, "failed" if ctx.attempt >= ctx.max_attempts else None)
+        raise
+    except (providers.ProviderError, providers.ProviderUnsupported) as exc:  # the user acts
+        await _note(ctx, migration_id, exc, "failed")
         raise PermanentJobError(exc.detail or exc.title) from exc
     if outcome.status == "waiting" and outcome.resume_at is not None:
         async with ctx.session() as s:
@@ -83,6 +81,20 @@ async def _run_one(ctx: JobContext, flow: MigrationFlow, migration_id: uuid.UUID
                 )
                 m.job_id = later.id
     return outcome
+
+
+async def _note(
+    ctx: JobContext,
+    migration_id: uuid.UUID,
+    exc: providers.ProviderError | providers.ProviderUnsupported,
+    status: str | None,
+) -> None:
+    async with ctx.session() as s:
+        m = await s.get(Migration, migration_id)
+        if m is not None:
+            m.error = f"{exc.code}: {exc.detail or exc.title}"[:1000]
+            if status:
+                m.status = status
 
 
 @job("migration.run", retries=3)

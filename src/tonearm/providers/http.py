@@ -207,13 +207,15 @@ class ServiceHttp:
         retry_non_idempotent: bool = False,
     ) -> GuardedResponse:
         repeatable = retry_non_idempotent or method in IDEMPOTENT
-        refreshed = False
+        refreshed = False  # the 401 refresh happened (once per call)
+        force = False  # ask the token source for a new token on this attempt
         attempt = 0
         while True:
             attempt += 1
             sent_headers = dict(headers or {})
             if auth and self.token is not None:
-                sent_headers["Authorization"] = f"Bearer {await self.token(refreshed)}"
+                sent_headers["Authorization"] = f"Bearer {await self.token(force)}"
+                force = False
             try:
                 async with self.pace:
                     self.requests += 1
@@ -243,7 +245,7 @@ class ServiceHttp:
                     self.pace.cool_down(wait)
                     continue
             elif isinstance(problem, AuthExpired) and self.token is not None and not refreshed:
-                refreshed = True
+                refreshed = force = True
                 attempt -= 1
                 continue
             elif (

@@ -15,7 +15,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from tonearm.kit.http import GuardedClient, GuardedResponse, UpstreamError, basic_auth
+from tonearm.kit.http import (
+    GuardedClient,
+    GuardedResponse,
+    UpstreamError,
+    UpstreamTimeout,
+    basic_auth,
+)
 from tonearm.providers.base import (
     Authorization,
     AuthRevoked,
@@ -101,7 +107,7 @@ class OAuthApp:
                 form["client_secret"] = self.client_secret
         try:
             resp = await http.request("POST", self.token_url, data=form, headers=headers)
-        except UpstreamError as exc:
+        except (UpstreamError, UpstreamTimeout) as exc:
             raise ProviderUnavailable(f"token endpoint: {exc}") from exc
         return token_set(resp)
 
