@@ -200,6 +200,7 @@ class FakeYoutube:
         self.playlists: dict[str, FakePlaylist] = {}
         self.liked: list[str] = []
         self.gone: set[str] = set()  # video ids deleted from YouTube
+        self.other_videos: dict[str, tuple[dict[str, Any], float | None]] = {}
         self.styles: dict[str, Style] = {}  # catalog key -> title style (default: by key)
         # OAuth state
         self.codes: dict[str, Code] = {}
@@ -257,6 +258,30 @@ class FakeYoutube:
 
     def like(self, tracks: list[FakeTrack]) -> None:
         self.liked.extend(video_id(t.key) for t in tracks)
+
+    def add_other_video(
+        self, title: str, channel: str, *, category: str = "22", seconds: float = 60.0
+    ) -> str:
+        """A video that is not in the catalog (a vlog, category 22 "People & Blogs")."""
+        vid = secrets.token_urlsafe(8)[:11]
+        self.other_videos[vid] = (
+            {
+                "publishedAt": "2021-01-01T00:00:00Z",
+                "channelId": self.add_channel(channel)[0],
+                "title": title,
+                "description": "",
+                "thumbnails": _thumbs(vid),
+                "channelTitle": channel,
+                "categoryId": category,
+                "liveBroadcastContent": "none",
+            },
+            seconds,
+        )
+        return vid
+
+    def add_channel(self, title: str) -> tuple[str, str]:
+        """Another channel, (id, title), to own playlists (`add_playlist(owner=...)`)."""
+        return "UC" + hashlib.sha1(title.encode()).hexdigest()[:22], title
 
     def video_ids(self, p: FakePlaylist) -> list[str]:
         return [v for _, v in p.items]
@@ -590,14 +615,26 @@ class FakeYoutube:
             "liveBroadcastContent": "none",
         }
 
-    def _video(self, t: FakeTrack, parts: set[str]) -> dict[str, Any]:
-        vid = video_id(t.key)
+    def _snippet_of(self, vid: str) -> tuple[dict[str, Any], float | None] | None:
+        """(snippet, seconds) of a video that exists, None for one gone or never there."""
+        if vid in self.gone:
+            return None
+        if vid in self.other_videos:
+            return self.other_videos[vid]
+        t = self.track_of(vid)
+        return (self._video_snippet(t), t.duration) if t is not None else None
+
+    def _video(self, vid: str, parts: set[str]) -> dict[str, Any] | None:
+        known = self._snippet_of(vid)
+        if known is None:
+            return None
+        snippet, seconds = known
         obj: dict[str, Any] = {"kind": "youtube#video", "etag": _etag(vid), "id": vid}
         if "snippet" in parts:
-            obj["snippet"] = self._video_snippet(t)
+            obj["snippet"] = snippet
         if "contentDetails" in parts:
             obj["contentDetails"] = {
-                "duration": _iso(t.duration),
+                "duration": _iso(seconds),
                 "dimension": "2d",
                 "definition": "hd",
                 "caption": "false",
@@ -635,7 +672,7 @@ class FakeYoutube:
             "etag": _etag([item, pos]),
             "id": item,
         }
-        t = self.track_of(vid)
+        known = self._snippet_of(vid)
         if "snippet" in parts:
             snippet: dict[str, Any] = {
                 "publishedAt": "2026-01-02T00:00:00Z",
@@ -645,11 +682,11 @@ class FakeYoutube:
                 "resourceId": {"kind": "youtube#video", "videoId": vid},
                 "channelTitle": owner[1],
             }
-            if t is None or vid in self.gone:
+            if known is None:
                 snippet.update(title="Deleted video", description="This video is unavailable.")
                 snippet["thumbnails"] = {}
             else:
-                vs = self._video_snippet(t)
+                vs = known[0]
                 snippet.update(
                     title=vs["title"],
                     description=vs["description"],
@@ -660,7 +697,7 @@ class FakeYoutube:
             obj["snippet"] = snippet
         if "contentDetails" in parts:
             details: dict[str, Any] = {"videoId": vid}
-            if t is not None and vid not in self.gone:
+            if known is not None:
                 details["videoPublishedAt"] = "2020-01-01T00:00:00Z"
             obj["contentDetails"] = details
         return obj
@@ -809,17 +846,23 @@ class FakeYoutube:
         size, offset = paging
         q = request.url.params
         if q.get("id"):
+            if "maxResults" in q or "pageToken" in q:
+                return self._error(
+                    400,
+                    "incompatibleParameters",
+                    "The maxResults and pageToken parameters go with myRating, not with id.",
+                    domain="youtube.parameter",
+                )
             ids = q["id"].split(",")
             if len(ids) > 50:
                 return self._error(
                     400, "invalidValue", "Too many ids: at most 50", domain="youtube.parameter"
                 )
-            found = [t for i in ids if i not in self.gone and (t := self.track_of(i))]
-            items = [self._video(t, parts) for t in found]
+            items = [v for i in ids if (v := self._video(i, parts)) is not None]
             return self._list("video", items, len(items), len(items), 0)
         if q.get("myRating") == "like":
-            liked = [t for v in self.liked if v not in self.gone and (t := self.track_of(v))]
-            page = [self._video(t, parts) for t in liked[offset : offset + size]]
+            liked = [v for v in self.liked if self._snippet_of(v) is not None]
+            page = [v for i in liked[offset : offset + size] if (v := self._video(i, parts))]
             return self._list("video", page, len(liked), size, offset)
         return self._error(
             400,
@@ -873,7 +916,7 @@ class FakeYoutube:
             return self._error(
                 400, "invalidResourceId", "The resource id in the request is not supported."
             )
-        if vid in self.gone or self.track_of(vid) is None:
+        if self._snippet_of(vid) is None:
             return self._error(404, "videoNotFound", "Video not found.")
         if len(p.items) >= self.max_items:
             return self._error(

@@ -115,7 +115,7 @@ class Env:
             backoff_base=0.01,
             max_wait=kw.pop("max_wait", 60.0),
         )
-        return YoutubeClient(service, budget=kw.pop("budget", self.budget))
+        return YoutubeClient(service, budget=kw.pop("budget", self.budget), **kw)
 
 
 @pytest.fixture
@@ -260,7 +260,7 @@ async def test_playlists_every_page(env: Env) -> None:
         env.fake.add_playlist(
             f"List {i}", tracks[: i % 4], privacy="public" if i % 2 else "private"
         )
-    env.fake.add_playlist("Not mine", owner=("UCother", "Someone"))
+    env.fake.add_playlist("Not mine", owner=env.fake.add_channel("Someone"))
     found = await collect(env.client.playlists())
     assert [p.name for p in found] == [f"List {i}" for i in range(57)]
     assert env.fake.calls["GET playlists"] == 2  # 50 + 7
@@ -302,7 +302,7 @@ async def test_playlist_tracks_every_page_with_durations_and_parsed_titles(env: 
 
 
 async def test_someone_elses_private_playlist_is_forbidden(env: Env) -> None:
-    p = env.fake.add_playlist("Secret", owner=("UCother", "Someone"), privacy="private")
+    p = env.fake.add_playlist("Secret", owner=env.fake.add_channel("Someone"), privacy="private")
     with pytest.raises(ProviderForbidden) as err:
         await collect(env.client.playlist_tracks(p.id))
     assert err.value.extra["reason"] == "playlistItemsNotAccessible"
@@ -320,6 +320,22 @@ async def test_liked_videos_every_page_with_durations(env: Env) -> None:
     assert [t.title for t in got] == [t.title for t in liked]
     assert env.fake.calls["GET videos"] == 2  # myRating=like, 50 + 10: durations included
     assert env.fake.calls["GET playlistItems"] == 0
+
+
+async def test_liked_videos_outside_music_are_left_out_unless_asked(env: Env) -> None:
+    env.fake.like(env.fake.catalog.tracks[:2])
+    vlog = env.fake.add_other_video("My trip to Lisbon", "Some Vlogger", category="22")
+    env.fake.liked.insert(1, vlog)
+    got = await collect(env.client.liked_tracks())
+    assert [t.id for t in got] == [video_id(t.key) for t in env.fake.catalog.tracks[:2]]
+    everything = env.new_client(liked_music_only=False)
+    all_liked = await collect(everything.liked_tracks())
+    assert [t.id for t in all_liked][1] == vlog
+    assert (all_liked[1].title, all_liked[1].artists, all_liked[1].duration) == (
+        "My trip to Lisbon",
+        ("Some Vlogger",),
+        60.0,
+    )
 
 
 async def test_search_in_music_with_durations(env: Env) -> None:
@@ -395,7 +411,7 @@ async def test_adding_to_a_playlist_that_is_not_there_or_not_mine(env: Env) -> N
         await env.client.add_tracks("PLgone", [vid, vid])
     assert err.value.extra["reason"] == "playlistNotFound"
     assert env.fake.calls["POST playlistItems"] == 1  # stopped at the first
-    other = env.fake.add_playlist("Theirs", owner=("UCother", "Someone"), privacy="public")
+    other = env.fake.add_playlist("Theirs", owner=env.fake.add_channel("Someone"), privacy="public")
     with pytest.raises(ProviderForbidden):
         await env.client.add_tracks(other.id, [vid])
 
@@ -573,6 +589,14 @@ async def test_searches_have_their_own_bucket_at_google(env: Env) -> None:
     assert (await client.me()).id  # the units bucket still serves
     env.clock.now = RESET  # a new day at Google (and in the budget)
     assert await client.search_tracks(SearchQuery("Hello", ("Adele",)))
+
+
+async def test_a_search_keeps_its_results_when_the_units_run_out_after_it(env: Env) -> None:
+    client = env.new_client(budget=MemoryBudget({UNITS: 0, SEARCH: 5}, clock=env.clock))
+    found = await client.search_tracks(SearchQuery("Hello", ("Adele",)))
+    assert found[0].id == video_id(catalog_track(env, "Hello").key)
+    assert found[0].title == "Hello" and found[0].duration is None
+    assert env.fake.calls["GET videos"] == 0
 
 
 async def test_adding_stops_when_the_quota_runs_out_and_says_how_far_it_got(env: Env) -> None:

@@ -104,9 +104,13 @@ class YoutubeClient:
     search_limit: ClassVar[int] = PAGE
     add_batch: ClassVar[int] = 1
 
-    def __init__(self, http: ServiceHttp, *, budget: QuotaBudget) -> None:
+    def __init__(
+        self, http: ServiceHttp, *, budget: QuotaBudget, liked_music_only: bool = True
+    ) -> None:
         self.http = http
         self.budget = budget
+        # YouTube's likes are every liked video; YouTube Music shows the music among them.
+        self.liked_music_only = liked_music_only
         self._me: ServiceUser | None = None
 
     # --- requests --------------------------------------------------------------------------
@@ -157,8 +161,7 @@ class YoutubeClient:
                 "videos",
                 params={
                     "part": "snippet,contentDetails",
-                    "id": ",".join(chunk),
-                    "maxResults": PAGE,
+                    "id": ",".join(chunk),  # maxResults goes with myRating, not with id
                 },
             )
             for obj in (body or {}).get("items") or []:
@@ -198,7 +201,12 @@ class YoutubeClient:
         body = await self._request("search.list", "GET", "search", params=params)
         items = (body or {}).get("items") or []
         found = [t for obj in items if isinstance(obj, dict) and (t := mapping.search_result(obj))]
-        return await self._complete(found)
+        try:
+            return await self._complete(found)
+        except QuotaExhausted:
+            # The day's units ran out between the search and its look-up: a search is worth
+            # more (100 a day) than the durations, so its results are kept without them.
+            return found
 
     async def playlists(self) -> AsyncIterator[ServicePlaylist]:
         me = (await self.me()).id
@@ -231,11 +239,16 @@ class YoutubeClient:
                 yield t
 
     async def liked_tracks(self) -> AsyncIterator[ServiceTrack]:
-        """videos.list?myRating=like: the liked videos with their durations in one request a
-        page (the "LL" playlist holds the same, but needs a videos.list a page more)."""
+        """videos.list?myRating=like: the liked videos with their durations and categories
+        in one request a page (the "LL" playlist holds the same videos, but without either:
+        it would need a videos.list a page more). Videos outside the Music category (10) are
+        left out unless `liked_music_only` is off."""
         params = {"part": "snippet,contentDetails", "myRating": "like"}
         async for page in self._pages("videos.list", "videos", params):
             for obj in page:
+                category = (obj.get("snippet") or {}).get("categoryId")
+                if self.liked_music_only and category not in (None, MUSIC_CATEGORY):
+                    continue
                 if (t := mapping.video(obj)) is not None:
                     yield t
 
