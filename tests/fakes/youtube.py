@@ -198,7 +198,7 @@ class FakeYoutube:
         self.channel_title = "Tonearm Listener"
         self.country = "US"
         self.playlists: dict[str, FakePlaylist] = {}
-        self.liked: list[str] = []
+        self.liked: list[str] = []  # newest first, as the "LL" playlist shows them
         self.gone: set[str] = set()  # video ids deleted from YouTube
         self.other_videos: dict[str, tuple[dict[str, Any], float | None]] = {}
         self.styles: dict[str, Style] = {}  # catalog key -> title style (default: by key)
@@ -861,7 +861,8 @@ class FakeYoutube:
             items = [v for i in ids if (v := self._video(i, parts)) is not None]
             return self._list("video", items, len(items), len(items), 0)
         if q.get("myRating") == "like":
-            liked = [v for v in self.liked if self._snippet_of(v) is not None]
+            # "The API limits the result set to at most 1000 videos": the most recent.
+            liked = [v for v in self.liked if self._snippet_of(v) is not None][:1000]
             page = [v for i in liked[offset : offset + size] if (v := self._video(i, parts))]
             return self._list("video", page, len(liked), size, offset)
         return self._error(

@@ -318,8 +318,11 @@ async def test_liked_videos_every_page_with_durations(env: Env) -> None:
     assert [t.id for t in got] == [video_id(t.key) for t in liked]
     assert [t.duration for t in got] == [t.duration for t in liked]
     assert [t.title for t in got] == [t.title for t in liked]
-    assert env.fake.calls["GET videos"] == 2  # myRating=like, 50 + 10: durations included
-    assert env.fake.calls["GET playlistItems"] == 0
+    assert env.fake.calls["GET playlistItems"] == 2  # "LL", 50 + 10
+    assert env.fake.calls["GET videos"] == 2  # their durations and categories
+    assert all(
+        r.url.params["playlistId"] == "LL" for r in env.server.requests if "Items" in r.url.path
+    )
 
 
 async def test_liked_videos_outside_music_are_left_out_unless_asked(env: Env) -> None:

@@ -149,9 +149,10 @@ class YoutubeClient:
             if not token:
                 return
 
-    async def _videos(self, ids: Sequence[str]) -> dict[str, ServiceTrack]:
-        """videos.list for up to 50 ids at a time: durations and full snippets."""
-        found: dict[str, ServiceTrack] = {}
+    async def _videos(self, ids: Sequence[str]) -> dict[str, tuple[ServiceTrack, str | None]]:
+        """videos.list for up to 50 ids at a time: (the track with its duration and full
+        snippet, the video's category id)."""
+        found: dict[str, tuple[ServiceTrack, str | None]] = {}
         unique = list(dict.fromkeys(ids))
         for i in range(0, len(unique), PAGE):
             chunk = unique[i : i + PAGE]
@@ -166,17 +167,26 @@ class YoutubeClient:
             )
             for obj in (body or {}).get("items") or []:
                 if isinstance(obj, dict) and (t := mapping.video(obj)) is not None:
-                    found[t.id] = t
+                    found[t.id] = (t, (obj.get("snippet") or {}).get("categoryId"))
         return found
 
-    async def _complete(self, tracks: list[ServiceTrack]) -> list[ServiceTrack]:
-        """The tracks with what videos.list knows (duration; a Topic video's artists, album)."""
+    async def _complete(
+        self, tracks: list[ServiceTrack], *, music_only: bool = False
+    ) -> list[ServiceTrack]:
+        """The tracks with what videos.list knows (duration; a Topic video's artists, album);
+        `music_only`: without the videos outside the Music category."""
         if not tracks:
             return tracks
         details = await self._videos([t.id for t in tracks])
-        # The video resource is the fuller one (a Topic video's description names every
-        # artist and the album); a video gone since it was listed keeps what the list said.
-        return [details.get(t.id, t) for t in tracks]
+        out = []
+        for t in tracks:
+            # The video resource is the fuller one (a Topic video's description names every
+            # artist and the album); a video gone since it was listed keeps what the list said.
+            full, category = details.get(t.id, (t, None))
+            if music_only and category not in (None, MUSIC_CATEGORY):
+                continue
+            out.append(full)
+        return out
 
     # --- reading ---------------------------------------------------------------------------
     async def me(self) -> ServiceUser:
@@ -239,18 +249,16 @@ class YoutubeClient:
                 yield t
 
     async def liked_tracks(self) -> AsyncIterator[ServiceTrack]:
-        """videos.list?myRating=like: the liked videos with their durations and categories
-        in one request a page (the "LL" playlist holds the same videos, but without either:
-        it would need a videos.list a page more). Videos outside the Music category (10) are
-        left out unless `liked_music_only` is off."""
-        params = {"part": "snippet,contentDetails", "myRating": "like"}
-        async for page in self._pages("videos.list", "videos", params):
-            for obj in page:
-                category = (obj.get("snippet") or {}).get("categoryId")
-                if self.liked_music_only and category not in (None, MUSIC_CATEGORY):
-                    continue
-                if (t := mapping.video(obj)) is not None:
-                    yield t
+        """The "LL" playlist (the connected user's liked videos, as channels.list's
+        `relatedPlaylists.likes` names it), then a videos.list a page for the durations and
+        categories: videos outside Music (10) are left out unless `liked_music_only` is off.
+        Not videos.list?myRating=like, though it needs one request a page less: it returns
+        only the 1,000 most recent likes."""
+        params = {"part": "snippet,contentDetails", "playlistId": LIKED}
+        async for page in self._pages("playlistItems.list", "playlistItems", params):
+            tracks = [t for obj in page if (t := mapping.playlist_item(obj)) is not None]
+            for t in await self._complete(tracks, music_only=self.liked_music_only):
+                yield t
 
     # --- writing ---------------------------------------------------------------------------
     async def create_playlist(
