@@ -30,6 +30,7 @@ from tonearm.providers import (
     ProviderForbidden,
     ProviderNotFound,
     ProviderUnavailable,
+    ProviderUnsupported,
     QuotaExhausted,
     RateLimited,
     SearchQuery,
@@ -170,6 +171,8 @@ async def test_the_client_implements_its_capabilities_and_not_isrc(env: Env) -> 
     assert (await client.me()).id == env.fake.channel_id
     assert isinstance(client.budget, QuotaBudget)
     assert client.budget.limits == {UNITS: 10_000, SEARCH: 100}
+    with pytest.raises(ProviderUnsupported):
+        SERVICE.client(env.settings, env.http, None)
 
 
 # --- OAuth -------------------------------------------------------------------------------------
@@ -726,6 +729,8 @@ def test_classify_reads_googles_reasons() -> None:
         ("Just A Title", "Some Artist", "Just A Title", ("Some Artist",)),
         ("Just A Title (Official Video)", "DaftPunkVEVO", "Just A Title", ("Daft Punk",)),
         ("Electronic Dance Music", "DJ", "Electronic Dance Music", ("DJ",)),
+        ("Hello - Adele (Official Video)", "AdeleVEVO", "Hello", ("Adele",)),
+        ("Hello - Adele", "Cover Channel", "Adele", ("Hello",)),
         ("Kendrick Lamar \u2013 HUMBLE. (Explicit)", "x", "HUMBLE.", ("Kendrick Lamar",)),
     ],
 )

@@ -12,6 +12,7 @@ from tonearm.providers.base import (
     Capability,
     ProviderError,
     ProviderUnavailable,
+    ProviderUnsupported,
     TokenSet,
 )
 from tonearm.providers.http import ServiceHttp, TokenSource, shared_pace
@@ -92,6 +93,8 @@ class Youtube(Service):
         own count (`quota.shared_budget`)."""
         from tonearm.providers.youtube.client import YoutubeClient, classify
 
+        if token is None:
+            raise ProviderUnsupported("YouTube answers only for a connected Google account")
         y = settings.youtube
         service = ServiceHttp(
             http,

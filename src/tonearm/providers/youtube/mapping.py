@@ -156,6 +156,12 @@ def _featured(text: str) -> tuple[str, list[str]]:
     return text[: m.start()].rstrip(), names
 
 
+def _same(a: str | None, b: str | None) -> bool:
+    if not a or not b:
+        return False
+    return re.sub(r"\W+", "", a.casefold()) == re.sub(r"\W+", "", b.casefold())
+
+
 def split_title(video_title: str, channel: str | None = None) -> tuple[str, tuple[str, ...]]:
     """(title, artists) of a video: "Artist - Title (Official Video)" -> ("Title",
     ("Artist",)); a Topic channel's "Title" -> ("Title", (channel's artist,))."""
@@ -167,6 +173,8 @@ def split_title(video_title: str, channel: str | None = None) -> tuple[str, tupl
         parts = _DASH.split(title, maxsplit=1)
         if len(parts) == 2 and parts[0] and parts[1]:
             left, title = parts
+            if _same(title, artist_of_channel) and not _same(left, artist_of_channel):
+                left, title = title, left  # "Title - Artist" on the artist's own channel
             left, feat = _featured(left)
             artists = [left.strip(), *feat]
     title, feat = _featured(title)
