@@ -527,7 +527,8 @@ class FakeYoutube:
                 state="UNAVAILABLE",
             )
         cost = COSTS.get((method, resource))
-        if cost is None:
+        handler = getattr(self, f"_{method.lower()}_{resource}", None)
+        if cost is None or handler is None:
             return httpx.Response(404, text="Not Found", headers={"content-type": "text/html"})
         bucket, units = cost
         limit = self.daily_quota if bucket == "units" else self.search_daily_quota
@@ -535,7 +536,6 @@ class FakeYoutube:
         if self.quota_used.get(key, 0) + units > limit:
             return self._error(403, "quotaExceeded", QUOTA_MESSAGE, domain="youtube.quota")
         self.quota_used[key] = self.quota_used.get(key, 0) + units
-        handler = getattr(self, f"_{method.lower()}_{resource}")
         answer: httpx.Response = handler(request)
         return answer
 

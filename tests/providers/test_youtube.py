@@ -612,7 +612,7 @@ async def test_adding_stops_when_the_quota_runs_out_and_says_how_far_it_got(env:
     ids = [video_id(t.key) for t in env.fake.catalog.tracks[:4]]
     with pytest.raises(QuotaExhausted) as err:
         await client.add_tracks(p.id, ids)
-    assert err.value.extra["added"] == 2
+    assert err.value.extra["added"] == 2 and err.value.extra["next"] == 2
     assert env.fake.video_ids(p) == ids[:2]
 
 

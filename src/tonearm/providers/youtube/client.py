@@ -279,7 +279,8 @@ class YoutubeClient:
     async def add_tracks(self, playlist_id: str, track_ids: Sequence[str]) -> None:
         """One request (50 units) per video, in order. A video YouTube cannot find is skipped
         and the rest added; then `ProviderNotFound` lists the skipped (`extra["missing"]`).
-        A spent quota stops at once: `QuotaExhausted.extra["added"]` says how many went in."""
+        A spent quota stops at once: `QuotaExhausted.extra` says how many went in (`added`)
+        and where to resume (`next`, an index into `track_ids`)."""
         missing: list[str] = []
         for added, video_id in enumerate(track_ids):
             body = {
@@ -298,6 +299,7 @@ class YoutubeClient:
                 )
             except QuotaExhausted as exc:
                 exc.extra["added"] = added - len(missing)
+                exc.extra["next"] = added  # where to resume: track_ids[added:]
                 exc.extra["missing"] = missing
                 raise
             except ProviderNotFound as exc:
