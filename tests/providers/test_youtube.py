@@ -41,7 +41,12 @@ from tonearm.providers import (
 )
 from tonearm.providers.youtube import SERVICE
 from tonearm.providers.youtube.client import YoutubeClient, make_classify
-from tonearm.providers.youtube.mapping import duration, split_title, topic_description
+from tonearm.providers.youtube.mapping import (
+    duration,
+    playlist_item,
+    split_title,
+    topic_description,
+)
 from tonearm.providers.youtube.quota import (
     SEARCH,
     UNITS,
@@ -752,3 +757,27 @@ def test_durations_and_topic_descriptions() -> None:
     )
     assert topic_description(desc) == (("Daft Punk", "Pharrell Williams"), "Random Access Memories")
     assert topic_description("Official video of Get Lucky") == ((), None)
+
+
+def test_playlist_items_gone_or_without_an_owner() -> None:
+    gone = {
+        "id": "UExx",
+        "snippet": {"title": "Deleted video", "channelTitle": "Me", "resourceId": {"videoId": "a"}},
+        "contentDetails": {"videoId": "a"},
+    }
+    assert playlist_item(gone) is None
+    # The playlist's owner (snippet.channelTitle) is not the video's artist.
+    mine = {
+        "id": "UEyy",
+        "snippet": {"title": "Some Song", "channelTitle": "Me", "resourceId": {"videoId": "b"}},
+        "contentDetails": {"videoId": "b"},
+    }
+    t = playlist_item(mine)
+    assert t is not None and (t.id, t.title, t.artists) == ("b", "Some Song", ())
+
+
+async def test_the_fake_answers_the_same_with_latency(env: Env) -> None:
+    env.fake.latency = 0.01
+    env.fake.add_playlist("Slowly", env.fake.catalog.tracks[:3])
+    found = await collect(env.client.playlists())
+    assert [(p.name, p.track_count) for p in found] == [("Slowly", 3)]

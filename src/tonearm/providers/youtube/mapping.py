@@ -283,7 +283,8 @@ def playlist_item(obj: dict[str, Any]) -> ServiceTrack | None:
     owner = snippet.get("videoOwnerChannelTitle")
     if owner is None and snippet.get("title") in GONE_TITLES:
         return None
-    return video_track(str(video_id), snippet, channel=owner)
+    # Not snippet.channelTitle: in a playlist item that is the playlist's owner.
+    return video_track(str(video_id), snippet, channel=owner or "")
 
 
 def video(obj: dict[str, Any]) -> ServiceTrack | None:
