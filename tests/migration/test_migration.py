@@ -71,7 +71,7 @@ async def test_a_playlist_moves_with_every_decision_explained(env: Env) -> None:
     r = await env.client.patch(
         f"/api/v1/migrations/{m['id']}/tracks/{twins['id']}", headers=env.h, json={"choice": "x"}
     )
-    assert (r.status_code, r.json()["code"]) == (422, "migration_choice_invalid")
+    assert (r.status_code, r.json()["code"]) == (409, "migration_choice_invalid")
     r = await env.client.patch(
         f"/api/v1/migrations/{m['id']}/tracks/{twins['id']}", headers=env.h, json={"choice": pick}
     )
@@ -228,7 +228,7 @@ async def test_bad_requests_are_refused_with_their_codes(env: Env) -> None:
         headers=env.h,
         json={**_spotify_to_tidal("x"), "target": {"kind": "service", "service": "spotify"}},
     )
-    assert (r.status_code, r.json()["code"]) == (422, "migration_side_invalid")
+    assert (r.status_code, r.json()["code"]) == (400, "migration_side_invalid")
     r = await env.client.post(
         "/api/v1/migrations",
         headers=env.h,
@@ -240,7 +240,7 @@ async def test_bad_requests_are_refused_with_their_codes(env: Env) -> None:
         headers=env.h,
         json={**_spotify_to_tidal("x"), "target": {"kind": "service", "service": "musicbrainz"}},
     )
-    assert (r.status_code, r.json()["code"]) == (422, "migration_side_invalid")
+    assert (r.status_code, r.json()["code"]) == (400, "migration_side_invalid")
     r = await env.client.post(
         "/api/v1/migrations", headers=env.h, json={**_spotify_to_tidal("x"), "playlists": []}
     )

@@ -58,7 +58,14 @@ async def test_a_bad_cursor_is_a_documented_400_on_every_paged_route(
     assert len(paged) >= 8
     # Paged routes under a parent: a parent of the caller's own, so the cursor is reached.
     made = await client.post("/api/v1/playlists", headers=h, json={"name": "Paged"})
-    parents = {"{playlist_id}": made.json()["id"]}
+    migration = await client.post(
+        "/api/v1/migrations/upload",
+        headers=h,
+        files={"file": ("mix.m3u", b"#EXTM3U\n#EXTINF:200,A - B\nb.mp3\n")},
+        data={"target": "library"},
+    )
+    assert migration.status_code == 201, migration.text
+    parents = {"{playlist_id}": made.json()["id"], "{migration_id}": migration.json()["id"]}
     for method, path, op in paged:
         for param, value in parents.items():
             path = path.replace(param, value)

@@ -11,17 +11,18 @@ from fastapi import APIRouter, Depends, Query, Request, Response, status
 from tonearm import providers
 from tonearm.connections import ConnectionNotFound
 from tonearm.kit.errors import BadRequest, responses
+from tonearm.kit.multipart import MalformedMultipart
 from tonearm.kit.pagination import PageParams, page_params
 from tonearm.migration import errors
 from tonearm.migration.deps import Migrations, Syncs
 from tonearm.migration.schemas import (
+    ChooseIn,
     DecisionIn,
     MigrationIn,
     MigrationOut,
     MigrationPage,
     MigrationTrackOut,
     MigrationTrackPage,
-    SideIn,
     SyncPairIn,
     SyncPairList,
     SyncPairOut,
@@ -32,6 +33,7 @@ from tonearm.migration.views import migration, summary, sync_pair, track
 from tonearm.models.migration import Migration
 from tonearm.platform.auth import CurrentUser
 from tonearm.platform.deps import State, receive_file
+from tonearm.playlists import PlaylistUnreadable
 
 router = APIRouter(prefix="/api/v1/migrations", tags=["migrations"])
 sync_router = APIRouter(prefix="/api/v1/sync-pairs", tags=["migrations"])
@@ -60,7 +62,13 @@ async def create_migration(body: MigrationIn, svc: Migrations, user: CurrentUser
     "/upload",
     operation_id="migrations-create-from-file",
     status_code=status.HTTP_201_CREATED,
-    responses=START,
+    responses=responses(
+        errors.BadSide,
+        ConnectionNotFound,
+        providers.AuthRevoked,
+        PlaylistUnreadable,
+        MalformedMultipart,
+    ),
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -89,16 +97,17 @@ async def create_from_file(
         request, state, max_bytes=10 * 1024 * 1024, what="The playlist file"
     )
     where = fields.get("target", "")
-    side = (
-        SideIn(kind="library")
-        if where == "library"
-        else SideIn(kind="service", service=where or None)
-    )
+    if where == "library":
+        side: dict[str, str] = {"kind": "library"}
+    elif where.isalnum() and where.islower() and 2 <= len(where) <= 32:
+        side = {"kind": "service", "service": where}
+    else:
+        raise BadRequest("`target` is `library` or a service's slug (`spotify`).")
     m = await svc.create_from_file(
         user.id,
         data,
         filename,
-        side.as_json(),
+        side,
         dry_run=_flag(fields.get("dry_run"), False),
         strict_versions=_flag(fields.get("strict_versions"), True),
     )
@@ -121,14 +130,14 @@ async def list_migrations(svc: Migrations, user: CurrentUser, page: Pages) -> Mi
     return MigrationPage(items=[summary(m) for m in rows], next_cursor=nxt)
 
 
-@router.get("/{migration_id}", operation_id="migrations-get", responses=NOT_FOUND)
+@router.get("/{migration_id:uuid}", operation_id="migrations-get", responses=NOT_FOUND)
 async def get_migration(
     migration_id: uuid.UUID, svc: Migrations, user: CurrentUser
 ) -> MigrationOut:
     return await _out(svc, await svc.get(user.id, migration_id))
 
 
-@router.get("/{migration_id}/tracks", operation_id="migrations-tracks", responses=NOT_FOUND)
+@router.get("/{migration_id:uuid}/tracks", operation_id="migrations-tracks", responses=NOT_FOUND)
 async def migration_tracks(
     migration_id: uuid.UUID,
     svc: Migrations,
@@ -142,7 +151,7 @@ async def migration_tracks(
 
 
 @router.patch(
-    "/{migration_id}/tracks/{track_id}",
+    "/{migration_id:uuid}/tracks/{track_id:uuid}",
     operation_id="migrations-decide",
     responses=responses(
         errors.MigrationNotFound,
@@ -159,11 +168,12 @@ async def decide(
     user: CurrentUser,
 ) -> MigrationTrackOut:
     """Confirm or change a row (one of its candidates), or leave the track out."""
-    return track(await svc.decide(user.id, migration_id, track_id, body.choice, body.skip))
+    choice = body.choice if isinstance(body, ChooseIn) else None
+    return track(await svc.decide(user.id, migration_id, track_id, choice, choice is None))
 
 
 @router.post(
-    "/{migration_id}/apply",
+    "/{migration_id:uuid}/apply",
     operation_id="migrations-apply",
     responses=responses(errors.MigrationNotFound, errors.MigrationBusy),
 )
@@ -172,13 +182,13 @@ async def apply(migration_id: uuid.UUID, svc: Migrations, user: CurrentUser) -> 
     return await _out(svc, await svc.apply(user.id, migration_id))
 
 
-@router.post("/{migration_id}/cancel", operation_id="migrations-cancel", responses=NOT_FOUND)
+@router.post("/{migration_id:uuid}/cancel", operation_id="migrations-cancel", responses=NOT_FOUND)
 async def cancel(migration_id: uuid.UUID, svc: Migrations, user: CurrentUser) -> MigrationOut:
     return await _out(svc, await svc.cancel(user.id, migration_id))
 
 
 @router.get(
-    "/{migration_id}/missing.csv",
+    "/{migration_id:uuid}/missing.csv",
     operation_id="migrations-missing-csv",
     response_class=Response,
     responses={200: {"content": {"text/csv": {}}}, **NOT_FOUND},
@@ -211,7 +221,7 @@ async def create_pair(body: SyncPairIn, svc: Syncs, user: CurrentUser) -> SyncPa
 
 
 @sync_router.patch(
-    "/{pair_id}",
+    "/{pair_id:uuid}",
     operation_id="sync-pairs-update",
     responses=responses(errors.SyncPairNotFound, errors.BadSide),
 )
@@ -221,13 +231,13 @@ async def update_pair(
     return sync_pair(await svc.update(user.id, pair_id, body))
 
 
-@sync_router.post("/{pair_id}/run", operation_id="sync-pairs-run", responses=SYNC_NOT_FOUND)
+@sync_router.post("/{pair_id:uuid}/run", operation_id="sync-pairs-run", responses=SYNC_NOT_FOUND)
 async def run_pair(pair_id: uuid.UUID, svc: Syncs, user: CurrentUser) -> SyncPairOut:
     return sync_pair(await svc.run_now(user.id, pair_id))
 
 
 @sync_router.delete(
-    "/{pair_id}",
+    "/{pair_id:uuid}",
     operation_id="sync-pairs-delete",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=SYNC_NOT_FOUND,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tonearm.kit.errors import Conflict, NotFound, Unprocessable
+from tonearm.kit.errors import BadRequest, Conflict, NotFound
 
 
 class MigrationNotFound(NotFound):
@@ -25,9 +25,9 @@ class MigrationFinished(Conflict):
     code, title = "migration_finished", "The migration has finished"
 
 
-class BadSide(Unprocessable):
+class BadSide(BadRequest):
     code, title = "migration_side_invalid", "This source or target cannot be used"
 
 
-class NotACandidate(Unprocessable):
+class NotACandidate(Conflict):
     code, title = "migration_choice_invalid", "Choose one of the candidates, or skip the track"

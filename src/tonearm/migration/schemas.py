@@ -4,29 +4,35 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field
 
 Status = Literal[
     "queued", "reading", "matching", "review", "writing", "waiting", "done", "failed", "cancelled"
 ]
 
 
-class SideIn(BaseModel):
-    kind: Literal["service", "library"]
-    service: str | None = Field(None, max_length=32, description="The service's slug (`spotify`)")
+Slug = Annotated[str, Field(min_length=2, max_length=32, pattern=r"^[a-z0-9]+$")]
 
-    @model_validator(mode="after")
-    def _service(self) -> SideIn:
-        if self.kind == "service" and not self.service:
-            raise ValueError("a service side names its service")
-        if self.kind == "library":
-            self.service = None
-        return self
+
+class ServiceSideIn(BaseModel):
+    kind: Literal["service"]
+    service: Slug = Field(description="The service's slug (`spotify`)")
 
     def as_json(self) -> dict[str, Any]:
-        return {"kind": self.kind, **({"service": self.service} if self.service else {})}
+        return {"kind": "service", "service": self.service}
+
+
+class LibrarySideIn(BaseModel):
+    kind: Literal["library"]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"kind": "library"}
+
+
+SideIn = Annotated[ServiceSideIn | LibrarySideIn, Field(discriminator="kind")]
+PlaylistId = Annotated[str, Field(min_length=1, max_length=255)]
 
 
 class PolicyIn(BaseModel):
@@ -38,22 +44,11 @@ class PolicyIn(BaseModel):
 class MigrationIn(BaseModel):
     source: SideIn
     target: SideIn
-    playlists: list[str] | Literal["all", "liked"] = Field(
-        description="Source playlist ids, `all`, or `liked` (the liked or saved tracks)."
-    )
+    playlists: (
+        Annotated[list[PlaylistId], Field(min_length=1, max_length=200)] | Literal["all", "liked"]
+    ) = Field(description="Source playlist ids, `all`, or `liked` (the liked or saved tracks).")
     dry_run: bool = Field(False, description="Match and report; write nothing until applied.")
     policy: PolicyIn = Field(default_factory=PolicyIn)
-
-    @model_validator(mode="after")
-    def _some(self) -> MigrationIn:
-        if isinstance(self.playlists, list):
-            if not self.playlists:
-                raise ValueError("name at least one playlist")
-            if len(self.playlists) > 200:
-                raise ValueError("at most 200 playlists at once")
-            if any(not p or len(p) > 255 for p in self.playlists):
-                raise ValueError("a playlist id is 1 to 255 characters")
-        return self
 
 
 class Counts(BaseModel):
@@ -139,25 +134,23 @@ class MigrationTrackPage(BaseModel):
     next_cursor: str | None
 
 
-class DecisionIn(BaseModel):
-    choice: str | None = Field(
-        None, max_length=255, description="The candidate's target id; null with `skip`"
-    )
-    skip: bool = Field(False, description="Leave this track out")
+class ChooseIn(BaseModel):
+    choice: str = Field(min_length=1, max_length=255, description="A candidate's target id")
 
-    @model_validator(mode="after")
-    def _one(self) -> DecisionIn:
-        if bool(self.choice) == self.skip:
-            raise ValueError("give a choice, or skip")
-        return self
+
+class SkipIn(BaseModel):
+    skip: Literal[True] = Field(description="Leave this track out")
+
+
+DecisionIn = ChooseIn | SkipIn
 
 
 class SyncPairIn(BaseModel):
     source: SideIn
-    source_playlist_id: str = Field(min_length=1, max_length=255)
+    source_playlist_id: PlaylistId
     target: SideIn
-    target_playlist_id: str | None = Field(
-        None, max_length=255, description="An existing playlist; none: created by the first run"
+    target_playlist_id: PlaylistId | None = Field(
+        None, description="An existing playlist; none: created by the first run"
     )
     mode: Literal["one_way", "two_way"] = "one_way"
     removals: bool = Field(

@@ -98,8 +98,8 @@ class MigrationService:
     ) -> Migration:
         """A playlist file's playlists to a service (or the library): read now, matched by
         the job."""
-        parsed = parse_file(data, filename)
         await self._check_side(owner, target, "target")
+        parsed = parse_file(data, filename)
         m = Migration(
             owner_id=owner,
             source={"kind": "file", "name": (filename or "playlist")[:200]},

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from tonearm.platform.state import AppState
     from tonearm.playlists.errors import PlaylistNotFound
     from tonearm.playlists.facade import PlaylistsFacade, entries_csv, parse_file
+    from tonearm.playlists.formats.errors import PlaylistUnreadable
     from tonearm.playlists.service import PlaylistService
 
 
@@ -65,6 +66,7 @@ __getattr__ = lazy_exports(
         "PlaylistsFacade": "tonearm.playlists.facade",
         "entries_csv": "tonearm.playlists.facade",
         "parse_file": "tonearm.playlists.facade",
+        "PlaylistUnreadable": "tonearm.playlists.formats.errors",
     },
 )
 
@@ -72,6 +74,7 @@ __all__ = [
     "DOMAIN",
     "PlaylistNotFound",
     "PlaylistService",
+    "PlaylistUnreadable",
     "PlaylistsFacade",
     "entries_csv",
     "parse_file",
