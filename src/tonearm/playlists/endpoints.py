@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, status
 
+from tonearm.connections import TokenKeeper
 from tonearm.kit.errors import responses
 from tonearm.kit.pagination import PageParams, page_params
 from tonearm.library import TrackNotFound
@@ -31,9 +32,12 @@ from tonearm.playlists.schemas import (
     PlaylistOut,
     PlaylistPage,
     PlaylistPatch,
+    ServicePlaylistOut,
+    ServicePlaylists,
     SortOrder,
 )
 from tonearm.playlists.service import Change
+from tonearm.playlists.sources import ServiceListing, service_playlists
 
 router = APIRouter(prefix="/api/v1/playlists", tags=["playlists"])
 Pages = Annotated[PageParams, Depends(page_params)]
@@ -60,11 +64,57 @@ async def list_playlists(
     present: Presenter,
     user: CurrentUser,
     page: Pages,
+    session: DbSession,
+    state: State,
     owner: Annotated[uuid.UUID | None, Query(description="Another user's public playlists")] = None,
     sort: SortOrder = "updated",
+    source: Annotated[
+        str,
+        Query(
+            max_length=32,
+            pattern=r"^[a-z0-9]+$",
+            description="`tonearm` (default), `all` (Tonearm's and every connected "
+            "service's), or one service's slug",
+        ),
+    ] = "tonearm",
 ) -> PlaylistPage:
+    services = None
+    if source != "tonearm" and owner is None:
+        only = None if source == "all" else source
+        listings = await service_playlists(
+            session, state.settings, state.get(TokenKeeper), user.id, only
+        )
+        services = [_listing(x) for x in listings]
+        if only is not None:  # one service: its playlists only
+            return PlaylistPage(items=[], next_cursor=None, services=services)
     rows, nxt = await svc.page(user.id, page, owner=owner, sort=sort)
-    return PlaylistPage(items=await present.playlists(rows, user.id), next_cursor=nxt)
+    return PlaylistPage(
+        items=await present.playlists(rows, user.id), next_cursor=nxt, services=services
+    )
+
+
+def _listing(x: ServiceListing) -> ServicePlaylists:
+    return ServicePlaylists(
+        slug=x.slug,
+        name=x.name,
+        status=x.status,
+        error=x.error,
+        playlists=[
+            ServicePlaylistOut(
+                id=p.id,
+                name=p.name,
+                description=p.description,
+                track_count=p.track_count,
+                snapshot=p.snapshot,
+                owner_name=p.owner_name,
+                editable=p.editable,
+                public=p.public,
+                url=p.url,
+                image=p.image,
+            )
+            for p in x.playlists
+        ],
+    )
 
 
 @router.get("/{playlist_id:uuid}", operation_id="playlists-get", responses=NOT_FOUND)

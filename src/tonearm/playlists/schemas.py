@@ -89,9 +89,35 @@ class PlaylistOut(BaseModel):
     updated_at: datetime
 
 
+class ServicePlaylistOut(BaseModel):
+    id: str
+    name: str
+    description: str | None
+    track_count: int | None
+    snapshot: str | None = Field(description="The service's version of its contents")
+    owner_name: str | None
+    editable: bool = Field(description="The connected account may add to it")
+    public: bool | None
+    url: str | None
+    image: str | None
+
+
+class ServicePlaylists(BaseModel):
+    slug: str
+    name: str
+    status: Literal["ok", "error", "reconnect"]
+    error: str | None
+    playlists: list[ServicePlaylistOut]
+
+
 class PlaylistPage(BaseModel):
     items: list[PlaylistOut]
     next_cursor: str | None
+    services: list[ServicePlaylists] | None = Field(
+        None,
+        description="With `source=all` or a service's slug: each connected service's "
+        "playlists (all of them, not paged), or why the service could not list them.",
+    )
 
 
 class EntryOut(BaseModel):
