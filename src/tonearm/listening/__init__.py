@@ -1,7 +1,8 @@
 """Listening: plays (counted once past 30 s or on completion), history, now playing, and the
 love/unlove routes (loves and play counts themselves are the library's annotations).
 
-The face: ListeningService, PlayedTrack, PlayNotFound.
+The face: ListeningService, PlayedTrack, PlayNotFound, PlayHooks (what runs when a play
+counts), CountedPlay.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from tonearm.platform.domain import Domain, lazy_exports
 if TYPE_CHECKING:
     from fastapi import APIRouter
 
+    from tonearm.listening.hooks import CountedPlay, PlayHooks
     from tonearm.listening.service import ListeningService, PlayedTrack, PlayNotFound
+    from tonearm.platform.state import AppState
 
 
 def _routers() -> list[APIRouter]:
@@ -22,7 +25,13 @@ def _routers() -> list[APIRouter]:
     return [router]
 
 
-DOMAIN = Domain(name="listening", routers=_routers)
+def _install(state: AppState) -> None:
+    from tonearm.listening.hooks import PlayHooks
+
+    state.provide(PlayHooks())
+
+
+DOMAIN = Domain(name="listening", routers=_routers, install=_install)
 
 __getattr__ = lazy_exports(
     __name__,
@@ -30,7 +39,9 @@ __getattr__ = lazy_exports(
         "ListeningService": "tonearm.listening.service",
         "PlayedTrack": "tonearm.listening.service",
         "PlayNotFound": "tonearm.listening.service",
+        "PlayHooks": "tonearm.listening.hooks",
+        "CountedPlay": "tonearm.listening.hooks",
     },
 )
 
-__all__ = ["DOMAIN", "ListeningService", "PlayNotFound", "PlayedTrack"]
+__all__ = ["DOMAIN", "CountedPlay", "ListeningService", "PlayHooks", "PlayNotFound", "PlayedTrack"]

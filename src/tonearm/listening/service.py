@@ -17,6 +17,7 @@ from tonearm.kit.errors import NotFound
 from tonearm.kit.pagination import PageParams
 from tonearm.kit.storage import Storage
 from tonearm.library import Library, TrackOut
+from tonearm.listening.hooks import CountedPlay, PlayHooks
 from tonearm.listening.repository import PlayRepository
 from tonearm.models.listening import Play
 
@@ -35,10 +36,13 @@ class PlayedTrack:
 
 
 class ListeningService:
-    def __init__(self, session: AsyncSession, storage: Storage) -> None:
+    def __init__(
+        self, session: AsyncSession, storage: Storage, hooks: PlayHooks | None = None
+    ) -> None:
         self.s = session
         self.plays = PlayRepository(session)
         self.library = Library(session, storage)
+        self.hooks = hooks
 
     async def record(
         self,
@@ -74,8 +78,27 @@ class ListeningService:
         if not play.counted and (play.completed or play.position >= COUNT_AFTER_SECONDS):
             play.counted = True
             await self.library.count_play(track.id)
+            await self.s.flush()
+            if self.hooks is not None and self.hooks.hooks:
+                await self.hooks.run(self.s, await self._counted(user, play))
         await self.s.flush()
         return play
+
+    async def _counted(self, user: uuid.UUID, play: Play) -> CountedPlay:
+        (t,) = await self.library.matchable(user, [play.track_id])
+        return CountedPlay(
+            user_id=user,
+            track_id=play.track_id,
+            title=t.title,
+            artists=tuple(t.artists),
+            album=t.album,
+            duration=t.duration or None,
+            track_number=t.track_number,
+            isrc=t.isrc,
+            mb_recording_id=t.mb_recording_id,
+            listened_at=play.started_at,
+            client=play.client,
+        )
 
     async def history(
         self, user: uuid.UUID, params: PageParams

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tonearm.kit.crypto import EncryptedText
@@ -70,3 +71,25 @@ class OAuthFlow(Base):
     expires_at: Mapped[datetime] = mapped_column()
 
     __table_args__ = (Index("ix_oauth_flows_expires", "expires_at"),)
+
+
+class QueuedScrobble(IdMixin, Base):
+    """A counted play waiting to reach a scrobbling service (ListenBrainz, Last.fm): written
+    with the play, sent by a job, kept and retried with backoff while the service is down or
+    asks to slow down, so nothing is lost to a restart or an outage."""
+
+    __tablename__ = "scrobble_queue"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    provider: Mapped[str] = mapped_column(String(32))
+    listen: Mapped[dict[str, Any]] = mapped_column(JSON)
+    listened_at: Mapped[datetime] = mapped_column()
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column()
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column()
+
+    __table_args__ = (
+        Index("ix_scrobble_queue_due", "next_attempt_at"),
+        Index("ix_scrobble_queue_user", "user_id", "provider", "listened_at"),
+    )
