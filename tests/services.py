@@ -38,13 +38,19 @@ async def wired(
             update = {name: server.url + path for name, path in urls.items()} | values
             monkeypatch.setattr(state.settings, slug, section.model_copy(update=update))
         keeper = state.get(TokenKeeper)
-        http = providers.http_client([s.host for s in servers.values()])
+        hosts = [*_HOSTS.get(id(keeper.http), []), *(s.host for s in servers.values())]
+        http = providers.http_client(hosts)  # and the hosts of fakes wired around this one
+        _HOSTS[id(http)] = hosts
         monkeypatch.setattr(keeper, "http", http)
         try:
             yield servers
         finally:
+            _HOSTS.pop(id(http), None)
             await http.aclose()
             keeper._fresh.clear()
+
+
+_HOSTS: dict[int, list[str]] = {}
 
 
 _LINK = re.compile(

@@ -25,8 +25,8 @@ from tonearm.connections import TokenKeeper
 from tonearm.connections.scrobbles import ScrobbleFlusher
 from tonearm.kit.db import utcnow
 from tonearm.models.connections import Connection, QueuedScrobble
-from tonearm.providers.http import ServiceHttp
 from tonearm.platform.state import AppState
+from tonearm.providers.http import ServiceHttp
 
 
 @dataclass

@@ -28,6 +28,7 @@ from tonearm.connections.errors import (
     UnknownService,
     WrongAuthKind,
 )
+from tonearm.connections.quota import DatabaseBudget
 from tonearm.connections.repository import ConnectionsRepository
 from tonearm.connections.tokens import TokenKeeper
 from tonearm.kit.db import utcnow
@@ -258,6 +259,24 @@ class ConnectionService:
         row = await self.get(user_id, slug)
         if row.status != "active":
             raise providers.AuthRevoked(f"Reconnect {self.service(slug).name}")
-        return self.service(slug).client(
-            self.settings, self.keeper.http, self.keeper.source(row.id), country=row.country
+        service = self.service(slug)
+        return service.client(
+            self.settings,
+            self.keeper.http,
+            self.keeper.source(row.id),
+            country=row.country,
+            budget=self.budget(service),
+        )
+
+    def budget(self, service: providers.Service) -> DatabaseBudget | None:
+        """The database's count of the service's daily quota, for a service that has one."""
+        quota = service.quota(self.settings)
+        if quota is None:
+            return None
+        return DatabaseBudget(
+            self.keeper.db,
+            service.slug,
+            quota.limits,
+            day_of=quota.day_of,
+            resets_at=quota.resets_at,
         )

@@ -118,6 +118,7 @@ class MigrationFlow:
         self.report = report
         self.check = check  # raises when the job was cancelled
         self._clients: dict[str, Any] = {}
+        self._reported: Migration | None = None
         self._countries: dict[str, str] = {}
 
     # --- sides -----------------------------------------------------------------------------
@@ -134,8 +135,23 @@ class MigrationFlow:
 
     # --- the steps -------------------------------------------------------------------------
     async def run(self, migration_id: uuid.UUID) -> Outcome:
+        outcome = await self._run(migration_id)
+        await self._report()
+        return outcome
+
+    async def _report(self) -> None:
+        """Tell the job (progress, the SSE stream) what was just committed. Never inside a
+        session that wrote: on SQLite the job's own update would wait for its lock."""
+        m, self._reported = self._reported, None
+        if m is not None and self.report is not None:
+            await self.report(m)
+
+    async def _run(self, migration_id: uuid.UUID) -> Outcome:
         try:
             await self._read(migration_id)
+            if await self._over_quota(migration_id):
+                async with self.sessions() as s:
+                    return await self._finish(s, await self._load(s, migration_id), "review")
             await self._match(migration_id)
             async with self.sessions() as s:
                 m = await self._load(s, migration_id)
@@ -183,8 +199,7 @@ class MigrationFlow:
         if status == "done":
             m.finished_at = utcnow()
         await s.flush()
-        if self.report:
-            await self.report(m)
+        self._reported = m
         return Outcome(status, m.counts, m.resume_at)
 
     async def _set_status(self, migration_id: uuid.UUID, status: str) -> None:
@@ -192,8 +207,8 @@ class MigrationFlow:
             m = await self._load(s, migration_id)
             m.status = status
             m.counts = await counts(s, m.id)
-            if self.report:
-                await self.report(m)
+            self._reported = m
+        await self._report()
 
     # --- 1. read ---------------------------------------------------------------------------
     async def _read(self, migration_id: uuid.UUID) -> None:
@@ -202,8 +217,7 @@ class MigrationFlow:
             known = await s.scalar(
                 select(func.count()).where(MigrationPlaylist.migration_id == m.id)
             )
-            if not known:
-                m.status = "reading"
+            if not known:  # (no write before the service answers: see _report)
                 source = await self.side(s, m.owner_id, m.source)
                 wanted = m.selection.get("playlists")
                 if wanted == "all":
@@ -212,6 +226,7 @@ class MigrationFlow:
                     chosen = [await self._guard(source.playlist(LIKED))]
                 else:
                     chosen = [await self._guard(source.playlist(str(p))) for p in wanted or []]
+                m.status = "reading"
                 for i, p in enumerate(chosen):
                     s.add(
                         MigrationPlaylist(
@@ -244,6 +259,44 @@ class MigrationFlow:
                 add_tracks(s, m.id, row.id, entries)
                 row.read = True
             await self._set_status(migration_id, "reading")
+
+    # --- a quota's estimate ----------------------------------------------------------------
+    async def _over_quota(self, migration_id: uuid.UUID) -> bool:
+        """For a target with a daily quota (YouTube): the estimate, kept on the migration; True
+        when it takes more than today's quota and the user has not said go yet."""
+        async with self.sessions() as s:
+            m = await self._load(s, migration_id)
+            slug = m.target.get("service")
+            service = providers.get(slug) if m.target.get("kind") == "service" and slug else None
+            quota = service.quota(self.settings) if service else None
+            if service is None or quota is None:
+                return False
+            budget = ConnectionService(s, self.settings, self.keeper).budget(service)
+            assert budget is not None
+            used = {bucket: await budget.used(bucket) for bucket in quota.limits}
+            pending = await s.scalar(
+                select(func.count()).where(
+                    MigrationTrack.migration_id == m.id, MigrationTrack.looked_up.is_(False)
+                )
+            )
+            unwritten = await s.scalar(
+                select(func.count()).where(
+                    MigrationTrack.migration_id == m.id,
+                    MigrationTrack.written.is_(False),
+                    MigrationTrack.decided_by.is_distinct_from("skipped"),
+                )
+            )
+            new_playlists = await s.scalar(
+                select(func.count()).where(
+                    MigrationPlaylist.migration_id == m.id, MigrationPlaylist.target_id.is_(None)
+                )
+            )
+            plan = providers.TransferPlan(
+                int(unwritten or 0), int(pending or 0), int(new_playlists or 0)
+            )
+            m.estimate = service.estimate(self.settings, plan, used)
+            days = int((m.estimate or {}).get("days", 0))
+            return days > 1 and not m.policy.get("confirmed")
 
     # --- 2. match --------------------------------------------------------------------------
     async def _match(self, migration_id: uuid.UUID) -> None:
@@ -282,17 +335,17 @@ class MigrationFlow:
                 target = await self.side(s, owner, target_where)
                 if isinstance(target, LibrarySide):
                     await target.load()
-                catalog = target.catalog(
-                    DatabaseLookups(s, slug or "tonearm", self._countries.get(slug, ""))
-                )
+                lookups = DatabaseLookups(s, slug or "tonearm", self._countries.get(slug, ""))
+                catalog = target.catalog(lookups)
                 entries = [Entry.from_json(r.entry) for r in rows]
                 direct = [e.provider_ids.get(slug) if slug else None for e in entries]
                 todo = [i for i, d in enumerate(direct) if not d]
                 try:
                     matches = await Matcher(catalog, policy).match_many([entries[i] for i in todo])
                 except (providers.QuotaExhausted, providers.RateLimited) as exc:
-                    parked = exc  # the answers already given commit with this block
+                    parked = exc
                     matches = []
+                await lookups.save()  # the answers given, also those before a quota stop
                 if parked is not None:
                     break
                 by_index = dict(zip(todo, matches, strict=True))
@@ -349,9 +402,9 @@ class MigrationFlow:
             elif row.writing or target_where.get("playlist_id"):
                 # A batch's answer was lost, or the playlist existed before (a sync pair's):
                 # what it holds already counts as written.
-                await self._reconcile(s, target, row, planned)
                 if target_where.get("removals"):
                     await self._remove_extra(target, row.target_id, planned)
+                await self._reconcile(s, target, row, planned)
             target_id = row.target_id
             batch = target.add_batch
         while True:

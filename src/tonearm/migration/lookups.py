@@ -18,14 +18,21 @@ CHUNK = 500
 
 
 class DatabaseLookups:
+    """New answers are held in memory until `save()`: the session that holds them must not
+    write while the service is being asked (a token refresh or a quota count writes in its
+    own transaction meanwhile; on SQLite that would wait for this one's lock)."""
+
     def __init__(self, session: AsyncSession, provider: str, country: str) -> None:
         self.s = session
         self.provider = provider
         self.country = country or "--"
+        self.pending: dict[str, list[providers.ServiceTrack]] = {}
 
     async def get_many(self, keys: Sequence[str]) -> dict[str, list[providers.ServiceTrack]]:
-        out: dict[str, list[providers.ServiceTrack]] = {}
-        keys = list(dict.fromkeys(keys))
+        out: dict[str, list[providers.ServiceTrack]] = {
+            k: self.pending[k] for k in keys if k in self.pending
+        }
+        keys = [k for k in dict.fromkeys(keys) if k not in out]
         for start in range(0, len(keys), CHUNK):
             rows = await self.s.execute(
                 select(ServiceLookup.key, ServiceLookup.tracks).where(
@@ -39,6 +46,10 @@ class DatabaseLookups:
         return out
 
     async def put_many(self, answers: dict[str, list[providers.ServiceTrack]]) -> None:
+        self.pending.update(answers)
+
+    async def save(self) -> None:
+        answers, self.pending = self.pending, {}
         now = utcnow()
         rows = [
             {

@@ -230,6 +230,7 @@ class MigrationService:
         if m.status in RUNNING:
             raise MigrationBusy()
         m.dry_run = False
+        m.policy = {**(m.policy or {}), "confirmed": True}  # the user saw the estimate
         undecided = await self.s.scalars(
             select(MigrationTrack).where(
                 MigrationTrack.migration_id == m.id,

@@ -93,3 +93,15 @@ class QueuedScrobble(IdMixin, Base):
         Index("ix_scrobble_queue_due", "next_attempt_at"),
         Index("ix_scrobble_queue_user", "user_id", "provider", "listened_at"),
     )
+
+
+class ServiceQuota(Base):
+    """Units of a service's daily quota spent so far (YouTube's 10,000 a day per Google
+    project): one count for every worker and restart."""
+
+    __tablename__ = "service_quota"
+
+    provider: Mapped[str] = mapped_column(String(32), primary_key=True)
+    bucket: Mapped[str] = mapped_column(String(16), primary_key=True)
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)  # the service's own day
+    used: Mapped[int] = mapped_column(Integer, default=0)

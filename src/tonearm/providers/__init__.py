@@ -36,7 +36,15 @@ from tonearm.providers.base import (
     TrackSearcher,
 )
 from tonearm.providers.http import Pace, ServiceHttp, TokenSource, http_client, shared_pace
-from tonearm.providers.registry import AppCredentials, Service, all_services, can, get
+from tonearm.providers.registry import (
+    AppCredentials,
+    Quota,
+    Service,
+    TransferPlan,
+    all_services,
+    can,
+    get,
+)
 
 __all__ = [
     "CAPABILITY_PROTOCOLS",
@@ -57,6 +65,7 @@ __all__ = [
     "ProviderNotFound",
     "ProviderUnavailable",
     "ProviderUnsupported",
+    "Quota",
     "QuotaExhausted",
     "RateLimited",
     "ScrobbleResult",
@@ -70,6 +79,7 @@ __all__ = [
     "TokenSet",
     "TokenSource",
     "TrackSearcher",
+    "TransferPlan",
     "all_services",
     "can",
     "get",

@@ -8,7 +8,9 @@ imports the package when first asked (so the CLI does not load httpx code it nev
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from tonearm.kit.http import GuardedClient
@@ -111,6 +113,17 @@ class Service:
         """The connected account, right after the code exchange."""
         return await self.client(settings, http, token).me()
 
+    # --- quota -----------------------------------------------------------------------------
+    def quota(self, settings: Settings) -> Quota | None:
+        """A daily quota the server's app shares (YouTube's units), or None."""
+        return None
+
+    def estimate(
+        self, settings: Settings, plan: TransferPlan, used: Mapping[str, int]
+    ) -> dict[str, Any] | None:
+        """How long a transfer takes within the quota, for the user to see first."""
+        return None
+
     # --- using -----------------------------------------------------------------------------
     def client(
         self,
@@ -119,10 +132,26 @@ class Service:
         token: TokenSource | None,
         *,
         country: str | None = None,
+        budget: Any = None,
     ) -> Any:
         """The client for a connected user (`token`), or app-only where the service allows
-        (`token=None`: MusicBrainz, Deezer's public search)."""
+        (`token=None`: MusicBrainz, Deezer's public search). `budget`: where a service with a
+        daily quota (`quota`) counts what it spends."""
         raise ProviderUnsupported(f"{self.name} has no client")
+
+
+@dataclass(frozen=True, slots=True)
+class Quota:
+    limits: Mapping[str, int]  # bucket -> units a day
+    day_of: Callable[[datetime], str]  # the service's day (YouTube's: Pacific time)
+    resets_at: Callable[[datetime], datetime]
+
+
+@dataclass(frozen=True, slots=True)
+class TransferPlan:
+    tracks: int  # to write
+    searches: int  # look-ups not answered before
+    playlists: int  # to create
 
 
 #: slug -> the package that defines its SERVICE, in the order the connections page lists them.

@@ -133,6 +133,7 @@ class Deezer(Service):
         token: TokenSource | None,
         *,
         country: str | None = None,
+        budget: Any = None,
     ) -> Any:
         from tonearm.providers.deezer.client import make_client
 

@@ -88,6 +88,7 @@ class Lastfm(Service):
         token: TokenSource | None,
         *,
         country: str | None = None,
+        budget: Any = None,
     ) -> Any:
         from tonearm.providers.lastfm.client import LastfmClient
 

@@ -59,6 +59,7 @@ class ListenBrainz(Service):
         token: TokenSource | None,
         *,
         country: str | None = None,
+        budget: Any = None,
     ) -> Any:
         from tonearm.providers.listenbrainz.client import ListenBrainzClient
 

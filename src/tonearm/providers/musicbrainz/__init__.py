@@ -29,6 +29,7 @@ class MusicBrainz(Service):
         token: TokenSource | None,
         *,
         country: str | None = None,
+        budget: Any = None,
     ) -> Any:
         from tonearm.providers.musicbrainz.client import MusicBrainzClient
 

@@ -62,6 +62,7 @@ class Spotify(Service):
         token: TokenSource | None,
         *,
         country: str | None = None,
+        budget: Any = None,
     ) -> Any:
         from tonearm.providers.spotify.client import SpotifyClient
 

@@ -77,6 +77,7 @@ class Tidal(Service):
         token: TokenSource | None,
         *,
         country: str | None = None,
+        budget: Any = None,
     ) -> Any:
         from tonearm.providers.tidal.client import TidalClient, classify
 

@@ -5,6 +5,7 @@ look-up. The daily quota decides how fast a transfer goes (`quota.py`)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from tonearm.kit.http import GuardedClient, UpstreamError
@@ -17,8 +18,16 @@ from tonearm.providers.base import (
 )
 from tonearm.providers.http import ServiceHttp, TokenSource, shared_pace
 from tonearm.providers.oauth import OAuthApp
-from tonearm.providers.registry import AppCredentials, Service
-from tonearm.providers.youtube.quota import QuotaBudget, shared_budget
+from tonearm.providers.registry import AppCredentials, Quota, Service, TransferPlan
+from tonearm.providers.youtube.quota import (
+    SEARCH,
+    UNITS,
+    QuotaBudget,
+    next_reset,
+    quota_day,
+    shared_budget,
+    transfer_estimate,
+)
 
 if TYPE_CHECKING:
     from tonearm.config import Settings
@@ -107,6 +116,38 @@ class Youtube(Service):
         return YoutubeClient(
             service, budget=budget or shared_budget(y.daily_quota, y.search_daily_quota)
         )
+
+    def quota(self, settings: Settings) -> Quota | None:
+        y = settings.youtube
+        return Quota(
+            limits={UNITS: y.daily_quota, SEARCH: y.search_daily_quota},
+            day_of=lambda now: quota_day(now).isoformat(),
+            resets_at=next_reset,
+        )
+
+    def estimate(
+        self, settings: Settings, plan: TransferPlan, used: Mapping[str, int]
+    ) -> dict[str, Any] | None:
+        y = settings.youtube
+        e = transfer_estimate(
+            plan.tracks,
+            to_search=plan.searches,
+            playlists=plan.playlists,
+            daily_quota=y.daily_quota,
+            search_daily_quota=y.search_daily_quota,
+            used_today=used.get(UNITS, 0),
+            searches_today=used.get(SEARCH, 0),
+        )
+        return {
+            "service": self.slug,
+            "units": e.units,
+            "searches": e.searches,
+            "days": e.days,
+            "finishes_at": e.finishes_at.isoformat(),
+            "limited_by": e.limited_by,
+            "daily_quota": y.daily_quota,
+            "search_daily_quota": y.search_daily_quota,
+        }
 
 
 SERVICE = Youtube()
