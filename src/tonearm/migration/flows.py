@@ -21,7 +21,7 @@ service refuses is marked with its error and the rest go on.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -36,9 +36,11 @@ from tonearm.config import Settings
 from tonearm.connections import ConnectionService, TokenKeeper
 from tonearm.kit.db import utcnow
 from tonearm.kit.storage import Storage
-from tonearm.matching import Entry, Matcher, Policy, entry_key
+from tonearm.matching import Entry, Matcher, Policy
 from tonearm.migration.lookups import DatabaseLookups
+from tonearm.migration.rows import add_tracks, candidate, counts
 from tonearm.migration.sides import LIKED, LibrarySide, ServiceSide, Side
+from tonearm.migration.writing import WriteSteps
 from tonearm.models.migration import Migration, MigrationPlaylist, MigrationTrack
 from tonearm.playlists import PlaylistsFacade
 
@@ -65,42 +67,7 @@ class Outcome:
     resume_at: datetime | None = None
 
 
-async def counts(s: AsyncSession, migration_id: uuid.UUID) -> dict[str, int]:
-    rows = (
-        await s.execute(
-            select(
-                MigrationTrack.bucket,
-                MigrationTrack.looked_up,
-                MigrationTrack.written,
-                MigrationTrack.decided_by,
-                func.count(),
-            )
-            .where(MigrationTrack.migration_id == migration_id)
-            .group_by(
-                MigrationTrack.bucket,
-                MigrationTrack.looked_up,
-                MigrationTrack.written,
-                MigrationTrack.decided_by,
-            )
-        )
-    ).all()
-    out = dict.fromkeys(
-        ("tracks", "looked_up", "matched", "review", "unmatched", "skipped", "written"), 0
-    )
-    for bucket, looked_up, written, decided_by, n in rows:
-        out["tracks"] += n
-        if looked_up:
-            out["looked_up"] += n
-        if decided_by == "skipped":
-            out["skipped"] += n
-        elif bucket in ("matched", "review", "unmatched"):
-            out[bucket] += n
-        if written:
-            out["written"] += n
-    return out
-
-
-class MigrationFlow:
+class MigrationFlow(WriteSteps):
     def __init__(
         self,
         sessions: Sessions,
@@ -361,148 +328,10 @@ class MigrationFlow:
                     row.reason = match.reason
                     row.target_track_id = match.track_id
                     row.decided_by = "engine" if match.bucket != "review" else None
-                    row.candidates = [_candidate(catalog, c) for c in match.candidates]
+                    row.candidates = [candidate(catalog, c) for c in match.candidates]
             await self._set_status(migration_id, "matching")
         if parked is not None:
             raise _parked(parked) from parked
-
-    # --- 4. write --------------------------------------------------------------------------
-    async def _write(self, migration_id: uuid.UUID) -> None:
-        async with self.sessions() as s:
-            m = await self._load(s, migration_id)
-            m.status = "writing"
-            owner, target_where = m.owner_id, dict(m.target)
-            playlists = (
-                await s.scalars(
-                    select(MigrationPlaylist.id)
-                    .where(MigrationPlaylist.migration_id == m.id)
-                    .order_by(MigrationPlaylist.position)
-                )
-            ).all()
-        for playlist_id in playlists:
-            await self._write_playlist(migration_id, playlist_id, owner, target_where)
-
-    async def _write_playlist(
-        self,
-        migration_id: uuid.UUID,
-        playlist_id: uuid.UUID,
-        owner: uuid.UUID,
-        target_where: dict[str, Any],
-    ) -> None:
-        async with self.sessions() as s:
-            row = await s.get(MigrationPlaylist, playlist_id)
-            assert row is not None
-            target = await self.side(s, owner, target_where)
-            planned = await self._planned(s, playlist_id)
-            if not planned and row.target_id is None:
-                return  # nothing found: no empty playlist at the target
-            if row.target_id is None:
-                made = await self._guard(target.create(row.name, row.description))
-                row.target_id, row.target_url = made.id, made.url
-            elif row.writing or target_where.get("playlist_id"):
-                # A batch's answer was lost, or the playlist existed before (a sync pair's):
-                # what it holds already counts as written.
-                if target_where.get("removals"):
-                    await self._remove_extra(target, row.target_id, planned)
-                await self._reconcile(s, target, row, planned)
-            target_id = row.target_id
-            batch = target.add_batch
-        while True:
-            self.check()
-            async with self.sessions() as s:
-                todo = [t for t in await self._planned(s, playlist_id) if not t.written][:batch]
-                if not todo:
-                    return
-                row = await s.get(MigrationPlaylist, playlist_id)
-                assert row is not None
-                row.writing = True
-            async with self.sessions() as s:
-                target = await self.side(s, owner, target_where)
-                done, failed = await self._send(target, target_id, todo)
-                await s.execute(
-                    update(MigrationTrack)
-                    .where(MigrationTrack.id.in_([t.id for t in done]))
-                    .values(written=True)
-                )
-                for t, why in failed:
-                    await s.execute(
-                        update(MigrationTrack)
-                        .where(MigrationTrack.id == t.id)
-                        .values(error=why[:500], decided_by="skipped")
-                    )
-                await s.execute(
-                    update(MigrationPlaylist)
-                    .where(MigrationPlaylist.id == playlist_id)
-                    .values(writing=False)
-                )
-            await self._set_status(migration_id, "writing")
-
-    async def _send(
-        self, target: Side, target_id: str, todo: Sequence[MigrationTrack]
-    ) -> tuple[list[MigrationTrack], list[tuple[MigrationTrack, str]]]:
-        """Append the batch; if the service refuses it, one by one, so one bad track does not
-        keep the others out."""
-        ids = [str(t.target_track_id) for t in todo]
-        try:
-            await self._guard(target.append(target_id, ids))
-            return list(todo), []
-        except providers.ProviderError as exc:
-            if isinstance(exc, STOPPING) or len(todo) == 1:
-                if len(todo) == 1 and not isinstance(exc, STOPPING):
-                    return [], [(todo[0], exc.detail or exc.title)]
-                raise
-        done, failed = [], []
-        for t in todo:
-            try:
-                await self._guard(target.append(target_id, [str(t.target_track_id)]))
-                done.append(t)
-            except providers.ProviderError as exc:
-                if isinstance(exc, STOPPING):
-                    raise
-                failed.append((t, exc.detail or exc.title))
-        return done, failed
-
-    async def _remove_extra(
-        self, target: Side, target_id: str, planned: list[MigrationTrack]
-    ) -> None:
-        """One-way sync with removals on: what the target holds and the source no longer
-        does goes."""
-        keep = {str(t.target_track_id) for t in planned}
-        extra = [t for t in await self._guard(target.contents(target_id)) if t not in keep]
-        if extra:
-            await self._guard(target.remove(target_id, list(dict.fromkeys(extra))))
-
-    async def _planned(self, s: AsyncSession, playlist_id: uuid.UUID) -> list[MigrationTrack]:
-        """The tracks going to the target, in order: decided, with a target id, not skipped."""
-        rows = await s.scalars(
-            select(MigrationTrack)
-            .where(
-                MigrationTrack.playlist_id == playlist_id,
-                MigrationTrack.target_track_id.is_not(None),
-                MigrationTrack.decided_by.in_(("engine", "user")),
-            )
-            .order_by(MigrationTrack.position)
-        )
-        return list(rows.all())
-
-    async def _reconcile(
-        self, s: AsyncSession, target: Side, row: MigrationPlaylist, planned: list[MigrationTrack]
-    ) -> None:
-        """A batch was sent and its answer lost: what the target holds counts as written."""
-        assert row.target_id is not None
-        there: dict[str, int] = {}
-        for track_id in await self._guard(target.contents(row.target_id)):
-            there[track_id] = there.get(track_id, 0) + 1
-        for t in planned:
-            if t.written:
-                there[str(t.target_track_id)] = there.get(str(t.target_track_id), 0) - 1
-        for t in planned:
-            key = str(t.target_track_id)
-            if not t.written and there.get(key, 0) > 0:
-                t.written = True
-                there[key] -= 1
-        row.writing = False
-        await s.flush()
 
     # --- errors ----------------------------------------------------------------------------
     async def _guard(self, call: Awaitable[Any]) -> Any:
@@ -522,42 +351,4 @@ def _parked(exc: providers.ProviderError) -> Parked:
     return Parked(until, exc.detail or exc.title)
 
 
-STOPPING = (
-    providers.RateLimited,
-    providers.QuotaExhausted,
-    providers.ProviderUnavailable,
-    providers.AuthExpired,
-    providers.AuthRevoked,
-)
-
-
-def add_tracks(
-    s: AsyncSession, migration_id: uuid.UUID, playlist_id: uuid.UUID, entries: Sequence[Entry]
-) -> None:
-    for i, entry in enumerate(entries):
-        s.add(
-            MigrationTrack(
-                migration_id=migration_id,
-                playlist_id=playlist_id,
-                position=i,
-                entry=entry.to_json(),
-                key=entry_key(entry),
-            )
-        )
-
-
-def _candidate(catalog: Any, c: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {"id": c.track_id, "score": c.score, "reason": c.reason}
-    get = getattr(catalog, "get", None)
-    track = get(c.track_id) if get else None
-    if isinstance(track, providers.ServiceTrack):
-        out["track"] = track.to_json()
-    elif track is not None:  # a library CatalogTrack
-        out["track"] = {
-            "id": track.id,
-            "title": track.title,
-            "artists": list(track.artists),
-            "album": track.album,
-            "duration": track.duration,
-        }
-    return out
+__all__ = ["MigrationFlow", "Outcome", "Parked"]

@@ -26,7 +26,7 @@ from tonearm.migration.errors import (
     MigrationTrackNotFound,
     NotACandidate,
 )
-from tonearm.migration.flows import add_tracks, counts
+from tonearm.migration.rows import add_tracks, counts
 from tonearm.migration.schemas import MigrationIn
 from tonearm.models.migration import Migration, MigrationPlaylist, MigrationTrack
 from tonearm.playlists import entries_csv, parse_file
