@@ -1,0 +1,105 @@
+"""The Tonearm library as either end: a Spotify playlist becomes a Tonearm playlist of the
+user's own tracks (matched by ISRC and by title and artists); a Tonearm playlist goes to
+TIDAL; a playlist file goes to TIDAL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.audio_fixtures import make_audio
+from tests.library.factories import upload
+from tests.migration.conftest import Env
+
+
+async def _library_tracks(env: Env, tmp_path: Path) -> dict[str, str]:
+    """Two songs Spotify has and the user uploaded (one tagged with its ISRC, one not; Spotify
+    gives no duration for them here, the uploads are a second long): spotify key -> library
+    track id. TIDAL has both too."""
+    wanted = {}
+    for i, (title, isrc) in enumerate((("Quiet Lake", "SEAAA2600077"), ("Slow River", None))):
+        sp = env.songs.spotify.add(title, ["Mara Lind"], isrc=isrc)
+        td = env.songs.tidal.add(title, ["Mara Lind"], isrc=isrc)
+        env.songs.tidal_of[sp.key] = td.key
+        tags: dict[str, object] = {"title": title, "artists": ["Mara Lind"]}
+        if isrc:
+            tags["isrc"] = isrc
+        path = make_audio(tmp_path / f"lib{i}.mp3", "mp3", seconds=1.0, seed=i + 7, tags=tags)
+        r = await upload(env.client, env.h, path)
+        assert r.status_code == 201, r.text
+        wanted[sp.key] = r.json()["items"][0]["track"]["id"]
+    return wanted
+
+
+async def test_a_service_playlist_becomes_a_tonearm_playlist(env: Env, tmp_path: Path) -> None:
+    s = env.songs
+    ids = await _library_tracks(env, tmp_path)
+    isrc_key, plain_key = list(ids)
+    pid = env.spotify.add_playlist(
+        env.spotify_user, "From Spotify", [isrc_key, plain_key, s.missing]
+    )
+    m = await env.migrate(
+        {
+            "source": {"kind": "service", "service": "spotify"},
+            "target": {"kind": "library"},
+            "playlists": [pid],
+        },
+        status="done",
+    )
+    assert m["counts"]["matched"] == 2 and m["counts"]["unmatched"] == 1
+    (target,) = m["playlists"]
+    r = await env.client.get(f"/api/v1/playlists/{target['target_id']}/items", headers=env.h)
+    assert [i["track"]["id"] for i in r.json()["items"]] == [ids[isrc_key], ids[plain_key]]
+    rows = {t["target_track_id"]: t["rule"] for t in await env.tracks(m["id"], bucket="matched")}
+    assert rows[ids[isrc_key]] == "isrc" and rows[ids[plain_key]] == "fuzzy"
+
+
+async def test_a_tonearm_playlist_goes_to_tidal(env: Env, tmp_path: Path) -> None:
+    ids = await _library_tracks(env, tmp_path)
+    r = await env.client.post("/api/v1/playlists", headers=env.h, json={"name": "Mine"})
+    pid = r.json()["id"]
+    r = await env.client.post(
+        f"/api/v1/playlists/{pid}/items", headers=env.h, json={"track_ids": list(ids.values())}
+    )
+    assert r.status_code == 200, r.text
+    m = await env.migrate(
+        {
+            "source": {"kind": "library"},
+            "target": {"kind": "service", "service": "tidal"},
+            "playlists": [pid],
+        },
+        status="done",
+    )
+    (target,) = m["playlists"]
+    assert target["name"] == "Mine"
+    expected = [env.tidal_id(k) for k in ids]
+    assert env.tidal.playlist_track_ids(target["target_id"]) == expected
+
+
+async def test_a_playlist_file_goes_to_tidal(env: Env) -> None:
+    s = env.songs
+    first = env.songs.spotify.get(s.by_isrc[1])
+    assert first is not None
+    m3u = (
+        "#EXTM3U\n#PLAYLIST:Old mix\n"
+        f"#EXTINF:{int(first.duration or 0)},{first.artists[0]} - {first.title}\nsong1.mp3\n"
+        "#EXTINF:199,Ghost Band - Nowhere Found\nsong2.mp3\n"
+    )
+    r = await env.client.post(
+        "/api/v1/migrations/upload",
+        headers=env.h,
+        files={"file": ("old.m3u8", m3u.encode())},
+        data={"target": "tidal"},
+    )
+    assert r.status_code == 201, r.text
+    m = await env.settle(r.json(), "done")
+    assert m["counts"]["matched"] == 1 and m["counts"]["unmatched"] == 1
+    (target,) = m["playlists"]
+    assert target["name"] == "Old mix"
+    assert env.tidal.playlist_track_ids(target["target_id"]) == [env.tidal_id(s.by_isrc[1])]
+    bad = await env.client.post(
+        "/api/v1/migrations/upload",
+        headers=env.h,
+        files={"file": ("x.m3u", b"#EXTM3U\n")},
+        data={"target": "not a slug"},
+    )
+    assert (bad.status_code, bad.json()["code"]) == (400, "bad_request")
