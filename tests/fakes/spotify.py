@@ -138,6 +138,7 @@ class FakeSpotify:
         self.catalog = catalog
         self.client_id = client_id
         self.apps: dict[str, list[str]] = {client_id: list(redirect_uris)}
+        self.secrets: dict[str, str] = {client_id: "tonearm-test-secret"}  # client credentials
         # --- knobs ---------------------------------------------------------------------------
         self.latency = 0.0
         self.throttle_every = 0  # every Nth API request answers 429
@@ -413,6 +414,13 @@ class FakeSpotify:
                 refresh = "AQ" + secrets.token_urlsafe(40)
                 self.refresh_tokens[refresh] = RefreshToken(old.user, client_id, old.scope)
             return self._token_answer(access, refresh, old.scope)
+        if grant == "client_credentials":  # app-only: the secret in the Basic header
+            secret = base64.b64decode(basic[6:]).decode().partition(":")[2] if basic else ""
+            if not secret or secret != self.secrets.get(client_id):
+                return self._oauth_error("invalid_client", "Invalid client secret")
+            access = self._new_access("", client_id, "")
+            body = {"access_token": access, "token_type": "Bearer", "expires_in": self.expires_in}
+            return httpx.Response(200, json=body)
         if not grant:
             return self._oauth_error("unsupported_grant_type", "grant_type parameter is missing")
         return self._oauth_error("unsupported_grant_type", f"grant_type {grant} is not supported")

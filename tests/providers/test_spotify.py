@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
+from pydantic import SecretStr
 
 from tests.fakes.catalog import FakeCatalog, FakeTrack
 from tests.fakes.server import FakeServer
@@ -27,6 +28,7 @@ from tonearm.providers import (
     ProviderForbidden,
     ProviderNotFound,
     ProviderUnavailable,
+    ProviderUnsupported,
     RateLimited,
     SearchQuery,
     http_client,
@@ -748,3 +750,33 @@ async def test_delete_is_retried_after_a_5xx(world: World) -> None:
 async def test_unknown_playlist_items_are_not_found(world: World) -> None:
     with pytest.raises(ProviderNotFound, match="Resource not found"):
         await collect(world.client().playlist_tracks("0" * 22))
+
+
+# --- app-only (client credentials) ---------------------------------------------------------
+
+
+async def test_app_only_search_uses_client_credentials(world: World) -> None:
+    settings = world.settings.model_copy(
+        update={
+            "spotify": world.settings.spotify.model_copy(
+                update={"client_secret": SecretStr("tonearm-test-secret")}
+            )
+        }
+    )
+    app = SPOTIFY.client(settings, world.http, None)
+    found = await app.tracks_by_isrc("GBAHT0500123")
+    assert [t.title for t in found] == ["Bad Day"]
+    assert world.fake.calls["POST /api/token"] == 1
+    await app.search_tracks(SearchQuery("bad guy"))
+    assert world.fake.calls["POST /api/token"] == 1  # the app token is kept and reused
+    wrong = world.settings.model_copy(
+        update={
+            "spotify": world.settings.spotify.model_copy(
+                update={"client_secret": SecretStr("not-it")}
+            )
+        }
+    )
+    with pytest.raises(ProviderError):
+        await SPOTIFY.client(wrong, world.http, None).tracks_by_isrc("GBAHT0500123")
+    with pytest.raises(ProviderUnsupported):  # no secret: no app-only access
+        SPOTIFY.client(world.settings, world.http, None)

@@ -29,6 +29,7 @@ from tonearm.providers.base import (
     ProviderUnavailable,
     TokenSet,
 )
+from tonearm.providers.http import TokenSource
 
 
 def new_state() -> str:
@@ -139,3 +140,21 @@ def token_set(resp: GuardedResponse, *, now: datetime | None = None) -> TokenSet
         expires_at=expires_at,
         scope=str(scope) if scope else None,
     )
+
+
+def app_token(oauth: OAuthApp, http: GuardedClient) -> TokenSource:
+    """A client-credentials token, fetched when first needed and again when it expires or
+    the service refuses it."""
+    held: list[TokenSet] = []
+
+    async def token(force_refresh: bool) -> str:
+        now = datetime.now(UTC)
+        if (
+            force_refresh
+            or not held
+            or (held[0].expires_at is not None and held[0].expires_at - now < timedelta(minutes=1))
+        ):
+            held[:] = [await oauth.client_credentials(http)]
+        return held[0].access_token
+
+    return token

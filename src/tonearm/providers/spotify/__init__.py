@@ -7,9 +7,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from tonearm.kit.http import GuardedClient
-from tonearm.providers.base import Capability
+from tonearm.providers.base import Capability, ProviderUnsupported
 from tonearm.providers.http import ServiceHttp, TokenSource, shared_pace
-from tonearm.providers.oauth import OAuthApp
+from tonearm.providers.oauth import OAuthApp, app_token
 from tonearm.providers.registry import AppCredentials, Service
 
 if TYPE_CHECKING:
@@ -66,6 +66,23 @@ class Spotify(Service):
     ) -> Any:
         from tonearm.providers.spotify.client import SpotifyClient
 
+        if token is None:  # app-only (catalog search): client credentials need the secret
+            app = self.app(settings)
+            if app is None or not app.client_secret:
+                raise ProviderUnsupported("Spotify answers only with the app's secret or a user")
+            base = settings.spotify.accounts_url.rstrip("/")
+            token = app_token(
+                OAuthApp(
+                    authorize_url=f"{base}/authorize",
+                    token_url=f"{base}/api/token",
+                    client_id=app.client_id,
+                    client_secret=app.client_secret,
+                ),
+                http,
+            )
+            user = False
+        else:
+            user = True
         service = ServiceHttp(
             http,
             settings.spotify.api_url,
@@ -73,7 +90,7 @@ class Spotify(Service):
             token=token,
             service=self.name,
         )
-        return SpotifyClient(service, market="from_token" if token else country)
+        return SpotifyClient(service, market="from_token" if user else country)
 
 
 SERVICE = Spotify()

@@ -5,13 +5,12 @@ ISRC look-ups, playlist writes. Without a user, catalog look-ups use an app-only
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from tonearm.kit.http import GuardedClient
-from tonearm.providers.base import Capability, ProviderNotConfigured, TokenSet
+from tonearm.providers.base import Capability, ProviderNotConfigured
 from tonearm.providers.http import ServiceHttp, TokenSource, shared_pace
-from tonearm.providers.oauth import OAuthApp
+from tonearm.providers.oauth import OAuthApp, app_token
 from tonearm.providers.registry import AppCredentials, Service
 
 if TYPE_CHECKING:
@@ -25,24 +24,6 @@ SCOPES = (
     "playlists.write",
     "search.read",
 )
-
-
-def app_token(oauth: OAuthApp, http: GuardedClient) -> TokenSource:
-    """A client-credentials token, fetched when first needed and again when it expires or
-    TIDAL refuses it."""
-    held: list[TokenSet] = []
-
-    async def token(force_refresh: bool) -> str:
-        now = datetime.now(UTC)
-        if (
-            force_refresh
-            or not held
-            or (held[0].expires_at is not None and held[0].expires_at - now < timedelta(minutes=1))
-        ):
-            held[:] = [await oauth.client_credentials(http)]
-        return held[0].access_token
-
-    return token
 
 
 class Tidal(Service):
