@@ -103,3 +103,54 @@ async def test_a_playlist_file_goes_to_tidal(env: Env) -> None:
         data={"target": "not a slug"},
     )
     assert (bad.status_code, bad.json()["code"]) == (400, "bad_request")
+
+
+async def test_a_service_playlist_kept_as_a_tonearm_snapshot(env: Env, tmp_path: Path) -> None:
+    """A sync pair into the library with removals on: the Tonearm copy follows the service's
+    playlist, and is not read again while its snapshot id stays the same."""
+    ids = await _library_tracks(env, tmp_path)
+    first, second = list(ids)
+    pid = env.spotify.add_playlist(env.spotify_user, "Snapshot", [first])
+    r = await env.client.post(
+        "/api/v1/sync-pairs",
+        headers=env.h,
+        json={
+            "source": {"kind": "service", "service": "spotify"},
+            "source_playlist_id": pid,
+            "target": {"kind": "library"},
+            "removals": True,
+        },
+    )
+    assert r.status_code == 201, r.text
+    pair = await _last_pair(env)
+    copy = pair["target"]["playlist_id"]
+
+    async def items() -> list[str]:
+        r = await env.client.get(f"/api/v1/playlists/{copy}/items", headers=env.h)
+        return [i["track"]["id"] for i in r.json()["items"]]
+
+    assert await items() == [ids[first]]
+    pl = env.spotify.playlists[pid]
+    pl.entries = []
+    env.spotify.track_id(second)
+    from tests.fakes.spotify import Entry
+
+    pl.entries.append(Entry("track", second, "2026-12-04T11:00:00Z", pl.owner))
+    env.spotify._new_snapshot(pl)
+    await env.client.post(f"/api/v1/sync-pairs/{pair['id']}/run", headers=env.h)
+    await _last_pair(env)
+    assert await items() == [ids[second]]  # the first is gone, as on Spotify
+    reads = env.spotify.calls["GET /playlists/{id}/items"]
+    await env.client.post(f"/api/v1/sync-pairs/{pair['id']}/run", headers=env.h)
+    assert (await _last_pair(env))["last_result"]["unchanged"] is True
+    assert env.spotify.calls["GET /playlists/{id}/items"] == reads
+
+
+async def _last_pair(env: Env) -> dict[str, object]:
+    from tests.library.factories import wait_job
+
+    jobs = (await env.client.get("/api/v1/jobs", headers=env.h, params={"limit": 50})).json()
+    for job in jobs["items"]:
+        if job["kind"] == "migration.sync":
+            await wait_job(env.client, env.h, job["id"])
+    return (await env.client.get("/api/v1/sync-pairs", headers=env.h)).json()["items"][0]  # type: ignore[no-any-return]
