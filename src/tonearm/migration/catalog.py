@@ -2,7 +2,9 @@
 
 `identify` asks the service for each entry's ISRC (where it can look one up); `similar` asks
 its search, first narrow (the base title and the first artist, the service's own field
-filters where it has them), then wide (the title alone, for a misspelt or missing artist).
+filters where it has them), then wide (the title alone, for a misspelt or missing artist;
+the artist alone, and with the title's longest word, for a misspelt title). A search names
+the artist in their own script (the service indexes "Σβδγιφ", not our fold's "sbdgif").
 The engine then scores the candidates with the same rules and version policy as a playlist
 file's import: a live take, a remix, an instrumental is never taken for the original.
 
@@ -15,12 +17,14 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import re
+import unicodedata
 from collections.abc import Sequence
 from typing import Any, Protocol
 
 from tonearm import providers
 from tonearm.matching import CatalogTrack, Found, Known, Query
-from tonearm.matching.normalise import first_artist, parse_title
+from tonearm.matching.normalise import _ARTIST_SPLIT, first_artist, parse_title
 
 CONCURRENCY = 8
 #: Errors that stop a step of the migration (it waits, or the user reconnects) rather than
@@ -78,6 +82,31 @@ def track_from_json(data: dict[str, Any]) -> providers.ServiceTrack:
         disc_number=data.get("disc_number"),
         image=data.get("image"),
     )
+
+
+_WORD = re.compile(r"\w+")
+
+
+def search_artist(credits: Sequence[str]) -> str:
+    """The first artist as a search at the service should name them: `first_artist`, but a
+    name in another script is kept in it (the service indexes "Σβδγιφ", not the "sbdgif"
+    our transliterating fold makes of it)."""
+    for credit in credits:
+        if not credit:
+            continue
+        if credit.isascii():
+            name = first_artist((credit,))
+            if name:
+                return name
+            continue
+        text = unicodedata.normalize("NFKC", credit).casefold().replace("\\,", "\x00")
+        for part in _ARTIST_SPLIT.split(text):
+            name = " ".join(_WORD.findall(part.replace("\x00", ",")))
+            if name.startswith("the "):
+                name = name[4:]
+            if name:
+                return name
+    return ""
 
 
 def _key(kind: str, *parts: str) -> str:
@@ -162,28 +191,41 @@ class ServiceCatalog:
             for q in queries
         ]
 
-    def _search(self, q: Query, *, wide: bool) -> providers.SearchQuery | None:
+    def _searches(self, q: Query, *, wide: bool) -> list[providers.SearchQuery]:
+        """Narrow: the base title and the first artist. Wide: the title alone (a misspelt or
+        transliterated artist), the artist alone and the artist with the title's longest
+        word (a misspelt title: a service's search wants every word to match, so one typo
+        finds nothing; an artist with more tracks than a page needs the word)."""
         entry = q.entry
         title = parse_title(entry.title).base if entry is not None else q.title
         if not title:
-            return None
-        if wide:
-            return providers.SearchQuery(title=title)
-        artist = first_artist(entry.artists) if entry is not None else ""
-        return providers.SearchQuery(title=title, artists=(artist,) if artist else ())
+            return []
+        artist = search_artist(entry.artists) if entry is not None else ""
+        if not wide:
+            return [providers.SearchQuery(title=title, artists=(artist,) if artist else ())]
+        out = [providers.SearchQuery(title=title)]
+        if artist:
+            out.append(providers.SearchQuery(title="", artists=(artist,)))
+            words = title.split()
+            if len(words) > 1:  # an artist with more tracks than a page: one word of the title
+                out.append(providers.SearchQuery(title=max(words, key=len), artists=(artist,)))
+        return out
 
     async def similar(self, queries: Sequence[Query], *, wide: bool) -> list[list[Known]]:
         if not self.can_search:
             return [[] for _ in queries]
-        searches = [self._search(q, wide=wide) for q in queries]
+        searches = [self._searches(q, wide=wide) for q in queries]
         questions = {
-            _key("search", s.title, *s.artists): ("search", s) for s in searches if s is not None
+            _key("search", s.title, *s.artists): ("search", s) for each in searches for s in each
         }
         answers = await self._answers(questions)
         out: list[list[Known]] = []
-        for s in searches:
-            found = answers.get(_key("search", s.title, *s.artists), []) if s else []
-            out.append([Known.of(catalog_track(t)) for t in found])
+        for each in searches:
+            seen: dict[str, providers.ServiceTrack] = {}
+            for s in each:
+                for t in answers.get(_key("search", s.title, *s.artists), []):
+                    seen.setdefault(t.id, t)
+            out.append([Known.of(catalog_track(t)) for t in seen.values()])
         return out
 
 
