@@ -1,7 +1,10 @@
-"""`ServiceCatalog` against an in-memory client: the wide search also by the artist alone
-(a misspelt title), and an artist in their own script."""
+"""`ServiceCatalog` against an in-memory client: ISRCs asked several per request when the
+client can, the wide search also by the artist alone (a misspelt title), and an artist in
+their own script."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from tonearm import providers
 from tonearm.matching import Entry, Matcher
@@ -41,6 +44,41 @@ class Client:
     async def tracks_by_isrc(self, isrc: str) -> list[providers.ServiceTrack]:
         self.isrc_requests.append([isrc])
         return [t for t in TRACKS if t.isrc == isrc]
+
+
+class BatchClient(Client):
+    isrc_batch = 2
+
+    async def tracks_by_isrcs(self, isrcs: Sequence[str]) -> list[providers.ServiceTrack]:
+        self.isrc_requests.append(list(isrcs))
+        return [t for t in TRACKS if t.isrc in isrcs]
+
+
+async def test_isrcs_are_asked_several_per_request_when_the_client_can() -> None:
+    entries = [
+        Entry(title="Angel Mountain Promise", artists=("Mara Lind",), isrc="USAAA2600001"),
+        Entry(title="Stone River", artists=("Mara Lind",), isrc="usaaa2600002"),
+        Entry(title="Paper Moon", artists=("Odd Echo",), duration=210, isrc="USAAA2600099"),
+    ]
+    client = BatchClient()
+    store = MemoryLookups()
+    matches = await Matcher(ServiceCatalog(client, CAPS, store)).match_many(entries)
+    assert [(m.bucket, m.rule, m.track_id) for m in matches] == [
+        ("matched", "isrc", "1"),
+        ("matched", "isrc", "2"),
+        ("matched", "fuzzy", "3"),  # its ISRC is unknown there: found by search
+    ]
+    assert [len(r) for r in client.isrc_requests] == [2, 1]
+    # Each ISRC's answer is stored on its own (an unknown one as "nothing"), as one by one.
+    assert sorted(len(v) for k, v in store.answers.items() if k.startswith("isrc:")) == [0, 1, 1]
+    again = BatchClient()
+    await Matcher(ServiceCatalog(again, CAPS, store)).match_many(entries)
+    assert again.isrc_requests == [] and again.searches == []
+
+    single = Client()
+    matches = await Matcher(ServiceCatalog(single, CAPS, MemoryLookups())).match_many(entries)
+    assert [m.track_id for m in matches] == ["1", "2", "3"]
+    assert [len(r) for r in single.isrc_requests] == [1, 1, 1]
 
 
 async def test_a_misspelt_title_is_found_through_the_artist_alone() -> None:

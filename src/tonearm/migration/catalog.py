@@ -1,6 +1,7 @@
 """A streaming service's catalog as the matching engine sees it.
 
-`identify` asks the service for each entry's ISRC (where it can look one up); `similar` asks
+`identify` asks the service for each entry's ISRC (where it can look one up; several per
+request when the client has `tracks_by_isrcs` and an `isrc_batch`); `similar` asks
 its search, first narrow (the base title and the first artist, the service's own field
 filters where it has them), then wide (the title alone, for a misspelt or missing artist;
 the artist alone, and with the title's longest word, for a misspelt title). A search names
@@ -166,9 +167,41 @@ class ServiceCatalog:
                     return
             known[key] = fresh[key] = list(found)
 
-        if missing:
+        async def ask_isrcs(keys: list[str]) -> None:
+            """Several ISRCs in one request (the client's `tracks_by_isrcs`): each track
+            goes to the question whose ISRC it carries."""
+            wanted = {str(questions[k][1]).strip().upper(): k for k in keys}
+            async with self._gate:
+                self.asked += 1
+                try:
+                    found = await self.client.tracks_by_isrcs(list(wanted))
+                except providers.ProviderNotFound:
+                    found = []
+                except WAIT_OR_STOP:
+                    raise
+                except providers.ProviderError:
+                    self.refused += 1
+                    for k in keys:
+                        known[k] = []
+                    return
+            answers: dict[str, list[providers.ServiceTrack]] = {k: [] for k in keys}
+            for t in found:
+                key = wanted.get((t.isrc or "").strip().upper())
+                if key is not None:
+                    answers[key].append(t)
+            for k, tracks in answers.items():
+                known[k] = fresh[k] = tracks
+
+        batch = int(getattr(self.client, "isrc_batch", 0) or 0)
+        if batch > 1 and hasattr(self.client, "tracks_by_isrcs"):
+            isrcs = [k for k in missing if questions[k][0] == "isrc"]
+            missing = [k for k in missing if questions[k][0] != "isrc"]
+            chunks = [isrcs[i : i + batch] for i in range(0, len(isrcs), batch)]
+        else:
+            chunks = []
+        if missing or chunks:
             try:
-                await _gather(ask(k) for k in missing)
+                await _gather([*(ask(k) for k in missing), *(ask_isrcs(c) for c in chunks)])
             finally:  # what was answered is kept, also when another question failed
                 if fresh:
                     await self.store.put_many(fresh)
