@@ -531,8 +531,8 @@ def isrc_batches_at_tidal() -> None:
         }
         return list(mapping.primary_tracks(await self._get("tracks", params)))
 
-    tidal_client.TidalClient.tracks_by_isrcs = tracks_by_isrcs  # type: ignore[attr-defined]
-    tidal_client.TidalClient.isrc_batch = ISRC_BATCH  # type: ignore[attr-defined]
+    tidal_client.TidalClient.tracks_by_isrcs = tracks_by_isrcs
+    tidal_client.TidalClient.isrc_batch = ISRC_BATCH
 
 
 def main() -> None:
