@@ -1,8 +1,11 @@
 """A streaming service's catalog as the matching engine sees it.
 
-`identify` asks the service for each entry's ISRC (where it can look one up); `similar` asks
+`identify` asks the service for each entry's ISRC (where it can look one up; several per
+request when the client has `tracks_by_isrcs` and an `isrc_batch`); `similar` asks
 its search, first narrow (the base title and the first artist, the service's own field
-filters where it has them), then wide (the title alone, for a misspelt or missing artist).
+filters where it has them), then wide (the title alone, for a misspelt or missing artist;
+the artist alone, and with the title's longest word, for a misspelt title). A search names
+the artist in their own script (the service indexes "Σβδγιφ", not our fold's "sbdgif").
 The engine then scores the candidates with the same rules and version policy as a playlist
 file's import: a live take, a remix, an instrumental is never taken for the original.
 
@@ -15,12 +18,14 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import re
+import unicodedata
 from collections.abc import Sequence
 from typing import Any, Protocol
 
 from tonearm import providers
 from tonearm.matching import CatalogTrack, Found, Known, Query
-from tonearm.matching.normalise import first_artist, parse_title
+from tonearm.matching.normalise import _ARTIST_SPLIT, first_artist, parse_title
 
 CONCURRENCY = 8
 #: Errors that stop a step of the migration (it waits, or the user reconnects) rather than
@@ -80,6 +85,31 @@ def track_from_json(data: dict[str, Any]) -> providers.ServiceTrack:
     )
 
 
+_WORD = re.compile(r"\w+")
+
+
+def search_artist(credits: Sequence[str]) -> str:
+    """The first artist as a search at the service should name them: `first_artist`, but a
+    name in another script is kept in it (the service indexes "Σβδγιφ", not the "sbdgif"
+    our transliterating fold makes of it)."""
+    for credit in credits:
+        if not credit:
+            continue
+        if credit.isascii():
+            name = first_artist((credit,))
+            if name:
+                return name
+            continue
+        text = unicodedata.normalize("NFKC", credit).casefold().replace("\\,", "\x00")
+        for part in _ARTIST_SPLIT.split(text):
+            name = " ".join(_WORD.findall(part.replace("\x00", ",")))
+            if name.startswith("the "):
+                name = name[4:]
+            if name:
+                return name
+    return ""
+
+
 def _key(kind: str, *parts: str) -> str:
     text = "\x1f".join(parts)
     if len(text) <= 48:
@@ -137,9 +167,41 @@ class ServiceCatalog:
                     return
             known[key] = fresh[key] = list(found)
 
-        if missing:
+        async def ask_isrcs(keys: list[str]) -> None:
+            """Several ISRCs in one request (the client's `tracks_by_isrcs`): each track
+            goes to the question whose ISRC it carries."""
+            wanted = {str(questions[k][1]).strip().upper(): k for k in keys}
+            async with self._gate:
+                self.asked += 1
+                try:
+                    found = await self.client.tracks_by_isrcs(list(wanted))
+                except providers.ProviderNotFound:
+                    found = []
+                except WAIT_OR_STOP:
+                    raise
+                except providers.ProviderError:
+                    self.refused += 1
+                    for k in keys:
+                        known[k] = []
+                    return
+            answers: dict[str, list[providers.ServiceTrack]] = {k: [] for k in keys}
+            for t in found:
+                key = wanted.get((t.isrc or "").strip().upper())
+                if key is not None:
+                    answers[key].append(t)
+            for k, tracks in answers.items():
+                known[k] = fresh[k] = tracks
+
+        batch = int(getattr(self.client, "isrc_batch", 0) or 0)
+        if batch > 1 and hasattr(self.client, "tracks_by_isrcs"):
+            isrcs = [k for k in missing if questions[k][0] == "isrc"]
+            missing = [k for k in missing if questions[k][0] != "isrc"]
+            chunks = [isrcs[i : i + batch] for i in range(0, len(isrcs), batch)]
+        else:
+            chunks = []
+        if missing or chunks:
             try:
-                await _gather(ask(k) for k in missing)
+                await _gather([*(ask(k) for k in missing), *(ask_isrcs(c) for c in chunks)])
             finally:  # what was answered is kept, also when another question failed
                 if fresh:
                     await self.store.put_many(fresh)
@@ -162,28 +224,41 @@ class ServiceCatalog:
             for q in queries
         ]
 
-    def _search(self, q: Query, *, wide: bool) -> providers.SearchQuery | None:
+    def _searches(self, q: Query, *, wide: bool) -> list[providers.SearchQuery]:
+        """Narrow: the base title and the first artist. Wide: the title alone (a misspelt or
+        transliterated artist), the artist alone and the artist with the title's longest
+        word (a misspelt title: a service's search wants every word to match, so one typo
+        finds nothing; an artist with more tracks than a page needs the word)."""
         entry = q.entry
         title = parse_title(entry.title).base if entry is not None else q.title
         if not title:
-            return None
-        if wide:
-            return providers.SearchQuery(title=title)
-        artist = first_artist(entry.artists) if entry is not None else ""
-        return providers.SearchQuery(title=title, artists=(artist,) if artist else ())
+            return []
+        artist = search_artist(entry.artists) if entry is not None else ""
+        if not wide:
+            return [providers.SearchQuery(title=title, artists=(artist,) if artist else ())]
+        out = [providers.SearchQuery(title=title)]
+        if artist:
+            out.append(providers.SearchQuery(title="", artists=(artist,)))
+            words = title.split()
+            if len(words) > 1:  # an artist with more tracks than a page: one word of the title
+                out.append(providers.SearchQuery(title=max(words, key=len), artists=(artist,)))
+        return out
 
     async def similar(self, queries: Sequence[Query], *, wide: bool) -> list[list[Known]]:
         if not self.can_search:
             return [[] for _ in queries]
-        searches = [self._search(q, wide=wide) for q in queries]
+        searches = [self._searches(q, wide=wide) for q in queries]
         questions = {
-            _key("search", s.title, *s.artists): ("search", s) for s in searches if s is not None
+            _key("search", s.title, *s.artists): ("search", s) for each in searches for s in each
         }
         answers = await self._answers(questions)
         out: list[list[Known]] = []
-        for s in searches:
-            found = answers.get(_key("search", s.title, *s.artists), []) if s else []
-            out.append([Known.of(catalog_track(t)) for t in found])
+        for each in searches:
+            seen: dict[str, providers.ServiceTrack] = {}
+            for s in each:
+                for t in answers.get(_key("search", s.title, *s.artists), []):
+                    seen.setdefault(t.id, t)
+            out.append([Known.of(catalog_track(t)) for t in seen.values()])
         return out
 
 

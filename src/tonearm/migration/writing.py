@@ -88,7 +88,7 @@ class WriteSteps:
         while True:
             self.check()
             async with self.sessions() as s:
-                todo = [t for t in await self._planned(s, playlist_id) if not t.written][:batch]
+                todo = await self._planned(s, playlist_id, unwritten=batch)
                 if not todo:
                     return
                 row = await s.get(MigrationPlaylist, playlist_id)
@@ -150,9 +150,13 @@ class WriteSteps:
         if extra:
             await self._guard(target.remove(target_id, list(dict.fromkeys(extra))))
 
-    async def _planned(self, s: AsyncSession, playlist_id: uuid.UUID) -> list[MigrationTrack]:
-        """The tracks going to the target, in order: decided, with a target id, not skipped."""
-        rows = await s.scalars(
+    async def _planned(
+        self, s: AsyncSession, playlist_id: uuid.UUID, *, unwritten: int | None = None
+    ) -> list[MigrationTrack]:
+        """The tracks going to the target, in order: decided, with a target id, not skipped
+        (`unwritten`: only the first that many not written yet; the write loop asks for one
+        batch at a time instead of loading the whole playlist for each)."""
+        query = (
             select(MigrationTrack)
             .where(
                 MigrationTrack.playlist_id == playlist_id,
@@ -161,6 +165,9 @@ class WriteSteps:
             )
             .order_by(MigrationTrack.position)
         )
+        if unwritten is not None:
+            query = query.where(MigrationTrack.written.is_(False)).limit(unwritten)
+        rows = await s.scalars(query)
         return list(rows.all())
 
     async def _reconcile(
