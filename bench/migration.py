@@ -36,9 +36,8 @@ same migration with no latency and no 429s (a second run, new data folder), the 
 one process (the app, its HTTP clients, SQLite, and the fakes, all on one event loop).
 
 Knobs: `BENCH_MIGRATION_THROTTLE` (0: no 429s), `BENCH_MIGRATION_MATCH_BATCH` (patches
-`flows.MATCH_BATCH`), `BENCH_MIGRATION_ISRC_BATCH=1` (what-if: patches the TIDAL client with
-a 20-ISRC `tracks_by_isrcs`, which `ServiceCatalog` uses when a client has it; not in the
-product), `BENCH_MIGRATION_PROFILE=<file>` (cProfile of the timed run).
+`flows.MATCH_BATCH`), `BENCH_MIGRATION_PROFILE=<file>` (cProfile of the timed run). TIDAL's
+client looks up 20 ISRCs per request (`tracks_by_isrcs`), as `ServiceCatalog` asks it to.
 
 Part 2, quality (`BENCH_MIGRATION_QUALITY_ENTRIES`, default 2000, over
 `BENCH_MIGRATION_QUALITY_TRACKS`, default 30000; 0 skips it): `bench/matching.py`'s labelled
@@ -514,34 +513,10 @@ async def quality() -> None:
         print(f"  {kind:14s} {dict(counts)}")
 
 
-def isrc_batches_at_tidal() -> None:
-    """What-if (BENCH_MIGRATION_ISRC_BATCH=1): the TIDAL client looks up to 20 ISRCs per
-    request (`filter[isrc]` repeated: one track per ISRC, no paging), which `ServiceCatalog`
-    uses when a client has `tracks_by_isrcs`. Not in the product's client yet."""
-    from tonearm.providers.tidal import client as tidal_client
-    from tonearm.providers.tidal import mapping
-
-    async def tracks_by_isrcs(self: Any, isrcs: list[str]) -> list[Any]:
-        if len(isrcs) == 1:
-            return list(await self.tracks_by_isrc(isrcs[0]))
-        params = {
-            "filter[isrc]": [i.strip().upper() for i in isrcs],
-            "include": tidal_client.TRACK_INCLUDE,
-            **await self._country(),
-        }
-        return list(mapping.primary_tracks(await self._get("tracks", params)))
-
-    tidal_client.TidalClient.tracks_by_isrcs = tracks_by_isrcs
-    tidal_client.TidalClient.isrc_batch = ISRC_BATCH
-
-
 def main() -> None:
     if os.environ.get("BENCH_MIGRATION_MATCH_BATCH"):  # what-if: the flow's match batch
         flows.MATCH_BATCH = int(os.environ["BENCH_MIGRATION_MATCH_BATCH"])
         print(f"what-if: MATCH_BATCH {flows.MATCH_BATCH}")
-    if os.environ.get("BENCH_MIGRATION_ISRC_BATCH"):
-        isrc_batches_at_tidal()
-        print(f"what-if: TIDAL's client looks up {ISRC_BATCH} ISRCs per request")
     asyncio.run(run_all())
 
 

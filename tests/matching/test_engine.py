@@ -93,3 +93,26 @@ def test_entry_key_is_stable_across_spellings() -> None:
     c = Entry(title="Paper Boats (Live)", artists=("Mara Lind",))
     assert entry_key(a) == entry_key(b) != entry_key(c)
     assert len(entry_key(a)) == 40
+
+
+async def test_many_candidates_none_close_is_unmatched_not_an_error() -> None:
+    """A service's wide search can answer many tracks that share nothing with the entry
+    (more than the shortlist scans, none above its cutoffs): not a match, and no crash."""
+    from collections.abc import Sequence
+
+    from tonearm.matching import Found, Known, Query
+
+    unrelated = [
+        Known.of(CatalogTrack(f"x{i}", f"Zqvw {i} Plorb", ("Ypsilon Krat",), duration=100 + i))
+        for i in range(20)
+    ]
+
+    class Wide:
+        async def identify(self, queries: Sequence[Query]) -> list[Found]:
+            return [Found() for _ in queries]
+
+        async def similar(self, queries: Sequence[Query], *, wide: bool) -> list[list[Known]]:
+            return [list(unrelated) for _ in queries]
+
+    m = await Matcher(Wide()).match(Entry(title="Sugar Sugar", artists=("Plear Safle",)))
+    assert m.bucket == "unmatched" and m.track_id is None

@@ -643,3 +643,7 @@ def test_classify_lets_good_answers_through() -> None:
     for body in ("true", '{"data":[],"total":0}', '{"id":1}', "[]", ""):
         assert classify(_response(body, ctype="application/json")) is None
     assert isinstance(classify(_response("bad gateway", status=502)), ProviderUnavailable)
+
+
+def test_a_search_by_artist_alone_sends_no_empty_track_filter() -> None:
+    assert search_q(SearchQuery("", ("Blondie",))) == 'artist:"Blondie"'

@@ -780,3 +780,10 @@ async def test_app_only_search_uses_client_credentials(world: World) -> None:
         await SPOTIFY.client(wrong, world.http, None).tracks_by_isrc("GBAHT0500123")
     with pytest.raises(ProviderUnsupported):  # no secret: no app-only access
         SPOTIFY.client(world.settings, world.http, None)
+
+
+def test_a_search_by_artist_alone_sends_no_empty_track_filter() -> None:
+    from tonearm.providers.spotify.client import search_q
+
+    assert search_q(SearchQuery("", ("Blondie",))) == 'artist:"Blondie"'
+    assert search_q(SearchQuery("Heart", ("Blondie",))) == 'track:"Heart" artist:"Blondie"'

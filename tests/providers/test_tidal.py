@@ -367,6 +367,17 @@ async def test_tracks_by_isrc_pages(env: Env) -> None:
     assert env.fake.counts["GET /tracks"] == 3
 
 
+async def test_tracks_by_isrcs_asks_several_in_one_request(env: Env) -> None:
+    for i in range(5):
+        env.fake.catalog.add(f"Batch {i}", ["Many"], duration=100, isrc=f"ZZBAT{i:07d}")
+    before = env.fake.counts["GET /tracks"]
+    got = await env.client(country="US").tracks_by_isrcs([f"zzbat{i:07d}" for i in range(5)])
+    assert sorted(t.isrc or "" for t in got) == [f"ZZBAT{i:07d}" for i in range(5)]
+    assert env.fake.counts["GET /tracks"] == before + 1
+    req = api_requests(env, "/v2/tracks")[-1]
+    assert req.url.params.get_list("filter[isrc]") == [f"ZZBAT{i:07d}" for i in range(5)]
+
+
 async def test_search(env: Env) -> None:
     client = env.client()
     got = await client.search_tracks(SearchQuery("Hello", ("Adele",)), limit=5)

@@ -274,6 +274,8 @@ class Matcher:
         if not known:
             return None
         everything = self._ranked(w, _shortlist(w, known), versions=False)
+        if not everything:  # many candidates, none close enough to shortlist
+            return None
         ok = [s for s in everything if s.versions_ok]
         if ok:
             best = ok[0]

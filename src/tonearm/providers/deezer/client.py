@@ -151,7 +151,8 @@ def search_q(query: SearchQuery) -> str:
     parts = []
     if query.artists:
         parts.append(f"artist:{_quoted(query.artists[0])}")
-    parts.append(f"track:{_quoted(query.title)}")
+    if query.title.strip():  # a search by artist alone sends no empty `track:` filter
+        parts.append(f"track:{_quoted(query.title)}")
     if query.album:
         parts.append(f"album:{_quoted(query.album)}")
     return " ".join(parts)

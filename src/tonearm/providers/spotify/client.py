@@ -24,7 +24,8 @@ def _quoted(value: str) -> str:
 
 
 def search_q(query: SearchQuery) -> str:
-    parts = [f"track:{_quoted(query.title)}"]
+    """Field filters; an empty title (a search by artist alone) sends no `track:` filter."""
+    parts = [f"track:{_quoted(query.title)}"] if query.title.strip() else []
     if query.artists:
         parts.append(f"artist:{_quoted(query.artists[0])}")
     if query.album:

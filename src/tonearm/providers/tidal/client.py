@@ -117,6 +117,7 @@ def classify(resp: GuardedResponse) -> ProviderError | None:
 class TidalClient:
     search_limit: ClassVar[int] = 20  # one page of a search's tracks relationship
     add_batch: ClassVar[int] = 50  # maxItems of the add (and remove) payload
+    isrc_batch: ClassVar[int] = 20  # ISRCs per look-up (`filter[isrc]` repeated)
 
     def __init__(
         self,
@@ -204,6 +205,22 @@ class TidalClient:
     async def tracks_by_isrc(self, isrc: str) -> list[ServiceTrack]:
         params = {
             "filter[isrc]": isrc.strip().upper(),
+            "include": TRACK_INCLUDE,
+            **await self._country(),
+        }
+        out: list[ServiceTrack] = []
+        async for doc in self._documents("tracks", params):
+            out.extend(mapping.primary_tracks(doc))
+        return out
+
+    async def tracks_by_isrcs(self, isrcs: Sequence[str]) -> list[ServiceTrack]:
+        """Several ISRCs in one request (`filter[isrc]` repeated, at most `isrc_batch`): a
+        migration's look-ups cost a twentieth of the requests. Each track carries its ISRC,
+        so the caller sorts them back to the question."""
+        if len(isrcs) == 1:
+            return await self.tracks_by_isrc(isrcs[0])
+        params = {
+            "filter[isrc]": [i.strip().upper() for i in isrcs[: self.isrc_batch]],
             "include": TRACK_INCLUDE,
             **await self._country(),
         }
