@@ -245,7 +245,9 @@ class ServiceCatalog:
         return out
 
     async def similar(self, queries: Sequence[Query], *, wide: bool) -> list[list[Known]]:
-        if not self.can_search:
+        if not self.can_search or (wide and getattr(self.client, "searches_are_scarce", False)):
+            # A service whose searches are counted by the day (YouTube's 100) gets one
+            # search per track, the narrow one, as its estimate says.
             return [[] for _ in queries]
         searches = [self._searches(q, wide=wide) for q in queries]
         questions = {

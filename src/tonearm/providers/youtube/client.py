@@ -103,6 +103,8 @@ def search_q(query: SearchQuery) -> str:
 class YoutubeClient:
     search_limit: ClassVar[int] = PAGE
     add_batch: ClassVar[int] = 1
+    #: search.list has its own small daily bucket: one search per track (`ServiceCatalog`)
+    searches_are_scarce: ClassVar[bool] = True
 
     def __init__(
         self, http: ServiceHttp, *, budget: QuotaBudget, liked_music_only: bool = True
