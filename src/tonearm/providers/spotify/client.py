@@ -9,6 +9,7 @@ at most 100 URIs per request; the 429 of the rolling 30-second window is waited 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Sequence
 from typing import Any, ClassVar
 
@@ -17,6 +18,11 @@ from tonearm.providers.http import ServiceHttp
 from tonearm.providers.spotify import mapping
 
 PAGE = 50  # /me/playlists, /playlists/{id}/items, /me/tracks: max 50
+WINDOW = 8  # pages asked side by side once the first gave the total
+
+
+def _items(page: dict[str, Any]) -> list[dict[str, Any]]:
+    return [i for i in page.get("items") or [] if isinstance(i, dict)]
 
 
 def _quoted(value: str) -> str:
@@ -43,17 +49,53 @@ class SpotifyClient:
         self._me: ServiceUser | None = None
 
     async def _pages(self, path: str, params: dict[str, Any]) -> AsyncIterator[dict[str, Any]]:
-        url: str | None = path
-        first = True
-        while url:
-            page = await self.http.json("GET", url, params=params if first else None)
-            first = False
+        """Every item, in order. The first page gives the total; Spotify's offset paging then
+        lets the rest be fetched a window at a time, side by side (within the pace), rather
+        than one `next` link after another. A list that changed meanwhile (a total or a page
+        that does not fit) falls back to following `next`."""
+        page = await self.http.json("GET", path, params=params)
+        if not isinstance(page, dict):
+            return
+        for item in _items(page):
+            yield item
+        total, limit = page.get("total"), page.get("limit") or params.get("limit")
+        nxt = page.get("next")
+        if not nxt:
+            return
+        if not (isinstance(total, int) and isinstance(limit, int) and limit > 0):
+            async for item in self._follow(nxt):
+                yield item
+            return
+        offsets = list(range(int(page.get("offset") or 0) + limit, total, limit))
+        for start in range(0, len(offsets), WINDOW):
+            window = offsets[start : start + WINDOW]
+            pages = await asyncio.gather(
+                *(
+                    self.http.json("GET", path, params={**params, "offset": o, "limit": limit})
+                    for o in window
+                )
+            )
+            for got in pages:
+                if not isinstance(got, dict) or got.get("total") != total:
+                    # The list changed while it was read: read it again the slow way.
+                    async for item in self._follow(path, {**params, "offset": window[0]}):
+                        yield item
+                    return
+                for item in _items(got):
+                    yield item
+
+    async def _follow(
+        self, url: str, params: dict[str, Any] | None = None
+    ) -> AsyncIterator[dict[str, Any]]:
+        nxt: str | None = url
+        while nxt:
+            page = await self.http.json("GET", nxt, params=params)
+            params = None
             if not isinstance(page, dict):
                 return
-            for item in page.get("items") or []:
-                if isinstance(item, dict):
-                    yield item
-            url = page.get("next")
+            for item in _items(page):
+                yield item
+            nxt = page.get("next")
 
     def _market(self) -> dict[str, str]:
         return {"market": self.market} if self.market else {}
