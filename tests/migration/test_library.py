@@ -6,9 +6,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.audio_fixtures import make_audio
 from tests.library.factories import upload
 from tests.migration.conftest import Env
+from tonearm.platform.state import AppState
 
 
 async def _library_tracks(env: Env, tmp_path: Path) -> dict[str, str]:
@@ -154,3 +157,41 @@ async def _last_pair(env: Env) -> dict[str, object]:
         if job["kind"] == "migration.sync":
             await wait_job(env.client, env.h, job["id"])
     return (await env.client.get("/api/v1/sync-pairs", headers=env.h)).json()["items"][0]  # type: ignore[no-any-return]
+
+
+async def test_musicbrainz_gives_a_library_track_its_isrc(
+    env: Env, tmp_path: Path, state: AppState, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A library track tagged with its MusicBrainz recording id but no ISRC, titled as the
+    file's owner wrote it: MusicBrainz gives the ISRC, and TIDAL's ISRC look-up finds it."""
+    from tests.fakes.musicbrainz import FakeMusicBrainz
+    from tests.services import wired
+
+    wanted = env.songs.tidal.add("Lantern Bay", ["Oda Rekk"], duration=211, isrc="NOXXX2600042")
+    mb = FakeMusicBrainz(env.songs.tidal)
+    mb.min_interval = 0
+    async with wired(state, monkeypatch, musicbrainz=(mb, {"api_url": "/ws/2"}, {})):
+        tags = {
+            "title": "lantern bay (home demo?)",
+            "artists": ["Oda Rekk"],
+            "mb_recording_id": mb.mbid(wanted),
+        }
+        path = make_audio(tmp_path / "mb.mp3", "mp3", seconds=1.0, seed=99, tags=tags)
+        tid = (await upload(env.client, env.h, path)).json()["items"][0]["track"]["id"]
+        r = await env.client.post("/api/v1/playlists", headers=env.h, json={"name": "Tagged"})
+        pid = r.json()["id"]
+        await env.client.post(
+            f"/api/v1/playlists/{pid}/items", headers=env.h, json={"track_ids": [tid]}
+        )
+        m = await env.migrate(
+            {
+                "source": {"kind": "library"},
+                "target": {"kind": "service", "service": "tidal"},
+                "playlists": [pid],
+            },
+            status="done",
+        )
+    (row,) = await env.tracks(m["id"])
+    assert (row["bucket"], row["rule"]) == ("matched", "isrc")
+    assert row["target_track_id"] == env.tidal.track_id(wanted)
+    assert mb.counts  # asked MusicBrainz

@@ -20,6 +20,7 @@ service refuses is marked with its error and the rest go on.
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
@@ -86,6 +87,7 @@ class MigrationFlow(WriteSteps):
         self.check = check  # raises when the job was cancelled
         self._clients: dict[str, Any] = {}
         self._reported: Migration | None = None
+        self._musicbrainz: Any = None
         self._countries: dict[str, str] = {}
 
     # --- sides -----------------------------------------------------------------------------
@@ -305,6 +307,8 @@ class MigrationFlow(WriteSteps):
                 lookups = DatabaseLookups(s, slug or "tonearm", self._countries.get(slug, ""))
                 catalog = target.catalog(lookups)
                 entries = [Entry.from_json(r.entry) for r in rows]
+                if slug:
+                    entries = await self._enrich(entries)
                 direct = [e.provider_ids.get(slug) if slug else None for e in entries]
                 todo = [i for i, d in enumerate(direct) if not d]
                 try:
@@ -332,6 +336,29 @@ class MigrationFlow(WriteSteps):
             await self._set_status(migration_id, "matching")
         if parked is not None:
             raise _parked(parked) from parked
+
+    # --- enrichment ------------------------------------------------------------------------
+    async def _enrich(self, entries: list[Entry]) -> list[Entry]:
+        """An entry with a MusicBrainz recording id but no ISRC (a library track tagged by
+        Picard) gets the recording's ISRC from MusicBrainz (1 request/s, cached), so a
+        service's ISRC look-up can find the very recording. MusicBrainz down or slow: the
+        entry goes on without it."""
+        wanted = [i for i, e in enumerate(entries) if e.mb_recording_id and not e.isrc]
+        if not wanted:
+            return entries
+        if self._musicbrainz is None:
+            self._musicbrainz = providers.get("musicbrainz").client(
+                self.settings, self.keeper.http, None
+            )
+        out = list(entries)
+        for i in wanted:
+            try:
+                found = await self._musicbrainz.track(str(entries[i].mb_recording_id))
+            except providers.ProviderError:
+                continue
+            if found.isrc:
+                out[i] = dataclasses.replace(entries[i], isrc=found.isrc)
+        return out
 
     # --- errors ----------------------------------------------------------------------------
     async def _guard(self, call: Awaitable[Any]) -> Any:
