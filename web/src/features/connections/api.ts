@@ -17,14 +17,22 @@ export function useConnections() {
 }
 
 /** What the user can do with a service now. */
-export type ServiceState = 'connected' | 'reconnect' | 'unconfigured' | 'disconnected';
+export type ServiceState = 'connected' | 'reconnect' | 'unconfigured' | 'disconnected' | 'builtin';
 
 export function serviceState(s: Service): ServiceState {
+  if (s.auth === 'none') return s.configured ? 'builtin' : 'unconfigured';
   if (s.connection) return s.connection.status === 'reconnect' ? 'reconnect' : 'connected';
   // A service using the user's own app is usable even where the operator set none up.
   if (!s.configured && !s.own_app_client_id) return 'unconfigured';
   return 'disconnected';
 }
+
+/** Leaving the app for the service's consent page (a seam for tests). */
+export const browser = {
+  go(url: string) {
+    window.location.assign(url);
+  },
+};
 
 /** Where the browser goes to let the service connect (then back to `return_to`). */
 export function useAuthorize() {
@@ -32,9 +40,7 @@ export function useAuthorize() {
   return useMutation({
     mutationFn: async ({ slug, returnTo }: { slug: string; returnTo: string }) =>
       unwrap(await api.POST('/api/v1/connections/{slug}/authorize', { params: { path: { slug } }, body: { return_to: returnTo } })),
-    onSuccess: ({ url }) => {
-      window.location.assign(url);
-    },
+    onSuccess: ({ url }) => browser.go(url),
   });
 }
 

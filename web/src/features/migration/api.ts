@@ -1,8 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { followJobs } from '../../api/jobEvents';
 import { useKeysetInfinite } from '../../api/infinite';
 import { unwrap } from '../../api/problem';
-import type { Migration, MigrationIn, MigrationStatus, SyncPairIn, SyncPairPatch } from '../../api/types';
-import { useApi } from '../../auth/AuthContext';
+import type { Migration, MigrationCounts, MigrationIn, MigrationStatus, SyncPairIn, SyncPairPatch } from '../../api/types';
+import { useApi, useTokens } from '../../auth/AuthContext';
 import { useConnections } from '../connections/api';
 
 export type Bucket = 'matched' | 'review' | 'unmatched' | 'undecided' | 'skipped';
@@ -19,7 +21,8 @@ export const migrationKeys = {
 /** Statuses in which the migration's job is at work: its counts change, so they are asked again. */
 export const ACTIVE: ReadonlySet<MigrationStatus> = new Set(['queued', 'reading', 'matching', 'writing']);
 export const FINISHED: ReadonlySet<MigrationStatus> = new Set(['done', 'failed', 'cancelled']);
-export const POLL_MS = 1000;
+/** The live counts come over the job's event stream; this poll is the fallback (a lost stream). */
+export const POLL_MS = 5000;
 
 export const STATUS_LABEL: Record<MigrationStatus, string> = {
   queued: 'Queued',
@@ -60,14 +63,58 @@ export function useMigrations() {
   );
 }
 
-/** A migration, asked again every second while its job works (live counts). */
+/** What the migration's job sends as it goes (besides its own progress events). */
+interface MigrationEvent {
+  type: 'migration';
+  id: string;
+  migration: string;
+  status: MigrationStatus;
+  counts: Partial<MigrationCounts>;
+}
+
+/**
+ * A migration, live while its job works: the job's event stream carries each change of status and
+ * counts (merged into the cached migration; a new status also asks for the whole migration again),
+ * with a slow poll besides in case the stream is lost.
+ */
 export function useMigration(id: string) {
   const api = useApi();
-  return useQuery({
+  const tokens = useTokens();
+  const queryClient = useQueryClient();
+  const q = useQuery({
     queryKey: migrationKeys.one(id),
     queryFn: async ({ signal }) => unwrap(await api.GET('/api/v1/migrations/{migration_id}', { params: { path: { migration_id: id } }, signal })),
-    refetchInterval: (q) => (q.state.data && !ACTIVE.has(q.state.data.status) && q.state.data.status !== 'waiting' ? false : POLL_MS),
+    refetchInterval: (query) => {
+      const status = query.state.data?.status;
+      return status && !ACTIVE.has(status) && status !== 'waiting' ? false : POLL_MS;
+    },
   });
+  const status = q.data?.status;
+  const jobId = q.data?.job_id ?? null;
+  const live = jobId !== null && status !== undefined && (ACTIVE.has(status) || status === 'waiting');
+  useEffect(() => {
+    if (!live || !jobId) return;
+    const key = migrationKeys.one(id);
+    const refetch = () => void queryClient.invalidateQueries({ queryKey: key });
+    return followJobs(tokens, {
+      jobIds: () => [jobId],
+      onEvent: (e) => {
+        if (e.id !== jobId) return;
+        const ev = e as unknown as MigrationEvent;
+        if (ev.type === 'migration' && ev.migration === id) {
+          const before = queryClient.getQueryData<Migration>(key);
+          if (before) queryClient.setQueryData<Migration>(key, { ...before, status: ev.status, counts: { ...before.counts, ...ev.counts } });
+          if (!before || before.status !== ev.status) refetch();
+        } else if (['done', 'failed', 'cancelled'].includes(e.type) || ['succeeded', 'failed', 'cancelled'].includes(e.status)) {
+          refetch();
+        }
+      },
+      onStatus: (s) => {
+        if (s === 'open') refetch(); // anything missed while the stream was not there
+      },
+    });
+  }, [live, jobId, id, tokens, queryClient]);
+  return q;
 }
 
 export function useMigrationTracks(id: string, bucket: Bucket | null, enabled = true) {

@@ -35,6 +35,7 @@ const STATE_BADGE: Record<ServiceState, { label: (s: Service) => string; classNa
   reconnect: { label: () => 'Needs reconnecting', className: 'border-amber-900/70 bg-amber-950/40 text-amber-200' },
   unconfigured: { label: () => 'Not set up on this server', className: 'border-neutral-800 bg-neutral-900 text-neutral-400' },
   disconnected: { label: () => 'Not connected', className: 'border-neutral-700 bg-neutral-900 text-neutral-300' },
+  builtin: { label: () => 'No account needed', className: 'border-neutral-800 bg-neutral-900 text-neutral-400' },
 };
 
 function TokenForm({ service }: { service: Service }) {
@@ -53,14 +54,14 @@ function TokenForm({ service }: { service: Service }) {
           autoComplete="off"
           value={token}
           onChange={(e) => setToken(e.currentTarget.value)}
-          className="min-w-0 flex-1 basis-64"
-          hint="Find it in the service's settings, under your account's user token."
+          className="min-w-0 flex-1 basis-56"
           required
         />
-        <Button type="submit" busy={connect.isPending} disabled={!token.trim()} className="mb-5">
-          {service.connection ? 'Replace token' : 'Connect'}
+        <Button type="submit" busy={connect.isPending} disabled={!token.trim()} className="py-2.5">
+          {service.connection ? 'Replace token' : `Connect ${service.name}`}
         </Button>
       </div>
+      <p className="text-xs text-neutral-500">Your user token is on the service's settings page, under your account.</p>
       <ErrorAlert error={connect.error} />
     </form>
   );
@@ -128,15 +129,15 @@ function ServiceCard({ service, callbackUrl }: { service: Service; callbackUrl?:
   const caps = service.capabilities.map((cap) => CAPABILITY_LABEL[cap] ?? cap);
   return (
     <li aria-label={service.name} className="rounded-2xl border border-neutral-800 bg-neutral-900/60 p-4 sm:p-5">
-      <div className="flex flex-wrap items-start justify-between gap-3">
-        <div className="min-w-0">
+      <div className="flex items-start justify-between gap-3">
+        <div className="min-w-0 flex-1">
           <h2 className="text-lg font-semibold text-white">{service.name}</h2>
           <p className="text-xs text-neutral-500">
             {KIND_LABEL[service.kind]}
             {caps.length > 0 && ` · ${caps.join(', ')}`}
           </p>
         </div>
-        <span data-testid={`${service.slug}-status`} className={`rounded-full border px-3 py-1 text-xs font-medium ${badge.className}`}>
+        <span data-testid={`${service.slug}-status`} className={`max-w-[50%] shrink-0 rounded-full border px-3 py-1 text-right text-xs font-medium ${badge.className}`}>
           {badge.label(service)}
         </span>
       </div>
@@ -147,6 +148,7 @@ function ServiceCard({ service, callbackUrl }: { service: Service; callbackUrl?:
         </p>
       )}
       {c?.last_error && <p className="mt-2 text-sm text-amber-300">Last error: {c.last_error}</p>}
+      {state === 'builtin' && <p className="mt-2 text-sm text-neutral-400">Tonearm asks it for track details on its own.</p>}
       {state === 'unconfigured' && (
         <p className="mt-2 text-sm text-neutral-400">
           The server's operator has not set {service.name} up{service.own_app_allowed ? '; you can use your own app below.' : '.'}
@@ -189,8 +191,9 @@ function ServiceCard({ service, callbackUrl }: { service: Service; callbackUrl?:
 export function ConnectionsPage() {
   const q = useConnections();
   const [params, setParams] = useSearchParams();
-  const connected = params.get('connected');
-  const failed = params.get('error');
+  // The banners wait for the list, so they name the service rather than its slug.
+  const connected = q.data ? params.get('connected') : null;
+  const failed = q.data ? params.get('error') : null;
   const failedService = params.get('service');
   const nameOf = (slug: string | null) => q.data?.items.find((s) => s.slug === slug)?.name ?? slug;
   const dismiss = () => setParams({}, { replace: true });

@@ -49,13 +49,13 @@ export function ReportRow({ t }: { t: MigrationTrack }) {
   const chosen = t.candidates.find((c) => c.id === t.target_track_id);
   const entry = t.entry as Entry;
   return (
-    <li className="grid gap-1 py-3 sm:grid-cols-[3rem_minmax(0,1fr)_minmax(0,1fr)] sm:gap-3" aria-label={`Track ${t.position + 1}`} data-testid="report-row">
+    <li className="grid grid-cols-[2rem_minmax(0,1fr)] gap-x-2 gap-y-1 py-3 sm:grid-cols-[3rem_minmax(0,1fr)_minmax(0,1fr)] sm:gap-3" aria-label={`Track ${t.position + 1}`} data-testid="report-row">
       <span className="text-sm tabular-nums text-neutral-500">{t.position + 1}</span>
       <div className="min-w-0">
         <p className="truncate text-white">{describe(entry)}</p>
         <Details e={entry} />
       </div>
-      <div className="min-w-0 space-y-1 text-sm">
+      <div className="col-start-2 min-w-0 space-y-1 text-sm sm:col-start-auto">
         <p className="flex flex-wrap items-center gap-x-2 gap-y-1 text-xs text-neutral-400">
           <span className={`font-medium ${BUCKET_TONE[bucket]}`}>{BUCKET_LABEL[bucket]}</span>
           {t.decided_by === 'user' ? (
@@ -63,7 +63,7 @@ export function ReportRow({ t }: { t: MigrationTrack }) {
           ) : t.rule ? (
             <span className="rounded bg-neutral-800 px-1.5 py-0.5 text-neutral-300">{RULES[t.rule] ?? t.rule}</span>
           ) : null}
-          <Score score={t.score} />
+          {bucket !== 'unmatched' && <Score score={t.score} />}
           {t.written && <span className="text-emerald-400">written</span>}
         </p>
         {chosen && (

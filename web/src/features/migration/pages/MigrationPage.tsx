@@ -37,8 +37,8 @@ function Counts({ counts }: { counts: MigrationCounts }) {
   return (
     <dl className="grid grid-cols-4 gap-2 sm:grid-cols-7" aria-label="Counts">
       {COUNT_LABELS.map(([key, label, tone]) => (
-        <div key={key} className="rounded-xl border border-neutral-800 bg-neutral-900/60 px-2 py-2 text-center sm:px-3">
-          <dt className="truncate text-[11px] uppercase tracking-wide text-neutral-500">{label}</dt>
+        <div key={key} className="rounded-xl border border-neutral-800 bg-neutral-900/60 px-1 py-2 text-center sm:px-3">
+          <dt className="text-[10px] uppercase leading-tight text-neutral-500 sm:text-[11px] sm:tracking-wide">{label}</dt>
           <dd className={`text-lg font-semibold tabular-nums ${tone}`} data-testid={`count-${key}`}>
             {counts[key] ?? 0}
           </dd>
@@ -66,12 +66,12 @@ function Progress({ m }: { m: Migration }) {
   );
 }
 
-function ReviewSection({ m }: { m: Migration }) {
+function ReviewSection({ m, names }: { m: Migration; names: Record<string, string> }) {
   const q = useMigrationTracks(m.id, 'review');
   const decide = useDecide(m.id);
   const apply = useApply(m.id);
   const rows = flattenPages(q.data);
-  const target = sideLabel(m.target);
+  const target = sideLabel(m.target, names);
   return (
     <section aria-labelledby="review-title" className="space-y-3 rounded-2xl border border-amber-900/50 bg-amber-950/10 p-4 sm:p-5">
       <div className="flex flex-wrap items-end justify-between gap-3">
@@ -259,7 +259,7 @@ export function MigrationPage() {
       {active && <Progress m={m} />}
       {m.status === 'waiting' && (
         <Notice>
-          {sideLabel(m.target, names)} asked to slow down. The migration goes on by itself{m.resume_at ? ` at ${formatDateTime(m.resume_at)}` : ''}.
+          The service asked Tonearm to slow down. The migration goes on by itself{m.resume_at ? ` at ${formatDateTime(m.resume_at)}` : ''}.
         </Notice>
       )}
       {m.status === 'failed' && (
@@ -293,7 +293,7 @@ export function MigrationPage() {
         </ul>
       )}
       <KeepInSync m={m} />
-      {m.status === 'review' && <ReviewSection key={`review-${m.id}`} m={m} />}
+      {m.status === 'review' && <ReviewSection key={`review-${m.id}`} m={m} names={names} />}
       {!active && m.status !== 'queued' && <Report key={`${m.id}-${m.status}`} m={m} />}
     </div>
   );

@@ -31,12 +31,14 @@ function SyncPairRow({ pair, names }: { pair: SyncPair; names: Record<string, st
   const run = useRunSyncPair();
   const update = useUpdateSyncPair();
   const remove = useDeleteSyncPair();
+  // The server leaves a pair's name empty for now: say what it links instead.
+  const name = pair.name || `${sideLabel(pair.source, names)} playlist to ${sideLabel(pair.target, names)}`;
   const runs = ((pair.last_result as { runs?: Run[] } | null)?.runs ?? []).filter((r) => r.migration);
   return (
-    <li aria-label={pair.name} className="space-y-2 py-3">
+    <li aria-label={name} className="space-y-2 py-3">
       <div className="flex flex-wrap items-start justify-between gap-2">
         <div className="min-w-0">
-          <p className="font-medium text-white">{pair.name}</p>
+          <p className="font-medium text-white">{name}</p>
           <p className="text-xs text-neutral-400">
             {sideLabel(pair.source, names)} → {sideLabel(pair.target, names)} · {pair.mode === 'two_way' ? 'both ways' : 'one way'}
             {pair.removals && ', removals too'} · every {pair.interval_minutes >= 60 ? `${Math.round(pair.interval_minutes / 60)} h` : `${pair.interval_minutes} min`}
@@ -62,7 +64,7 @@ function SyncPairRow({ pair, names }: { pair: SyncPair; names: Record<string, st
             variant="danger"
             busy={remove.isPending}
             onClick={() => {
-              if (window.confirm(`Stop syncing “${pair.name}”? The playlists stay as they are.`)) remove.mutate(pair.id);
+              if (window.confirm(`Stop syncing “${name}”? The playlists stay as they are.`)) remove.mutate(pair.id);
             }}
           >
             Delete
