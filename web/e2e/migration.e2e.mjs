@@ -73,6 +73,9 @@ async function main() {
   assert(e2e.base === base, 'the server runs at the URL the fakes were told');
   const page = await e2e.launchBrowser();
   await page.setViewportSize({ width: 1280, height: 860 });
+  page.on('response', (r) => {
+    if (r.status() === 404) log(`  (404 ${r.url()})`);
+  });
   await step('sign up', async () => e2e.signUp('migrate'));
 
   await step('connections: Spotify and TIDAL not connected yet', async () => {

@@ -157,6 +157,31 @@ describe('MigratePage', () => {
     });
   });
 
+  it('comes with the source and playlist chosen from a playlist\'s Migrate link', async () => {
+    mockFetch(
+      on('GET', '/api/v1/connections', () => json(connections)),
+      on('GET', '/api/v1/playlists?source=spotify&limit=100', () =>
+        json({
+          items: [],
+          next_cursor: null,
+          services: [
+            {
+              slug: 'spotify',
+              name: 'Spotify',
+              status: 'ok',
+              error: null,
+              playlists: [{ id: 'sp1', name: 'Road trip', description: null, track_count: 10, snapshot: 's', owner_name: 'ann', editable: true, public: false, url: null, image: null }],
+            },
+          ],
+        }),
+      ),
+    );
+    renderApp(<MigratePage />, { tokens: signedIn(), route: '/migrate?source=spotify&playlist=sp1' });
+    const lists = await screen.findByRole('list', { name: 'Source playlists' });
+    expect(within(lists).getByRole('checkbox', { name: /Road trip/ })).toBeChecked();
+    expect(within(screen.getByRole('radiogroup', { name: 'Source' })).getByRole('radio', { name: /Spotify/ })).toBeChecked();
+  });
+
   it('says a service that could not list its playlists, and offers liked tracks and all', async () => {
     const { calls } = mockFetch(
       on('GET', '/api/v1/connections', () => json(connections)),
@@ -275,7 +300,7 @@ describe('MigrationsPage', () => {
       enabled: true,
       next_run_at: '2026-12-01T16:00:00Z',
       last_run_at: '2026-12-01T10:00:00Z',
-      last_result: { snapshot: 's', runs: [{ migration: MID, status: 'done', written: 2 }] },
+      last_result: { snapshot: 's', runs: [{ migration: MID, status: 'done', written: 8, tracks: 10 }] },
       created_at: '2026-12-01T10:00:00Z',
     };
     const { calls } = mockFetch(
@@ -291,7 +316,7 @@ describe('MigrationsPage', () => {
     expect(within(past).getByRole('link')).toHaveAttribute('href', `/migrations/${MID}`);
     expect(past).toHaveTextContent('Spotify → TIDAL');
     const row = within(await screen.findByRole('list', { name: 'Sync pairs' })).getByRole('listitem', { name: 'Road trip' });
-    expect(row).toHaveTextContent('2 added');
+    expect(row).toHaveTextContent('8 of 10 tracks synced');
     await userEvent.click(within(row).getByRole('button', { name: 'Run now' }));
     await userEvent.click(within(row).getByRole('button', { name: 'Pause' }));
     await userEvent.click(within(row).getByRole('button', { name: 'Delete' }));

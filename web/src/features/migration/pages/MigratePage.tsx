@@ -133,9 +133,10 @@ export function MigratePage() {
   const connections = useConnections();
   const start = useStartMigration();
   const upload = useUploadMigration();
-  const [source, setSource] = useState<string | null>(null);
+  // From a playlist's "Migrate" link: `?source=<slug>&playlist=<id>` chosen already.
+  const [source, setSource] = useState<string | null>(params.get('source'));
   const [target, setTarget] = useState<string | null>(null);
-  const [selected, setSelected] = useState<Set<string> | 'all' | 'liked'>(new Set());
+  const [selected, setSelected] = useState<Set<string> | 'all' | 'liked'>(() => new Set(params.getAll('playlist')));
   const [file, setFile] = useState<File | null>(null);
   const [dryRun, setDryRun] = useState(false);
   const [strict, setStrict] = useState(true);

@@ -22,9 +22,11 @@ function lastRun(pair: SyncPair): string {
   if (!pair.last_run_at || !r) return 'Not run yet';
   if (r.unchanged) return `${formatRelative(pair.last_run_at)}: unchanged`;
   const runs = r.runs ?? [];
+  // `written` counts every track the run put or found on the target (not only the new ones).
   const written = runs.reduce((n, x) => n + (x.written ?? 0), 0);
+  const tracks = runs.reduce((n, x) => n + (x.tracks ?? 0), 0);
   const failed = runs.find((x) => x.status === 'failed');
-  return `${formatRelative(pair.last_run_at)}: ${failed ? 'failed' : `${written} added`}`;
+  return `${formatRelative(pair.last_run_at)}: ${failed ? 'failed' : `${written} of ${tracks} tracks synced`}`;
 }
 
 function SyncPairRow({ pair, names }: { pair: SyncPair; names: Record<string, string> }) {

@@ -42,6 +42,13 @@ function ServiceSection({ service, heading }: { service: ServicePlaylists; headi
                   {p.public === true ? ' · public' : p.public === false ? ' · private' : ''}
                 </p>
               </div>
+              <Link
+                to={`/migrate?${new URLSearchParams({ source: service.slug, playlist: p.id })}`}
+                className="shrink-0 rounded-lg px-2 py-1 text-sm text-neutral-300 hover:bg-neutral-800 hover:text-white"
+                aria-label={`Migrate ${p.name}`}
+              >
+                Migrate
+              </Link>
               {p.url && (
                 <a href={p.url} target="_blank" rel="noreferrer" className="shrink-0 rounded-lg px-2 py-1 text-sm text-accent-300 hover:bg-neutral-800" aria-label={`Open ${p.name} on ${service.name}`}>
                   Open ↗
