@@ -182,6 +182,23 @@ describe('MigratePage', () => {
     expect(within(screen.getByRole('radiogroup', { name: 'Source' })).getByRole('radio', { name: /Spotify/ })).toBeChecked();
   });
 
+  it('starts one from a playlist file, to the library', async () => {
+    const { calls } = mockFetch(
+      on('GET', '/api/v1/connections', () => json(connections)),
+      on('POST', '/api/v1/migrations/upload', () => json(migration({ status: 'queued', source: { kind: 'file' }, target: { kind: 'library' } }), 201)),
+    );
+    renderApp(<MigratePage />, { tokens: signedIn(), route: '/migrate' });
+    await userEvent.click(await screen.findByRole('radio', { name: /A playlist file/ }));
+    await userEvent.upload(screen.getByLabelText('Playlist file'), new File(['#EXTM3U\n'], 'walk.m3u', { type: 'audio/x-mpegurl' }));
+    await userEvent.click(screen.getByRole('radio', { name: /Tonearm library/ }));
+    await userEvent.click(screen.getByRole('button', { name: 'Start migration' }));
+    await waitFor(() => expect(screen.getByTestId('location')).toHaveTextContent(`/migrations/${MID}`));
+    const body = String(calls.find((c) => c.method === 'POST')!.body);
+    expect(body).toContain('name="file"'); // (jsdom's File reaches undici's FormData without its name)
+    expect(body).toMatch(/name="target"\r\n\r\nlibrary/);
+    expect(body).toMatch(/name="strict_versions"\r\n\r\ntrue/);
+  });
+
   it('says a service that could not list its playlists, and offers liked tracks and all', async () => {
     const { calls } = mockFetch(
       on('GET', '/api/v1/connections', () => json(connections)),
@@ -251,8 +268,10 @@ describe('MigrationPage', () => {
     const row = within(review).getByRole('listitem', { name: 'Review Paper Moon — Odd Echo' });
     expect(row).toHaveTextContent('Close, but not sure enough to take without asking.');
     expect(row).toHaveTextContent('Paper Moon (Deluxe) · 3:45 · 92%');
+    expect(screen.getByTestId('undecided')).toHaveTextContent('1 still undecided');
     await userEvent.click(within(row).getByRole('radio', { name: /Night Songs/ }));
     await waitFor(() => expect(calls.find((c) => c.method === 'PATCH')?.body).toEqual({ choice: 'td2' }));
+    await waitFor(() => expect(screen.queryByTestId('undecided')).not.toBeInTheDocument());
     await userEvent.click(within(row).getByRole('radio', { name: 'Skip this track' }));
     await waitFor(() => expect(calls.filter((c) => c.method === 'PATCH')[1]?.body).toEqual({ skip: true }));
     await userEvent.click(within(row).getByRole('radio', { name: /Night Songs/ }));

@@ -72,6 +72,9 @@ function ReviewSection({ m, names }: { m: Migration; names: Record<string, strin
   const apply = useApply(m.id);
   const rows = flattenPages(q.data);
   const target = sideLabel(m.target, names);
+  // Rows decided on this page (the server's answer), beside those decided before it opened.
+  const [decided, setDecided] = useState<Record<string, boolean>>({});
+  const undecided = rows.filter((t) => !(decided[t.id] ?? t.decided_by !== null)).length;
   return (
     <section aria-labelledby="review-title" className="space-y-3 rounded-2xl border border-amber-900/50 bg-amber-950/10 p-4 sm:p-5">
       <div className="flex flex-wrap items-end justify-between gap-3">
@@ -85,9 +88,16 @@ function ReviewSection({ m, names }: { m: Migration; names: Record<string, strin
               : `Nothing was written to ${target} yet. Check the report below, then apply.`}
           </p>
         </div>
-        <Button onClick={() => apply.mutate()} busy={apply.isPending}>
-          Apply: write to {target}
-        </Button>
+        <div className="flex flex-col items-end gap-1">
+          <Button onClick={() => apply.mutate()} busy={apply.isPending}>
+            Apply: write to {target}
+          </Button>
+          {undecided > 0 && (
+            <span className="text-xs text-amber-300" data-testid="undecided">
+              {undecided} still undecided: left out if you apply now
+            </span>
+          )}
+        </div>
       </div>
       <ErrorAlert error={apply.error} />
       {q.isPending ? (
@@ -97,7 +107,15 @@ function ReviewSection({ m, names }: { m: Migration; names: Record<string, strin
       ) : rows.length > 0 ? (
         <ol className="divide-y divide-neutral-800" aria-label="To review">
           {rows.map((t) => (
-            <ReviewRow key={t.id} t={t} disabled={apply.isPending} onDecide={(decision) => decide.mutateAsync({ trackId: t.id, decision })} />
+            <ReviewRow
+              key={t.id}
+              t={t}
+              disabled={apply.isPending}
+              onDecide={async (decision) => {
+                await decide.mutateAsync({ trackId: t.id, decision });
+                setDecided((d) => ({ ...d, [t.id]: true }));
+              }}
+            />
           ))}
         </ol>
       ) : null}
@@ -113,7 +131,7 @@ function ReviewSection({ m, names }: { m: Migration; names: Record<string, strin
 const FILTERS: Array<{ id: Bucket | null; label: string; count?: keyof MigrationCounts }> = [
   { id: null, label: 'All', count: 'tracks' },
   { id: 'matched', label: 'Matched', count: 'matched' },
-  { id: 'review', label: 'Reviewed', count: 'review' },
+  { id: 'review', label: 'Review', count: 'review' },
   { id: 'unmatched', label: 'Not found', count: 'unmatched' },
   { id: 'skipped', label: 'Skipped', count: 'skipped' },
 ];
