@@ -214,6 +214,21 @@ async function main() {
       await noSidewaysScroll(page, path);
       await snap(label);
     }
+  });
+
+  await step('phone-sized screen: a dry run of the same playlist waits for apply, nothing written', async () => {
+    await page.goto(`${base}/migrate`);
+    await page.getByRole('radiogroup', { name: 'Source' }).getByRole('radio', { name: /Spotify/ }).check();
+    await page.getByRole('list', { name: 'Source playlists' }).getByRole('checkbox', { name: new RegExp(PLAYLIST) }).check();
+    await page.getByRole('radiogroup', { name: 'Target' }).getByRole('radio', { name: /TIDAL/ }).check();
+    await page.getByRole('checkbox', { name: /Dry run/ }).check();
+    await page.getByRole('button', { name: 'Start dry run' }).click();
+    await page.waitForURL((url) => /^\/migrations\/[0-9a-f-]{36}$/.test(url.pathname) && url.href !== migrationUrl);
+    await page.getByTestId('migration-status').filter({ hasText: 'Waiting for your review' }).waitFor({ timeout: 90_000 });
+    await page.getByTestId('count-written').filter({ hasText: /^0$/ }).waitFor();
+    assert((await page.getByRole('button', { name: 'Apply: write to TIDAL' }).count()) === 1, 'the dry run can be applied');
+    await noSidewaysScroll(page, 'a dry run in review');
+    await snap('migration-dry-run-phone');
     await page.setViewportSize({ width: 1280, height: 860 });
   });
 }

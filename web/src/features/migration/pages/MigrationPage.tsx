@@ -88,7 +88,7 @@ function ReviewSection({ m, names }: { m: Migration; names: Record<string, strin
               : `Nothing was written to ${target} yet. Check the report below, then apply.`}
           </p>
         </div>
-        <div className="flex flex-col items-end gap-1">
+        <div className="flex flex-col items-start gap-1 sm:items-end">
           <Button onClick={() => apply.mutate()} busy={apply.isPending}>
             Apply: write to {target}
           </Button>
@@ -123,6 +123,14 @@ function ReviewSection({ m, names }: { m: Migration; names: Record<string, strin
         <Button variant="secondary" onClick={() => void q.fetchNextPage()} busy={q.isFetchingNextPage}>
           Show more
         </Button>
+      )}
+      {rows.length > 4 && (
+        <div className="flex justify-end border-t border-neutral-800 pt-3">
+          {/* A long review ends where the user is: no scrolling back up to apply. */}
+          <Button onClick={() => apply.mutate()} busy={apply.isPending} aria-label={`Apply: write to ${target} (after the list)`}>
+            Apply: write to {target}
+          </Button>
+        </div>
       )}
     </section>
   );
