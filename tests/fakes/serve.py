@@ -22,17 +22,10 @@ from tests.fakes.tidal import FakeTidal
 from tests.migration.conftest import songs
 
 
-async def _bind(server: FakeServer, port: int) -> FakeServer:
-    """FakeServer listens on a port the OS picks; here the port is asked for."""
-    server._server = await asyncio.start_server(server._serve, "127.0.0.1", port)
-    server.port = int(server._server.sockets[0].getsockname()[1])
-    return server
-
-
 async def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--spotify-port", type=int, default=0)
-    parser.add_argument("--tidal-port", type=int, default=0)
+    parser.add_argument("--spotify-port", type=int, default=0, help="0: any free port")
+    parser.add_argument("--tidal-port", type=int, default=0, help="0: any free port")
     parser.add_argument("--base-url", required=True, help="Tonearm's URL, as the browser uses it")
     parser.add_argument("--playlist", default="Road trip")
     args = parser.parse_args(argv)
@@ -50,31 +43,28 @@ async def main(argv: list[str] | None = None) -> None:
     tidal = FakeTidal(s.tidal)
     tidal.add_user("td-ann")
 
-    sp_server = await _bind(FakeServer(spotify), args.spotify_port)
-    td_server = await _bind(FakeServer(tidal), args.tidal_port)
-    td = tidal.settings(td_server.url)
-    env = {
-        "TONEARM_SPOTIFY__CLIENT_ID": spotify.client_id,
-        "TONEARM_SPOTIFY__API_URL": f"{sp_server.url}/v1",
-        "TONEARM_SPOTIFY__ACCOUNTS_URL": sp_server.url,
-        "TONEARM_TIDAL__CLIENT_ID": td["client_id"],
-        "TONEARM_TIDAL__CLIENT_SECRET": td["client_secret"],
-        "TONEARM_TIDAL__API_URL": td["api_url"],
-        "TONEARM_TIDAL__AUTH_URL": td["auth_url"],
-        "TONEARM_TIDAL__LOGIN_URL": td["login_url"],
-        "TONEARM_HTTP_ALLOW_HOSTS": f"{sp_server.host},{td_server.host}",
-    }
-    print(json.dumps(env), flush=True)
-
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    try:
+    async with (
+        FakeServer(spotify, args.spotify_port) as sp_server,
+        FakeServer(tidal, args.tidal_port) as td_server,
+    ):
+        td = tidal.settings(td_server.url)
+        env = {
+            "TONEARM_SPOTIFY__CLIENT_ID": spotify.client_id,
+            "TONEARM_SPOTIFY__API_URL": f"{sp_server.url}/v1",
+            "TONEARM_SPOTIFY__ACCOUNTS_URL": sp_server.url,
+            "TONEARM_TIDAL__CLIENT_ID": td["client_id"],
+            "TONEARM_TIDAL__CLIENT_SECRET": td["client_secret"],
+            "TONEARM_TIDAL__API_URL": td["api_url"],
+            "TONEARM_TIDAL__AUTH_URL": td["auth_url"],
+            "TONEARM_TIDAL__LOGIN_URL": td["login_url"],
+            "TONEARM_HTTP_ALLOW_HOSTS": f"{sp_server.host},{td_server.host}",
+        }
+        print(json.dumps(env), flush=True)
         await stop.wait()
-    finally:
-        await sp_server.__aexit__(None, None, None)
-        await td_server.__aexit__(None, None, None)
 
 
 if __name__ == "__main__":

@@ -143,6 +143,7 @@ async function main() {
   await step('resolve the review row: the second Paper Moon', async () => {
     const review = page.getByRole('list', { name: 'To review' });
     const row = review.getByRole('listitem').filter({ hasText: 'Paper Moon' });
+    await row.getByRole('radio', { name: 'Skip this track' }).waitFor();
     const radios = row.getByRole('radio');
     assert((await radios.count()) === 3, 'two candidates and skip');
     const second = radios.nth(1);
@@ -166,6 +167,7 @@ async function main() {
   await step('the report: every track with its bucket, rule, score and reason; filter by bucket', async () => {
     const report = page.getByRole('list', { name: 'Report' });
     await report.getByTestId('report-row').nth(9).waitFor();
+    await report.getByText('your choice').waitFor(); // the list as it is after the apply
     const all = await report.textContent();
     assert(all.includes('ISRC') && all.includes('100%'), 'rule and score shown');
     assert(all.includes('your choice'), 'the reviewed row shows the choice was the user\'s');

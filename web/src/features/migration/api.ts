@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { followJobs } from '../../api/jobEvents';
 import { useKeysetInfinite } from '../../api/infinite';
 import { unwrap } from '../../api/problem';
@@ -91,6 +91,12 @@ export function useMigration(id: string) {
   });
   const status = q.data?.status;
   const jobId = q.data?.job_id ?? null;
+  // A new status changes the rows (decided, written): the track lists are asked again.
+  const seen = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    if (seen.current && status && seen.current !== status) void queryClient.invalidateQueries({ queryKey: ['migrations', 'tracks', id] });
+    seen.current = status;
+  }, [status, id, queryClient]);
   const live = jobId !== null && status !== undefined && (ACTIVE.has(status) || status === 'waiting');
   useEffect(() => {
     if (!live || !jobId) return;
@@ -183,6 +189,7 @@ export function useDecide(migrationId: string) {
       ),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: migrationKeys.one(migrationId) });
+      void queryClient.invalidateQueries({ queryKey: ['migrations', 'tracks', migrationId] });
     },
   });
 }

@@ -74,16 +74,17 @@ function ReviewSection({ m, names }: { m: Migration; names: Record<string, strin
   const target = sideLabel(m.target, names);
   // Rows decided on this page (the server's answer), beside those decided before it opened.
   const [decided, setDecided] = useState<Record<string, boolean>>({});
+  const hasRows = q.isPending ? m.counts.review > 0 : rows.length > 0;
   const undecided = rows.filter((t) => !(decided[t.id] ?? t.decided_by !== null)).length;
   return (
     <section aria-labelledby="review-title" className="space-y-3 rounded-2xl border border-amber-900/50 bg-amber-950/10 p-4 sm:p-5">
       <div className="flex flex-wrap items-end justify-between gap-3">
         <div>
           <h2 id="review-title" className="text-lg font-semibold text-white">
-            {rows.length > 0 ? 'Review' : m.dry_run ? 'Dry run finished' : 'Ready to write'}
+            {hasRows ? 'Review' : m.dry_run ? 'Dry run finished' : 'Ready to write'}
           </h2>
           <p className="text-sm text-neutral-400">
-            {rows.length > 0
+            {hasRows
               ? `Choose what each of these is on ${target}, or skip it. Rows you leave undecided are left out.`
               : `Nothing was written to ${target} yet. Check the report below, then apply.`}
           </p>
