@@ -161,7 +161,8 @@ async function main() {
     await page.getByTestId('count-written').filter({ hasText: /^8$/ }).waitFor();
     await page.getByRole('status').filter({ hasText: 'Done: 8 of 10 tracks written to TIDAL' }).waitFor();
     const link = page.getByRole('list', { name: 'Playlists' }).getByRole('link', { name: 'Open on TIDAL' });
-    assert((await link.count()) === 1, 'the target playlist is linked');
+    await link.waitFor(); // the target playlist is linked
+    assert((await link.getAttribute('href'))?.startsWith('http'), 'a link out to the TIDAL playlist');
   });
 
   await step('the report: every track with its bucket, rule, score and reason; filter by bucket', async () => {
