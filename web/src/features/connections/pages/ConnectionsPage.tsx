@@ -129,7 +129,7 @@ function ServiceCard({ service, callbackUrl }: { service: Service; callbackUrl?:
   const caps = service.capabilities.map((cap) => CAPABILITY_LABEL[cap] ?? cap);
   return (
     <li aria-label={service.name} className="rounded-2xl border border-neutral-800 bg-neutral-900/60 p-4 sm:p-5">
-      <div className="flex items-start justify-between gap-3">
+      <div className="flex flex-col gap-2 sm:flex-row sm:items-start sm:justify-between sm:gap-3">
         <div className="min-w-0 flex-1">
           <h2 className="text-lg font-semibold text-white">{service.name}</h2>
           <p className="text-xs text-neutral-500">
@@ -137,7 +137,7 @@ function ServiceCard({ service, callbackUrl }: { service: Service; callbackUrl?:
             {caps.length > 0 && ` · ${caps.join(', ')}`}
           </p>
         </div>
-        <span data-testid={`${service.slug}-status`} className={`max-w-[50%] shrink-0 rounded-full border px-3 py-1 text-right text-xs font-medium ${badge.className}`}>
+        <span data-testid={`${service.slug}-status`} className={`self-start rounded-full border px-3 py-1 text-xs font-medium sm:max-w-[50%] sm:shrink-0 sm:text-right ${badge.className}`}>
           {badge.label(service)}
         </span>
       </div>
