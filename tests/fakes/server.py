@@ -18,11 +18,12 @@ class DropConnection(Exception):
 
 
 class FakeServer:
-    def __init__(self, handler: Handler) -> None:
+    def __init__(self, handler: Handler, port: int = 0) -> None:
+        """`port`: 0 for one the system picks."""
         self.handler = handler
         self.requests: list[httpx.Request] = []
         self._server: asyncio.Server | None = None
-        self.port = 0
+        self.port = port
 
     @property
     def host(self) -> str:
@@ -34,7 +35,7 @@ class FakeServer:
         return f"http://{self.host}"
 
     async def __aenter__(self) -> FakeServer:
-        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        self._server = await asyncio.start_server(self._serve, "127.0.0.1", self.port)
         self.port = int(self._server.sockets[0].getsockname()[1])
         return self
 

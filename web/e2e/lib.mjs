@@ -117,8 +117,9 @@ export function createE2E(name) {
       });
     },
 
-    async startServer(extraEnv = {}) {
-      e2e.port = await freePort();
+    /** `port`: one chosen beforehand (when something else must know the URL first). */
+    async startServer(extraEnv = {}, { port } = {}) {
+      e2e.port = port ?? (await freePort());
       e2e.base = `http://127.0.0.1:${e2e.port}`;
       await e2e.step(`start back end on ${e2e.base}`, async () => {
         e2e.dataDir = mkdtempSync(join(tmpdir(), `tonearm-e2e-${name}-data-`));

@@ -27,8 +27,8 @@ describe('app routes and shell', () => {
     renderApp(<AppRoutes />, { route: '/', tokens });
     const nav = await screen.findByRole('navigation', { name: 'Main' });
     const links = within(nav).getAllByRole('link');
-    expect(links.map((a) => a.textContent)).toEqual(['Home', 'Library', 'Albums', 'Artists', 'Genres', 'Search', 'Playlists', 'Loves', 'History', 'Upload', 'Account']);
-    expect(links.map((a) => a.getAttribute('href'))).toEqual(['/', '/library', '/albums', '/artists', '/genres', '/search', '/playlists', '/loves', '/history', '/upload', '/account']);
+    expect(links.map((a) => a.textContent)).toEqual(['Home', 'Library', 'Albums', 'Artists', 'Genres', 'Search', 'Playlists', 'Migrate', 'Loves', 'History', 'Upload', 'Connections', 'Account']);
+    expect(links.map((a) => a.getAttribute('href'))).toEqual(['/', '/library', '/albums', '/artists', '/genres', '/search', '/playlists', '/migrate', '/loves', '/history', '/upload', '/connections', '/account']);
     expect(within(screen.getByRole('navigation', { name: 'Main mobile' })).getAllByRole('link').map((a) => a.textContent)).toEqual(links.map((a) => a.textContent));
     const bar = screen.getByTestId('player-bar');
     expect(bar).toHaveTextContent('Nothing playing');

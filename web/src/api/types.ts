@@ -58,3 +58,21 @@ export interface SmartDefinition {
   sort: SmartSort;
   limit?: number | null;
 }
+
+// Streaming services, migrations, sync pairs
+export type Service = Schemas['ServiceOut'];
+export type ServiceList = Schemas['ServiceList'];
+export type Connection = Schemas['ConnectionOut'];
+export type ServicePlaylists = Schemas['ServicePlaylists'];
+export type ServicePlaylist = Schemas['ServicePlaylistOut'];
+export type Migration = Schemas['MigrationOut'];
+export type MigrationStatus = Migration['status'];
+export type MigrationSummary = Schemas['MigrationSummary'];
+export type MigrationCounts = Schemas['Counts'];
+export type MigrationTrack = Schemas['MigrationTrackOut'];
+export type MigrationCandidate = Schemas['tonearm__migration__schemas__CandidateOut'];
+export type MigrationIn = Schemas['MigrationIn'];
+export type MigrationSide = MigrationIn['source'];
+export type SyncPair = Schemas['SyncPairOut'];
+export type SyncPairIn = Schemas['SyncPairIn'];
+export type SyncPairPatch = Schemas['SyncPairPatch'];

@@ -196,3 +196,14 @@ export function useDownloadNsp(id: string, name: string) {
     },
   });
 }
+
+/** Tonearm's playlists beside every connected service's (`all`), or one service's (its slug). */
+export function useSourcePlaylists(source: string) {
+  const api = useApi();
+  return useQuery({
+    queryKey: ['playlists', 'source', source] as const,
+    queryFn: async ({ signal }) => unwrap(await api.GET('/api/v1/playlists', { params: { query: { source, limit: 100 } }, signal })),
+    enabled: source !== 'tonearm',
+    staleTime: 30_000,
+  });
+}
