@@ -85,6 +85,13 @@ async def test_a_playlist_moves_with_every_decision_explained(env: Env) -> None:
     expected = [env.tidal_id(k) for k in [*s.by_isrc, s.fuzzy]] + [pick]
     assert env.tidal.playlist_track_ids(target["target_id"]) == expected
 
+    again = await env.migrate(_spotify_to_tidal(pid), status="done")  # not asked twice
+    assert again["counts"]["review"] == 1 and again["counts"]["written"] == 8
+    rows = {r["entry"]["provider_ids"]["spotify"]: r for r in await env.tracks(again["id"])}
+    assert rows[spid(s.twins)]["decided_by"] == "user"
+    assert rows[spid(s.twins)]["target_track_id"] == pick
+    assert "chose this one before" in rows[spid(s.twins)]["reason"]
+
     r = await env.client.get(f"/api/v1/migrations/{m['id']}/missing.csv", headers=env.h)
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     assert "Stone River" in r.text and "Nowhere Found" in r.text and "Paper Moon" not in r.text

@@ -56,6 +56,7 @@ async def test_one_way_adds_only_what_the_source_gained(env: Env) -> None:
     assert r.status_code == 201, r.text
     pair = await _last(env)
     target = pair["target"]["playlist_id"]  # the first run made it, and the pair kept it
+    assert pair["name"] == "Weekly"
     assert env.tidal.playlist_track_ids(target) == [env.tidal_id(k) for k in s.by_isrc[:3]]
 
     _spotify_append(env, pid, s.by_isrc[3])

@@ -320,6 +320,7 @@ class MigrationFlow(WriteSteps):
                 if parked is not None:
                     break
                 by_index = dict(zip(todo, matches, strict=True))
+                chosen = await _chosen_before(s, owner, migration_id, target_where, rows)
                 for i, row in enumerate(rows):
                     row.looked_up = True
                     if direct[i]:
@@ -333,6 +334,9 @@ class MigrationFlow(WriteSteps):
                     row.target_track_id = match.track_id
                     row.decided_by = "engine" if match.bucket != "review" else None
                     row.candidates = [candidate(catalog, c) for c in match.candidates]
+                    if match.bucket == "review" and row.key in chosen:
+                        row.target_track_id, row.decided_by = chosen[row.key], "user"
+                        row.reason = f"You chose this one before. {match.reason}"
             await self._set_status(migration_id, "matching")
         if parked is not None:
             raise _parked(parked) from parked
@@ -367,6 +371,38 @@ class MigrationFlow(WriteSteps):
             return await call
         except (providers.QuotaExhausted, providers.RateLimited) as exc:
             raise _parked(exc) from exc
+
+
+async def _chosen_before(
+    s: AsyncSession,
+    owner: uuid.UUID,
+    migration_id: uuid.UUID,
+    target: dict[str, Any],
+    rows: list[MigrationTrack],
+) -> dict[str, str]:
+    """What the owner chose in earlier migrations to the same place for these entries (by
+    `entry_key`), the latest choice first: a re-run does not ask again."""
+    keys = list({r.key for r in rows})
+    if not keys:
+        return {}
+    where = (target.get("kind"), target.get("service"))
+    found = await s.execute(
+        select(MigrationTrack.key, MigrationTrack.target_track_id, Migration.target)
+        .join(Migration, Migration.id == MigrationTrack.migration_id)
+        .where(
+            Migration.owner_id == owner,
+            Migration.id != migration_id,
+            MigrationTrack.key.in_(keys),
+            MigrationTrack.decided_by == "user",
+            MigrationTrack.target_track_id.is_not(None),
+        )
+        .order_by(Migration.created_at)
+    )
+    out: dict[str, str] = {}
+    for key, track_id, was in found.all():
+        if (was.get("kind"), was.get("service")) == where:
+            out[key] = str(track_id)
+    return out
 
 
 def _parked(exc: providers.ProviderError) -> Parked:

@@ -156,15 +156,20 @@ async def _source_snapshot(s: Any, flow: MigrationFlow, pair: SyncPair) -> str |
 
 
 async def _remember_target(s: Any, pair_id: uuid.UUID, migration_id: uuid.UUID) -> None:
-    """The first run of a pair without a target playlist created one: keep it."""
+    """The first run of a pair: its name (the source playlist's), and the target playlist it
+    created, kept."""
     pair = await s.get(SyncPair, pair_id)
-    if pair is None or pair.target.get("playlist_id"):
+    if pair is None:
         return
-    created = await s.scalar(
-        select(MigrationPlaylist.target_id).where(MigrationPlaylist.migration_id == migration_id)
+    row = await s.scalar(
+        select(MigrationPlaylist).where(MigrationPlaylist.migration_id == migration_id)
     )
-    if created:
-        pair.target = {**pair.target, "playlist_id": created}
+    if row is None:
+        return
+    if not pair.name:
+        pair.name = row.name[:300]
+    if row.target_id and not pair.target.get("playlist_id"):
+        pair.target = {**pair.target, "playlist_id": row.target_id}
 
 
 @periodic("migration.sync_due", every=timedelta(minutes=1))
