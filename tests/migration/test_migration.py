@@ -267,3 +267,23 @@ async def test_an_unknown_source_playlist_fails_the_migration_not_the_server(env
     assert job["status"] == "failed"
     m = (await env.client.get(f"/api/v1/migrations/{r.json()['id']}", headers=env.h)).json()
     assert m["status"] == "failed" and "not found" in (m["error"] or "").lower()
+
+
+async def test_a_playlist_written_as_a_file_keeps_every_track(env: Env) -> None:
+    pid = _playlist(env, _all_keys(env), "Backup")
+    body = {**_spotify_to_tidal(pid), "target": {"kind": "file", "format": "xspf"}}
+    m = await env.migrate(body, status="done")
+    assert m["counts"]["written"] == 10 and m["counts"]["matched"] == 10
+    (target,) = m["playlists"]
+    assert target["target_id"] == "Backup.xspf"
+    r = await env.client.get(target["target_url"].removeprefix("http://testserver"))
+    assert r.status_code == 200, r.text
+    for title in ("Song number 0", "Heart of Glass - 2011 Remaster", "Nowhere Found"):
+        assert f"<title>{title}</title>" in r.text
+    assert env.tidal.playlists == {}
+    r = await env.client.post(
+        "/api/v1/migrations",
+        headers=env.h,
+        json={**body, "target": {"kind": "file", "format": "wav"}},
+    )
+    assert r.status_code == 422

@@ -43,7 +43,7 @@ from tonearm.migration.rows import add_tracks, candidate, counts
 from tonearm.migration.sides import LIKED, LibrarySide, ServiceSide, Side
 from tonearm.migration.writing import WriteSteps
 from tonearm.models.migration import Migration, MigrationPlaylist, MigrationTrack
-from tonearm.playlists import PlaylistsFacade
+from tonearm.playlists import PlaylistsFacade, export_entries
 
 log = structlog.get_logger(__name__)
 
@@ -121,6 +121,10 @@ class MigrationFlow(WriteSteps):
             if await self._over_quota(migration_id):
                 async with self.sessions() as s:
                     return await self._finish(s, await self._load(s, migration_id), "review")
+            if await self._to_files(migration_id):
+                async with self.sessions() as s:
+                    m = await self._load(s, migration_id)
+                    return await self._finish(s, m, "review" if m.dry_run else "done")
             await self._match(migration_id)
             async with self.sessions() as s:
                 m = await self._load(s, migration_id)
@@ -228,6 +232,60 @@ class MigrationFlow(WriteSteps):
                 add_tracks(s, m.id, row.id, entries)
                 row.read = True
             await self._set_status(migration_id, "reading")
+
+    # --- files as the target ---------------------------------------------------------------
+    async def _to_files(self, migration_id: uuid.UUID) -> bool:
+        """A file target: each playlist written as a file to download, every track as the
+        source gave it (nothing to match). False for any other target."""
+        async with self.sessions() as s:
+            m = await self._load(s, migration_id)
+            if m.target.get("kind") != "file":
+                return False
+            fmt = str(m.target.get("format") or "xspf")
+            await s.execute(
+                update(MigrationTrack)
+                .where(MigrationTrack.migration_id == m.id)
+                .values(
+                    looked_up=True,
+                    bucket="matched",
+                    rule="copy",
+                    score=1.0,
+                    reason="Written to the file as the source gave it.",
+                    decided_by="engine",
+                )
+            )
+            if m.dry_run:
+                return True
+            playlists = (
+                await s.scalars(
+                    select(MigrationPlaylist)
+                    .where(MigrationPlaylist.migration_id == m.id)
+                    .order_by(MigrationPlaylist.position)
+                )
+            ).all()
+            for p in playlists:
+                rows = (
+                    await s.scalars(
+                        select(MigrationTrack)
+                        .where(MigrationTrack.playlist_id == p.id)
+                        .order_by(MigrationTrack.position)
+                    )
+                ).all()
+                made = await export_entries(
+                    self.storage,
+                    p.name,
+                    p.description,
+                    [Entry.from_json(r.entry) for r in rows],
+                    fmt,
+                    f"exports/migrations/{m.id}/",
+                )
+                p.target_id, p.target_url = str(made["filename"]), str(made["url"])
+            await s.execute(
+                update(MigrationTrack)
+                .where(MigrationTrack.migration_id == m.id)
+                .values(written=True)
+            )
+            return True
 
     # --- a quota's estimate ----------------------------------------------------------------
     async def _over_quota(self, migration_id: uuid.UUID) -> bool:

@@ -31,7 +31,19 @@ class LibrarySideIn(BaseModel):
         return {"kind": "library"}
 
 
+class FileSideIn(BaseModel):
+    """A target only: the playlists written as files to download (every track, as the
+    source gave it; nothing is matched)."""
+
+    kind: Literal["file"]
+    format: Literal["m3u8", "pls", "xspf", "jspf", "csv", "json"] = "xspf"
+
+    def as_json(self) -> dict[str, Any]:
+        return {"kind": "file", "format": self.format}
+
+
 SideIn = Annotated[ServiceSideIn | LibrarySideIn, Field(discriminator="kind")]
+TargetIn = Annotated[ServiceSideIn | LibrarySideIn | FileSideIn, Field(discriminator="kind")]
 PlaylistId = Annotated[str, Field(min_length=1, max_length=255)]
 
 
@@ -43,7 +55,7 @@ class PolicyIn(BaseModel):
 
 class MigrationIn(BaseModel):
     source: SideIn
-    target: SideIn
+    target: TargetIn
     playlists: (
         Annotated[list[PlaylistId], Field(min_length=1, max_length=200)] | Literal["all", "liked"]
     ) = Field(description="Source playlist ids, `all`, or `liked` (the liked or saved tracks).")

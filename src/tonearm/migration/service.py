@@ -43,6 +43,8 @@ class MigrationService:
 
     # --- starting --------------------------------------------------------------------------
     async def _check_side(self, owner: uuid.UUID, side: dict[str, Any], role: str) -> None:
+        if side["kind"] == "file" and role != "target":
+            raise BadSide("A playlist file is a source through the upload route")
         if side["kind"] != "service":
             return
         slug = side["service"]

@@ -18,7 +18,12 @@ if TYPE_CHECKING:
     from tonearm.config import Settings
     from tonearm.platform.state import AppState
     from tonearm.playlists.errors import PlaylistNotFound
-    from tonearm.playlists.facade import PlaylistsFacade, entries_csv, parse_file
+    from tonearm.playlists.facade import (
+        PlaylistsFacade,
+        entries_csv,
+        export_entries,
+        parse_file,
+    )
     from tonearm.playlists.formats.errors import PlaylistUnreadable
     from tonearm.playlists.service import PlaylistService
 
@@ -65,6 +70,7 @@ __getattr__ = lazy_exports(
         "PlaylistNotFound": "tonearm.playlists.errors",
         "PlaylistsFacade": "tonearm.playlists.facade",
         "entries_csv": "tonearm.playlists.facade",
+        "export_entries": "tonearm.playlists.facade",
         "parse_file": "tonearm.playlists.facade",
         "PlaylistUnreadable": "tonearm.playlists.formats.errors",
     },
@@ -77,5 +83,6 @@ __all__ = [
     "PlaylistUnreadable",
     "PlaylistsFacade",
     "entries_csv",
+    "export_entries",
     "parse_file",
 ]

@@ -129,12 +129,22 @@ async def export_file(
     key_prefix: str,
 ) -> dict[str, object]:
     entries = await playlist_entries(s, storage, viewer, playlist, paths)
-    data = write(
-        ParsedPlaylist(playlist.name, playlist.description or None, entries, fmt),
-        fmt,
-        paths="absolute",
+    return await store_file(
+        storage, playlist.name, playlist.description or None, entries, fmt, key_prefix
     )
-    name = file_name(playlist.name, fmt)
+
+
+async def store_file(
+    storage: Storage,
+    title: str,
+    description: str | None,
+    entries: list[Entry],
+    fmt: Format,
+    key_prefix: str,
+) -> dict[str, object]:
+    """The entries written as a playlist file in storage, with a signed download URL (a day)."""
+    data = write(ParsedPlaylist(title, description, entries, fmt), fmt, paths="absolute")
+    name = file_name(title, fmt)
     key = f"{key_prefix}{uuid.uuid4().hex}/{name}"
     await storage.put(key, data, content_type=CONTENT_TYPES[fmt])
     url = await storage.signed_url(

@@ -15,7 +15,7 @@ from tonearm.library import Library
 from tonearm.matching import Entry, MemoryCatalog
 from tonearm.models.playlists import Playlist, PlaylistItem, PlaylistKind
 from tonearm.playlists.catalog import library_catalog
-from tonearm.playlists.exporting import playlist_entries
+from tonearm.playlists.exporting import playlist_entries, store_file
 from tonearm.playlists.formats import MAX_BYTES, Format, ParsedPlaylist, parse, write
 from tonearm.playlists.schemas import PlaylistIn
 from tonearm.playlists.service import PlaylistService
@@ -89,9 +89,22 @@ def parse_file(data: bytes, filename: str | None) -> list[ParsedPlaylist]:
     return parse(data, filename)
 
 
+async def export_entries(
+    storage: Storage,
+    title: str,
+    description: str | None,
+    entries: list[Entry],
+    fmt: str,
+    key_prefix: str,
+) -> dict[str, object]:
+    """Entries as a playlist file of `fmt` (m3u8, pls, xspf, jspf, csv, json...) in storage:
+    its signed download URL, name and size."""
+    return await store_file(storage, title, description, entries, Format(fmt), key_prefix)
+
+
 def entries_csv(name: str | None, entries: list[Entry]) -> bytes:
     """Entries as Tonearm's CSV (title, artists, album, duration, ISRC, ...)."""
     return write(ParsedPlaylist(name, None, entries, Format.csv), Format.csv)
 
 
-__all__ = ["PlaylistKind", "PlaylistsFacade", "entries_csv", "parse_file"]
+__all__ = ["PlaylistKind", "PlaylistsFacade", "entries_csv", "export_entries", "parse_file"]

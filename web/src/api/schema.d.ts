@@ -2133,6 +2133,24 @@ export interface components {
              */
             job_id: string;
         };
+        /**
+         * FileSideIn
+         * @description A target only: the playlists written as files to download (every track, as the
+         *     source gave it; nothing is matched).
+         */
+        FileSideIn: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "file";
+            /**
+             * Format
+             * @default xspf
+             * @enum {string}
+             */
+            format: "m3u8" | "pls" | "xspf" | "jspf" | "csv" | "json";
+        };
         /** GenreList */
         GenreList: {
             /** Items */
@@ -2402,7 +2420,7 @@ export interface components {
             /** Source */
             source: components["schemas"]["ServiceSideIn"] | components["schemas"]["LibrarySideIn"];
             /** Target */
-            target: components["schemas"]["ServiceSideIn"] | components["schemas"]["LibrarySideIn"];
+            target: components["schemas"]["ServiceSideIn"] | components["schemas"]["LibrarySideIn"] | components["schemas"]["FileSideIn"];
             /**
              * Playlists
              * @description Source playlist ids, `all`, or `liked` (the liked or saved tracks).

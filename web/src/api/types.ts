@@ -73,6 +73,7 @@ export type MigrationTrack = Schemas['MigrationTrackOut'];
 export type MigrationCandidate = Schemas['tonearm__migration__schemas__CandidateOut'];
 export type MigrationIn = Schemas['MigrationIn'];
 export type MigrationSide = MigrationIn['source'];
+export type MigrationTarget = MigrationIn['target'];
 export type SyncPair = Schemas['SyncPairOut'];
 export type SyncPairIn = Schemas['SyncPairIn'];
 export type SyncPairPatch = Schemas['SyncPairPatch'];

@@ -39,7 +39,7 @@ export const STATUS_LABEL: Record<MigrationStatus, string> = {
 /** One side of a migration as stored (`{kind: 'service', service}` or `{kind: 'library'}`). */
 export function sideLabel(side: Record<string, unknown>, names: Record<string, string> = {}): string {
   if (side.kind === 'library') return 'Tonearm';
-  if (side.kind === 'file') return typeof side.name === 'string' ? `File ${side.name}` : 'A file';
+  if (side.kind === 'file') return typeof side.name === 'string' ? `File ${side.name}` : typeof side.format === 'string' ? `a ${side.format.toUpperCase()} file` : 'A file';
   const slug = typeof side.service === 'string' ? side.service : '?';
   return names[slug] ?? slug.charAt(0).toUpperCase() + slug.slice(1);
 }

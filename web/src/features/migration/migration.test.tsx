@@ -157,6 +157,37 @@ describe('MigratePage', () => {
     });
   });
 
+  it('writes a service playlist as a file to download, in the chosen format', async () => {
+    const { calls } = mockFetch(
+      on('GET', '/api/v1/connections', () => json(connections)),
+      on('GET', '/api/v1/playlists?source=spotify&limit=100', () =>
+        json({
+          items: [],
+          next_cursor: null,
+          services: [
+            {
+              slug: 'spotify',
+              name: 'Spotify',
+              status: 'ok',
+              error: null,
+              playlists: [{ id: 'sp1', name: 'Road trip', description: null, track_count: 10, snapshot: 's', owner_name: 'ann', editable: true, public: false, url: null, image: null }],
+            },
+          ],
+        }),
+      ),
+      on('POST', '/api/v1/migrations', () => json(migration({ status: 'queued' }), 201)),
+    );
+    renderApp(<MigratePage />, { tokens: signedIn(), route: '/migrate' });
+    await userEvent.click(await screen.findByRole('radio', { name: /Spotify/ }));
+    const lists = await screen.findByRole('list', { name: 'Source playlists' });
+    await userEvent.click(within(lists).getByRole('checkbox', { name: /Road trip/ }));
+    await userEvent.click(within(screen.getByRole('radiogroup', { name: 'Target' })).getByRole('radio', { name: /A playlist file/ }));
+    await userEvent.selectOptions(screen.getByRole('combobox', { name: 'Format' }), 'csv');
+    await userEvent.click(screen.getByRole('button', { name: 'Start migration' }));
+    await waitFor(() => expect(screen.getByTestId('location')).toHaveTextContent(`/migrations/${MID}`));
+    expect(calls.find((c) => c.method === 'POST')!.body).toMatchObject({ target: { kind: 'file', format: 'csv' } });
+  });
+
   it('comes with the source and playlist chosen from a playlist\'s Migrate link', async () => {
     mockFetch(
       on('GET', '/api/v1/connections', () => json(connections)),

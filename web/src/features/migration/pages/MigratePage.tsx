@@ -1,6 +1,6 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import type { MigrationSide, Service } from '../../../api/types';
+import type { MigrationSide, MigrationTarget, Service } from '../../../api/types';
 import { Button } from '../../../ui/Button';
 import { ErrorAlert, Notice } from '../../../ui/feedback';
 import { Loading, PageHeader } from '../../../ui/PageHeader';
@@ -11,7 +11,12 @@ const LIBRARY = 'library';
 const FILE = 'file';
 const FILE_ACCEPT = '.m3u,.m3u8,.pls,.xspf,.jspf,.wpl,.asx,.csv,.json,.txt';
 
+const TO_FILE = 'to-file';
+const FILE_FORMATS = ['xspf', 'jspf', 'm3u8', 'pls', 'csv', 'json'] as const;
+type FileFormat = (typeof FILE_FORMATS)[number];
+
 const side = (value: string): MigrationSide => (value === LIBRARY ? { kind: 'library' } : { kind: 'service', service: value });
+const targetSide = (value: string, format: FileFormat): MigrationTarget => (value === TO_FILE ? { kind: 'file', format } : side(value));
 
 function Step({ n, title, children }: { n: number; title: string; children: React.ReactNode }) {
   return (
@@ -140,6 +145,7 @@ export function MigratePage() {
   const [file, setFile] = useState<File | null>(null);
   const [dryRun, setDryRun] = useState(false);
   const [strict, setStrict] = useState(true);
+  const [format, setFormat] = useState<FileFormat>('xspf');
 
   const services = connections.data?.items ?? [];
   const usable = services.filter((s) => s.kind === 'streaming' && serviceState(s) === 'connected');
@@ -161,7 +167,7 @@ export function MigratePage() {
         : await start
             .mutateAsync({
               source: side(source),
-              target: side(target),
+              target: targetSide(target, format),
               playlists: selected instanceof Set ? [...selected] : selected,
               dry_run: dryRun,
               policy: { strict_versions: strict },
@@ -243,7 +249,20 @@ export function MigratePage() {
                   <Choice key={s.slug} name="target" value={s.slug} checked={target === s.slug} disabled={s.slug === source} onChange={setTarget} label={s.name} hint={s.slug === source ? 'the source' : s.connection?.account_name ? `as ${s.connection.account_name}` : undefined} />
                 ))}
                 <Choice name="target" value={LIBRARY} checked={target === LIBRARY} disabled={source === LIBRARY} onChange={setTarget} label="Tonearm library" hint={source === LIBRARY ? 'the source' : 'New playlists of your library tracks'} />
+                <Choice name="target" value={TO_FILE} checked={target === TO_FILE} disabled={source === FILE} onChange={setTarget} label="A playlist file" hint="Every track as the source lists it, to download" />
               </div>
+              {target === TO_FILE && (
+                <label className="mt-3 flex items-center gap-2 text-sm text-neutral-300">
+                  Format
+                  <select value={format} onChange={(e) => setFormat(e.currentTarget.value as FileFormat)} className="rounded-lg border border-neutral-700 bg-neutral-900 px-2 py-1 text-sm text-white">
+                    {FILE_FORMATS.map((f) => (
+                      <option key={f} value={f}>
+                        {f.toUpperCase()}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+              )}
             </Step>
           )}
           {source && target && (

@@ -306,7 +306,11 @@ export function MigrationPage() {
             <li key={p.id} className="flex flex-wrap items-baseline gap-x-2">
               <span className="font-medium text-white">{p.name}</span>
               <span className="text-neutral-500">{p.tracks} tracks</span>
-              {p.target_url ? (
+              {p.target_url && m.target.kind === 'file' ? (
+                <a href={p.target_url} download={p.target_id ?? undefined} className="text-accent-300 underline">
+                  Download {p.target_id}
+                </a>
+              ) : p.target_url ? (
                 <a href={p.target_url} target="_blank" rel="noreferrer" className="text-accent-300 underline">
                   Open on {sideLabel(m.target, names)}
                 </a>
