@@ -39,11 +39,11 @@ from tonearm.kit.db import utcnow
 from tonearm.kit.storage import Storage
 from tonearm.matching import Entry, Matcher, Policy
 from tonearm.migration.lookups import DatabaseLookups
-from tonearm.migration.rows import add_tracks, candidate, counts
+from tonearm.migration.rows import add_tracks, candidate, chosen_before, counts
 from tonearm.migration.sides import LIKED, LibrarySide, ServiceSide, Side
 from tonearm.migration.writing import WriteSteps
 from tonearm.models.migration import Migration, MigrationPlaylist, MigrationTrack
-from tonearm.playlists import PlaylistsFacade, export_entries
+from tonearm.playlists import PlaylistsFacade
 
 log = structlog.get_logger(__name__)
 
@@ -233,60 +233,6 @@ class MigrationFlow(WriteSteps):
                 row.read = True
             await self._set_status(migration_id, "reading")
 
-    # --- files as the target ---------------------------------------------------------------
-    async def _to_files(self, migration_id: uuid.UUID) -> bool:
-        """A file target: each playlist written as a file to download, every track as the
-        source gave it (nothing to match). False for any other target."""
-        async with self.sessions() as s:
-            m = await self._load(s, migration_id)
-            if m.target.get("kind") != "file":
-                return False
-            fmt = str(m.target.get("format") or "xspf")
-            await s.execute(
-                update(MigrationTrack)
-                .where(MigrationTrack.migration_id == m.id)
-                .values(
-                    looked_up=True,
-                    bucket="matched",
-                    rule="copy",
-                    score=1.0,
-                    reason="Written to the file as the source gave it.",
-                    decided_by="engine",
-                )
-            )
-            if m.dry_run:
-                return True
-            playlists = (
-                await s.scalars(
-                    select(MigrationPlaylist)
-                    .where(MigrationPlaylist.migration_id == m.id)
-                    .order_by(MigrationPlaylist.position)
-                )
-            ).all()
-            for p in playlists:
-                rows = (
-                    await s.scalars(
-                        select(MigrationTrack)
-                        .where(MigrationTrack.playlist_id == p.id)
-                        .order_by(MigrationTrack.position)
-                    )
-                ).all()
-                made = await export_entries(
-                    self.storage,
-                    p.name,
-                    p.description,
-                    [Entry.from_json(r.entry) for r in rows],
-                    fmt,
-                    f"exports/migrations/{m.id}/",
-                )
-                p.target_id, p.target_url = str(made["filename"]), str(made["url"])
-            await s.execute(
-                update(MigrationTrack)
-                .where(MigrationTrack.migration_id == m.id)
-                .values(written=True)
-            )
-            return True
-
     # --- a quota's estimate ----------------------------------------------------------------
     async def _over_quota(self, migration_id: uuid.UUID) -> bool:
         """For a target with a daily quota (YouTube): the estimate, kept on the migration; True
@@ -378,7 +324,7 @@ class MigrationFlow(WriteSteps):
                 if parked is not None:
                     break
                 by_index = dict(zip(todo, matches, strict=True))
-                chosen = await _chosen_before(s, owner, migration_id, target_where, rows)
+                chosen = await chosen_before(s, owner, migration_id, target_where, rows)
                 for i, row in enumerate(rows):
                     row.looked_up = True
                     if direct[i]:
@@ -429,38 +375,6 @@ class MigrationFlow(WriteSteps):
             return await call
         except (providers.QuotaExhausted, providers.RateLimited) as exc:
             raise _parked(exc) from exc
-
-
-async def _chosen_before(
-    s: AsyncSession,
-    owner: uuid.UUID,
-    migration_id: uuid.UUID,
-    target: dict[str, Any],
-    rows: list[MigrationTrack],
-) -> dict[str, str]:
-    """What the owner chose in earlier migrations to the same place for these entries (by
-    `entry_key`), the latest choice first: a re-run does not ask again."""
-    keys = list({r.key for r in rows})
-    if not keys:
-        return {}
-    where = (target.get("kind"), target.get("service"))
-    found = await s.execute(
-        select(MigrationTrack.key, MigrationTrack.target_track_id, Migration.target)
-        .join(Migration, Migration.id == MigrationTrack.migration_id)
-        .where(
-            Migration.owner_id == owner,
-            Migration.id != migration_id,
-            MigrationTrack.key.in_(keys),
-            MigrationTrack.decided_by == "user",
-            MigrationTrack.target_track_id.is_not(None),
-        )
-        .order_by(Migration.created_at)
-    )
-    out: dict[str, str] = {}
-    for key, track_id, was in found.all():
-        if (was.get("kind"), was.get("service")) == where:
-            out[key] = str(track_id)
-    return out
 
 
 def _parked(exc: providers.ProviderError) -> Parked:

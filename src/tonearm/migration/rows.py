@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tonearm import providers
 from tonearm.matching import Entry, entry_key
-from tonearm.models.migration import MigrationTrack
+from tonearm.models.migration import Migration, MigrationTrack
 
 
 async def counts(s: AsyncSession, migration_id: uuid.UUID) -> dict[str, int]:
@@ -79,4 +79,36 @@ def candidate(catalog: Any, c: Any) -> dict[str, Any]:
             "album": track.album,
             "duration": track.duration,
         }
+    return out
+
+
+async def chosen_before(
+    s: AsyncSession,
+    owner: uuid.UUID,
+    migration_id: uuid.UUID,
+    target: dict[str, Any],
+    rows: list[MigrationTrack],
+) -> dict[str, str]:
+    """What the owner chose in earlier migrations to the same place for these entries (by
+    `entry_key`), the latest choice first: a re-run does not ask again."""
+    keys = list({r.key for r in rows})
+    if not keys:
+        return {}
+    where = (target.get("kind"), target.get("service"))
+    found = await s.execute(
+        select(MigrationTrack.key, MigrationTrack.target_track_id, Migration.target)
+        .join(Migration, Migration.id == MigrationTrack.migration_id)
+        .where(
+            Migration.owner_id == owner,
+            Migration.id != migration_id,
+            MigrationTrack.key.in_(keys),
+            MigrationTrack.decided_by == "user",
+            MigrationTrack.target_track_id.is_not(None),
+        )
+        .order_by(Migration.created_at)
+    )
+    out: dict[str, str] = {}
+    for key, track_id, was in found.all():
+        if (was.get("kind"), was.get("service")) == where:
+            out[key] = str(track_id)
     return out

@@ -1,6 +1,7 @@
 """A migration's last step: each playlist written to the target in its batch size, every
 batch marked in flight before it is sent and reconciled against the target's items if its
-answer was lost, so each track is written once; one bad track is tried alone and left out."""
+answer was lost, so each track is written once; one bad track is tried alone and left out.
+A file target instead gets each playlist as a file to download."""
 
 from __future__ import annotations
 
@@ -13,8 +14,11 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tonearm import providers
+from tonearm.kit.storage import Storage
+from tonearm.matching import Entry
 from tonearm.migration.sides import Side
 from tonearm.models.migration import Migration, MigrationPlaylist, MigrationTrack
+from tonearm.playlists import export_entries
 
 Sessions = Callable[[], AbstractAsyncContextManager[AsyncSession]]
 
@@ -31,6 +35,7 @@ class WriteSteps:
     """The write step of `MigrationFlow` (which provides these)."""
 
     sessions: Sessions
+    storage: Storage
     check: Callable[[], None]
 
     async def side(self, s: AsyncSession, owner: uuid.UUID, where: dict[str, Any]) -> Side:
@@ -188,3 +193,57 @@ class WriteSteps:
                 there[key] -= 1
         row.writing = False
         await s.flush()
+
+    # --- files as the target ---------------------------------------------------------------
+    async def _to_files(self, migration_id: uuid.UUID) -> bool:
+        """A file target: each playlist written as a file to download, every track as the
+        source gave it (nothing to match). False for any other target."""
+        async with self.sessions() as s:
+            m = await self._load(s, migration_id)
+            if m.target.get("kind") != "file":
+                return False
+            fmt = str(m.target.get("format") or "xspf")
+            await s.execute(
+                update(MigrationTrack)
+                .where(MigrationTrack.migration_id == m.id)
+                .values(
+                    looked_up=True,
+                    bucket="matched",
+                    rule="copy",
+                    score=1.0,
+                    reason="Written to the file as the source gave it.",
+                    decided_by="engine",
+                )
+            )
+            if m.dry_run:
+                return True
+            playlists = (
+                await s.scalars(
+                    select(MigrationPlaylist)
+                    .where(MigrationPlaylist.migration_id == m.id)
+                    .order_by(MigrationPlaylist.position)
+                )
+            ).all()
+            for p in playlists:
+                rows = (
+                    await s.scalars(
+                        select(MigrationTrack)
+                        .where(MigrationTrack.playlist_id == p.id)
+                        .order_by(MigrationTrack.position)
+                    )
+                ).all()
+                made = await export_entries(
+                    self.storage,
+                    p.name,
+                    p.description,
+                    [Entry.from_json(r.entry) for r in rows],
+                    fmt,
+                    f"exports/migrations/{m.id}/",
+                )
+                p.target_id, p.target_url = str(made["filename"]), str(made["url"])
+            await s.execute(
+                update(MigrationTrack)
+                .where(MigrationTrack.migration_id == m.id)
+                .values(written=True)
+            )
+            return True
