@@ -159,6 +159,24 @@ async def test_idempotency_is_scoped_per_caller(client: httpx.AsyncClient) -> No
     assert "idempotency-replayed" not in rb.headers
 
 
+async def test_a_refused_request_does_not_hold_its_idempotency_key(
+    client: httpx.AsyncClient,
+) -> None:
+    """An answer given before the app acted (401: no valid caller) is not kept: the same key
+    then works with credentials, and with another body, instead of a 422 or a replayed 401."""
+    h = {"Idempotency-Key": "refused-first"}
+    bad = {**h, "Authorization": "Bearer not-a-token"}
+    first = await client.post("/api/v1/playlists", headers=bad, json={"name": "One"})
+    assert first.status_code == 401
+    second = await client.post("/api/v1/playlists", headers=bad, json={"name": "Two"})
+    assert second.status_code == 401 and "idempotency-replayed" not in second.headers
+    tokens = await register(client, username="idem401")
+    made = await client.post(
+        "/api/v1/playlists", headers={**bearer(tokens), **h}, json={"name": "One"}
+    )
+    assert made.status_code == 201
+
+
 @pytest.mark.usefixtures("job_runner")  # /ready reports the job runner too
 async def test_health_ready_metrics(client: httpx.AsyncClient) -> None:
     assert (await client.get("/health")).json() == {"status": "ok"}

@@ -16,6 +16,7 @@ from tonearm import (
     migration,
     playlists,
     streaming,
+    subsonic,
 )
 from tonearm.platform.domain import Domain
 
@@ -30,6 +31,7 @@ DOMAINS: list[Domain] = [
     connections.DOMAIN,
     playlists.DOMAIN,
     migration.DOMAIN,
+    subsonic.DOMAIN,
 ]
 
 

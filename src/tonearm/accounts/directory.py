@@ -18,10 +18,11 @@ class UserRef:
     id: uuid.UUID
     username: str
     role: Role
+    active: bool = True  # False: an admin disabled the account
 
 
 def _ref(user: User) -> UserRef:
-    return UserRef(id=user.id, username=user.username, role=user.role)
+    return UserRef(id=user.id, username=user.username, role=user.role, active=user.is_active)
 
 
 async def find_user(s: AsyncSession, login: str) -> UserRef:

@@ -11,6 +11,7 @@ from tonearm.models import (
     platform,
     playlists,
     streaming,
+    subsonic,
 )
 
 __all__ = [
@@ -24,4 +25,5 @@ __all__ = [
     "platform",
     "playlists",
     "streaming",
+    "subsonic",
 ]

@@ -285,7 +285,10 @@ class IdempotencyMiddleware:
             await self.app(scope, receive_again, send_capture)
         finally:
             async with state.db.sessionmaker() as s:
-                if status >= 500:
+                # Kept only for a request the app acted on: not a server error, nor one
+                # refused before it ran (401/403: no valid caller, 429: slow down), so a
+                # retry with credentials or later is not held to that answer.
+                if status >= 500 or status in (401, 403, 429):
                     await s.execute(
                         delete(IdempotencyRecord).where(IdempotencyRecord.key_hash == key_hash)
                     )
