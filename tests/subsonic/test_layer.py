@@ -151,3 +151,10 @@ async def test_unknown_methods_and_public_ones(client: httpx.AsyncClient, xsd: A
         )["subsonic-response"]["license"]["valid"]
         is True
     )
+
+
+async def test_an_api_key_name_is_text(client: httpx.AsyncClient) -> None:
+    _, _, h = await _user(client)
+    for name in ("\u0000", "a\u0000b", "   ", "tab\there"):
+        r = await client.post("/api/v1/me/subsonic/api-keys", headers=h, json={"name": name})
+        assert r.status_code == 422, name

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response, status
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from tonearm.kit.errors import responses
 from tonearm.platform.auth import CurrentUser
@@ -43,7 +43,19 @@ class SubsonicStatus(BaseModel):
 
 
 class ApiKeyIn(BaseModel):
-    name: str = Field(min_length=1, max_length=100)
+    name: str = Field(
+        min_length=1,
+        max_length=100,
+        pattern=r"^[^\x00-\x1f\x7f]+$",
+        description="A name to tell the key by (no control characters)",
+    )
+
+    @field_validator("name")
+    @classmethod
+    def _text(cls, value: str) -> str:
+        if not value.strip() or any(ord(c) < 32 or ord(c) == 127 for c in value):
+            raise ValueError("a name is text, without control characters")
+        return value.strip()
 
 
 class NewApiKeyOut(ApiKeyOut):

@@ -1957,7 +1957,10 @@ export interface components {
         };
         /** ApiKeyIn */
         ApiKeyIn: {
-            /** Name */
+            /**
+             * Name
+             * @description A name to tell the key by (no control characters)
+             */
             name: string;
         };
         /** ApiKeyOut */
