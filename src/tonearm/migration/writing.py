@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -38,17 +38,15 @@ class WriteSteps:
     storage: Storage
     check: Callable[[], None]
 
-    async def side(self, s: AsyncSession, owner: uuid.UUID, where: dict[str, Any]) -> Side:
-        raise NotImplementedError
+    if TYPE_CHECKING:  # what MigrationFlow provides
 
-    async def _load(self, s: AsyncSession, migration_id: uuid.UUID) -> Migration:
-        raise NotImplementedError
+        async def side(self, s: AsyncSession, owner: uuid.UUID, where: dict[str, Any]) -> Side: ...
 
-    async def _guard(self, call: Awaitable[Any]) -> Any:
-        raise NotImplementedError
+        async def _load(self, s: AsyncSession, migration_id: uuid.UUID) -> Migration: ...
 
-    async def _set_status(self, migration_id: uuid.UUID, status: str) -> None:
-        raise NotImplementedError
+        async def _guard(self, call: Awaitable[Any]) -> Any: ...
+
+        async def _set_status(self, migration_id: uuid.UUID, status: str) -> None: ...
 
     async def _write(self, migration_id: uuid.UUID) -> None:
         async with self.sessions() as s:

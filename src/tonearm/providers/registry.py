@@ -7,6 +7,7 @@ imports the package when first asked (so the CLI does not load httpx code it nev
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from tonearm.providers.base import (
     TokenSet,
 )
 from tonearm.providers.http import TokenSource
-from tonearm.providers.oauth import OAuthApp
+from tonearm.providers.oauth import OAuthApp, app_token
 
 if TYPE_CHECKING:
     from tonearm.config import Settings
@@ -89,6 +90,15 @@ class Service:
         verifier: str | None,
     ) -> TokenSet:
         return await self.oauth_app(settings, creds).exchange(http, code, redirect_uri, verifier)
+
+    def app_token(self, settings: Settings, http: GuardedClient) -> TokenSource | None:
+        """An app-only token source (client credentials with the operator's secret, through
+        the service's own OAuth app), or None when no secret is set."""
+        app = self.app(settings)
+        if app is None or not app.client_secret:
+            return None
+        oauth = dataclasses.replace(self.oauth_app(settings, app), client_secret=app.client_secret)
+        return app_token(oauth, http)
 
     async def refresh(
         self, settings: Settings, creds: AppCredentials, http: GuardedClient, refresh_token: str

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from tonearm.kit.http import GuardedClient
 from tonearm.providers.base import Capability, ProviderUnsupported
 from tonearm.providers.http import ServiceHttp, TokenSource, shared_pace
-from tonearm.providers.oauth import OAuthApp, app_token
+from tonearm.providers.oauth import OAuthApp
 from tonearm.providers.registry import AppCredentials, Service
 
 if TYPE_CHECKING:
@@ -67,19 +67,9 @@ class Spotify(Service):
         from tonearm.providers.spotify.client import SpotifyClient
 
         if token is None:  # app-only (catalog search): client credentials need the secret
-            app = self.app(settings)
-            if app is None or not app.client_secret:
+            token = self.app_token(settings, http)
+            if token is None:
                 raise ProviderUnsupported("Spotify answers only with the app's secret or a user")
-            base = settings.spotify.accounts_url.rstrip("/")
-            token = app_token(
-                OAuthApp(
-                    authorize_url=f"{base}/authorize",
-                    token_url=f"{base}/api/token",
-                    client_id=app.client_id,
-                    client_secret=app.client_secret,
-                ),
-                http,
-            )
             user = False
         else:
             user = True

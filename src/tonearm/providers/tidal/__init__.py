@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from tonearm.kit.http import GuardedClient
 from tonearm.providers.base import Capability, ProviderNotConfigured
 from tonearm.providers.http import ServiceHttp, TokenSource, shared_pace
-from tonearm.providers.oauth import OAuthApp, app_token
+from tonearm.providers.oauth import OAuthApp
 from tonearm.providers.registry import AppCredentials, Service
 
 if TYPE_CHECKING:
@@ -63,21 +63,11 @@ class Tidal(Service):
         from tonearm.providers.tidal.client import TidalClient, classify
 
         if token is None:
-            app = self.app(settings)
-            if app is None or not app.client_secret:
+            token = self.app_token(settings, http)
+            if token is None:
                 raise ProviderNotConfigured(
                     "TIDAL's catalog needs a token: connect an account, or set the app's secret"
                 )
-            base = settings.tidal.auth_url.rstrip("/")
-            token = app_token(
-                OAuthApp(
-                    authorize_url=f"{settings.tidal.login_url.rstrip('/')}/authorize",
-                    token_url=f"{base}/token",
-                    client_id=app.client_id,
-                    client_secret=app.client_secret,
-                ),
-                http,
-            )
             user = False
         else:
             user = True
